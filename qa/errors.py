@@ -1,0 +1,25 @@
+"""The errors a user can see. The CLI prints them as one line; the app as gr.Error."""
+
+
+class QAError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class BadQuestion(QAError):
+    """The question is empty, only whitespace, or longer than the configured limit."""
+
+
+class IndexMissing(QAError):
+    """There is no usable index and none could be built (e.g. the corpus is empty)."""
+
+
+class IndexBusy(QAError):
+    """Another process holds the index's writer lock."""
+
+
+class ModelUnavailable(QAError):
+    """A configured model (embedding or LLM) cannot be loaded; the message says how to fix it."""
+
+
+class BadDocument(QAError):
+    """An uploaded or named document cannot be loaded (type, size, encoding, emptiness)."""
