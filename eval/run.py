@@ -1,0 +1,380 @@
+"""Run the eval suite: questions -> each system's answers -> scores -> JSON + markdown report.
+
+``python -m eval`` (or ``qa eval``) answers every question of ``eval/questions.jsonl`` with
+the project's pipeline and with the baselines of ``eval/baselines.py`` (same questions, same
+index), scores each answer with ``eval/metrics.py``, prints a table per category, writes
+``eval/out/report.json``, ``eval/out/report.md`` and ``eval/out/by_category.png``, and checks
+the CI gate in ``eval/thresholds.json`` (``--check`` turns a failed gate into exit code 1).
+
+How a question is scored (per system):
+
+- accuracy: answerable -> normalised match of an accepted answer (1/0), or the fraction of
+  required value groups present for multi-value questions; 0 when the system declined.
+  Unanswerable -> 1 when the system declined, else 0. ``answer_accuracy`` averages the
+  answerable questions only; per category, ``accuracy`` uses the definition above.
+- wrong confident answer (the worst error): ``answered=True`` on an unanswerable question,
+  or ``answered=True`` on an answerable one with no gold value present (accuracy 0).
+- citation precision: answered answerable questions; a citation counts when its quote holds
+  a gold value or overlaps a gold quote; an answer with no citation scores 0.
+- citation recall: answerable questions; the share of gold documents cited (0 if declined).
+- retrieval (hit@5, recall@5, MRR): answerable questions; a passage is relevant when it
+  covers half or more of a gold quote. Unanswerable questions have no retrieval score.
+
+Running the answerer and baselines lives here; normalisation and metric formulas live in
+``eval/metrics.py``; tables and the chart in ``eval/report.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from eval import metrics as M
+
+EVAL_DIR = Path(__file__).resolve().parent
+DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
+DEFAULT_THRESHOLDS = EVAL_DIR / "thresholds.json"
+DEFAULT_OUT = EVAL_DIR / "out"
+CATEGORIES = ("single_fact", "number", "date", "paraphrase", "multi_source", "conflict",
+              "time_event", "follow_up", "unanswerable")
+K = 5  # retrieval cut-off of recall@k / hit@k
+
+
+class EvalError(Exception):
+    """Bad input to the suite (questions file, options, thresholds); the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One line of ``questions.jsonl`` (see ``eval/README.md`` for the format)."""
+
+    id: str
+    category: str
+    question: str
+    answers: tuple[str, ...] = ()
+    required_values: tuple[tuple[str, ...], ...] = ()
+    gold_doc_ids: tuple[str, ...] = ()
+    gold_quotes: tuple[M.Span, ...] = ()
+    answerable: bool = True
+    history: tuple[dict, ...] = ()
+    notes: str = ""
+
+    @property
+    def gold_values(self) -> list[str]:
+        """Every accepted variant of every gold value."""
+        return list(self.answers) + [v for group in self.required_values for v in group]
+
+
+def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
+    """Read and validate the questions file.
+
+    Raises:
+        EvalError: a line is not JSON, misses a field, or is inconsistent (e.g. an
+            answerable question without gold values, a duplicate id, an unknown category).
+    """
+    questions: list[Question] = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvalError(f"cannot read questions file {path}: {exc}") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            q = Question(
+                id=str(d["id"]), category=str(d["category"]), question=str(d["question"]),
+                answers=tuple(d.get("answers", ())),
+                required_values=tuple(tuple(g) for g in d.get("required_values", ())),
+                gold_doc_ids=tuple(d.get("gold_doc_ids", ())),
+                gold_quotes=tuple(M.Span(g["doc_id"], g["quote"]) for g in d.get("gold_quotes", ())),
+                answerable=bool(d.get("answerable", True)),
+                history=tuple({"role": h["role"], "content": h["content"]} for h in d.get("history", ())),
+                notes=str(d.get("notes", "")))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise EvalError(f"{path}:{n}: bad question line ({exc!r}); see eval/README.md") from exc
+        if q.category not in CATEGORIES:
+            raise EvalError(f"{path}:{n}: unknown category {q.category!r}; use one of {', '.join(CATEGORIES)}")
+        if q.answerable and not (q.answers or q.required_values):
+            raise EvalError(f"{path}:{n}: answerable question {q.id} has no answers or required_values")
+        if not q.answerable and (q.answers or q.required_values or q.gold_quotes):
+            raise EvalError(f"{path}:{n}: unanswerable question {q.id} must not have gold values or quotes")
+        questions.append(q)
+    ids = [q.id for q in questions]
+    if len(set(ids)) != len(ids):
+        raise EvalError(f"{path}: duplicate question ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return questions
+
+
+class System(Protocol):
+    """Something that answers eval questions: the project's pipeline or a baseline."""
+
+    name: str
+
+    def answer(self, question: Question):
+        """Return a ``qa.records.Answer`` for ``question`` (history included)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The scores of one system on one question (None: the metric does not apply)."""
+
+    qid: str
+    category: str
+    system: str
+    answerable: bool
+    answered: bool
+    accuracy: float
+    wrong_confident: bool
+    citation_precision: float | None
+    citation_recall: float | None
+    hit_at_1: float | None
+    hit_at_k: float | None
+    recall_at_k: float | None
+    mrr: float | None
+    latency_ms: float
+    text: str = ""
+    cited: tuple[str, ...] = ()
+    error: str = ""
+
+
+def locate_quotes(question: Question, texts: dict[str, str]) -> tuple[M.Span, ...]:
+    """Gold quotes with their offsets in the documents' text, where they can be found."""
+    out = []
+    for g in question.gold_quotes:
+        start = texts.get(g.doc_id, "").find(g.text)
+        out.append(M.Span(g.doc_id, g.text, start, start + len(g.text)) if start >= 0 else g)
+    return tuple(out)
+
+
+def _span(obj) -> M.Span:
+    text = getattr(obj, "quote", None)
+    return M.Span(obj.doc_id, obj.text if text is None else text, obj.start, obj.end)
+
+
+def score(question: Question, answer, latency_ms: float, system: str,
+          texts: dict[str, str] | None = None, error: str = "") -> Result:
+    """Score one answer (a ``qa.records.Answer``, or None when the system raised)."""
+    gold = locate_quotes(question, texts or {})
+    answered = bool(answer is not None and answer.answered)
+    text = answer.text if answer is not None else ""
+    citations = [_span(c) for c in answer.citations] if answer is not None else []
+    passages = [_span(p) for p in answer.passages] if answer is not None else []
+    if question.answerable:
+        acc = M.answer_score(text, question.answers, question.required_values) if answered else 0.0
+        wrong = answered and acc == 0.0
+        cp = M.citation_precision(citations, question.gold_values, gold) if answered else None
+        cr = M.citation_recall([c.doc_id for c in citations], question.gold_doc_ids) if answered else 0.0
+        retrieval = bool(gold)
+    else:
+        acc = 0.0 if answered else 1.0
+        wrong, cp, cr, retrieval = answered, None, None, False
+    return Result(
+        qid=question.id, category=question.category, system=system, answerable=question.answerable,
+        answered=answered, accuracy=acc, wrong_confident=wrong, citation_precision=cp, citation_recall=cr,
+        hit_at_1=M.hit_at_k(passages, gold, 1) if retrieval else None,
+        hit_at_k=M.hit_at_k(passages, gold, K) if retrieval else None,
+        recall_at_k=M.recall_at_k(passages, gold, K) if retrieval else None,
+        mrr=M.reciprocal_rank(passages, gold) if retrieval else None,
+        latency_ms=latency_ms, text=text, cited=tuple(dict.fromkeys(c.doc_id for c in citations)), error=error)
+
+
+def aggregate(results: Sequence[Result]) -> dict:
+    """Overall metrics of one system's results (the JSON report's ``metrics``)."""
+    answerable = [r for r in results if r.answerable]
+    precision, recall = M.abstention([not r.answered for r in results], [r.answerable for r in results])
+    lat = [r.latency_ms for r in results]
+    return {
+        "n": len(results),
+        "answer_accuracy": M.mean(r.accuracy for r in answerable),
+        "overall_accuracy": M.mean(r.accuracy for r in results),
+        "citation_precision": M.mean(r.citation_precision for r in answerable),
+        "citation_recall": M.mean(r.citation_recall for r in answerable),
+        "retrieval_hit_at_1": M.mean(r.hit_at_1 for r in answerable),
+        f"retrieval_hit_at_{K}": M.mean(r.hit_at_k for r in answerable),
+        f"retrieval_recall_at_{K}": M.mean(r.recall_at_k for r in answerable),
+        "mrr": M.mean(r.mrr for r in answerable),
+        "abstention_precision": precision,
+        "abstention_recall": recall,
+        "answered_rate": M.mean(float(r.answered) for r in results),
+        "wrong_confident_answers": sum(r.wrong_confident for r in results),
+        "wrong_confident_on_unanswerable": sum(r.wrong_confident and not r.answerable for r in results),
+        "wrong_answers_on_answerable": sum(r.wrong_confident and r.answerable for r in results),
+        "wrong_confident_rate": M.mean(float(r.wrong_confident) for r in results),
+        "errors": sum(bool(r.error) for r in results),
+        "latency_p50_ms": M.percentile(lat, 50),
+        "latency_p95_ms": M.percentile(lat, 95),
+    }
+
+
+def by_category(results: Sequence[Result]) -> dict[str, dict]:
+    """``aggregate`` per category, in the suite's category order."""
+    cats = [c for c in CATEGORIES if any(r.category == c for r in results)]
+    cats += sorted({r.category for r in results} - set(cats))
+    return {c: aggregate([r for r in results if r.category == c]) for c in cats}
+
+
+def run_system(system: System, questions: Sequence[Question], texts: dict[str, str],
+               progress=None) -> list[Result]:
+    """Answer and score every question with one system; an error scores as a declined answer."""
+    from qa.errors import QAError
+
+    results = []
+    for q in questions:
+        t0 = time.perf_counter()
+        try:
+            ans, err = system.answer(q), ""
+        except QAError as exc:  # a bad question or a failing model is a result, not a crash
+            ans, err = None, f"{type(exc).__name__}: {exc}"
+        ms = (time.perf_counter() - t0) * 1000.0
+        results.append(score(q, ans, ms, system.name, texts, err))
+        if progress:
+            progress(system.name, q, results[-1])
+    return results
+
+
+def run_suite(systems: Sequence[System], questions: Sequence[Question], texts: dict[str, str],
+              progress=None) -> dict:
+    """Run every system; the first is the project's answerer, the others are baselines.
+
+    Returns:
+        The JSON report: ``n_questions``, ``metrics``/``by_category`` (the first system),
+        ``systems`` (every system's metrics and per-category metrics) and ``questions``.
+    """
+    if not systems:
+        raise EvalError("no system to evaluate")
+    per_system = {s.name: run_system(s, questions, texts, progress) for s in systems}
+    main = per_system[systems[0].name]
+    return {
+        "n_questions": len(questions),
+        "system": systems[0].name,
+        "metrics": aggregate(main),
+        "by_category": by_category(main),
+        "systems": {name: {"metrics": aggregate(rs), "by_category": by_category(rs)}
+                    for name, rs in per_system.items()},
+        "questions": [{**asdict(r), "question": q.question, "baselines": {
+            name: {"answered": b.answered, "accuracy": b.accuracy, "text": b.text[:300]}
+            for name, rs in per_system.items() if name != systems[0].name for b in [rs[i]]}}
+            for i, (q, r) in enumerate(zip(questions, main))],
+    }
+
+
+def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> dict:
+    """Read the gate: ``{"min": {metric: value}, "max": {metric: value}}``."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise EvalError(f"cannot read thresholds {path}: {exc}") from exc
+    if not isinstance(data.get("min", {}), dict) or not isinstance(data.get("max", {}), dict):
+        raise EvalError(f"{path}: 'min' and 'max' must map metric names to numbers")
+    return data
+
+
+def check_gate(metrics: dict, thresholds: dict) -> list[str]:
+    """The failed conditions of the gate, one line each (empty: the gate passes).
+
+    A metric missing from ``metrics`` (or None) fails: a gate must not pass by omission.
+    """
+    failures = []
+    for name, floor in thresholds.get("min", {}).items():
+        got = metrics.get(name)
+        if got is None or got < floor:
+            failures.append(f"{name} = {_fmt(got)} is below the threshold {floor}")
+    for name, ceiling in thresholds.get("max", {}).items():
+        got = metrics.get(name)
+        if got is None or got > ceiling:
+            failures.append(f"{name} = {_fmt(got)} is above the limit {ceiling}")
+    return failures
+
+
+def _fmt(x) -> str:
+    return "missing" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m eval", description="Run the eval suite and write its reports.")
+    p.add_argument("--mode", choices=("extractive", "llm", "auto"), default="extractive",
+                   help="answer mode of the project's pipeline (default: extractive)")
+    p.add_argument("--json-out", type=Path, default=None, help="JSON report path (default: OUT_DIR/report.json)")
+    p.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="where report.md and the chart go")
+    p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    p.add_argument("--thresholds", type=Path, default=DEFAULT_THRESHOLDS)
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions (after --categories)")
+    p.add_argument("--categories", default="", help="comma-separated categories to run (default: all)")
+    p.add_argument("--baselines", default="bm25,dense,llamaindex",
+                   help="comma-separated baselines to run alongside ('' for none)")
+    p.add_argument("--check", action="store_true", help="exit 1 when the gate in --thresholds fails")
+    p.add_argument("--quiet", action="store_true", help="no per-question progress")
+    return p
+
+
+def select(questions: Sequence[Question], categories: str = "", limit: int | None = None) -> list[Question]:
+    """The questions of the given categories (comma-separated; '' = all), at most ``limit``."""
+    wanted = [c.strip() for c in categories.split(",") if c.strip()]
+    unknown = sorted(set(wanted) - set(CATEGORIES))
+    if unknown:
+        raise EvalError(f"unknown categories {unknown}; use some of {', '.join(CATEGORIES)}")
+    out = [q for q in questions if not wanted or q.category in wanted]
+    if limit is not None:
+        if limit < 1:
+            raise EvalError(f"--limit {limit}: use a positive number of questions")
+        out = out[:limit]
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry of ``python -m eval`` and ``qa eval``; returns the exit code."""
+    args = _parser().parse_args(argv)
+    from qa.errors import QAError
+
+    try:
+        return _main(args)
+    except (EvalError, QAError) as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(args) -> int:
+    from eval import baselines, report
+
+    questions = select(load_questions(args.questions), args.categories, args.limit)
+    thresholds = load_thresholds(args.thresholds)
+    pipeline = baselines.make_pipeline(args.mode)
+    texts = {d: doc.text for d, doc in pipeline.documents().items()}
+    systems = [baselines.ProjectSystem(pipeline, args.mode)]
+    systems += baselines.make_baselines(pipeline, [b for b in args.baselines.split(",") if b.strip()])
+    for s in systems:  # load models before timing: latency is per question, not start-up
+        baselines.warm_up(s, questions[0])
+
+    def progress(name: str, q: Question, r: Result) -> None:
+        if not args.quiet:
+            mark = "ok " if r.accuracy >= 1 else ("~  " if r.accuracy > 0 else "XX ")
+            print(f"  [{name:>10}] {mark}{q.id:<5} {r.latency_ms:7.0f} ms  {r.text[:70]!r}", file=sys.stderr)
+
+    result = run_suite(systems, questions, texts, progress)
+    failures = check_gate(result["metrics"], thresholds) if args.mode == thresholds.get("mode", args.mode) \
+        else [f"(gate not applied: thresholds are for mode {thresholds.get('mode')!r})"]
+    result.update({
+        "mode": args.mode,
+        "questions_file": str(args.questions),
+        "settings": baselines.settings_summary(pipeline),
+        "gate": {"thresholds": thresholds, "failures": failures,
+                 "passed": not [f for f in failures if not f.startswith("(")]},
+    })
+    json_out = args.json_out or args.out_dir / "report.json"
+    json_out.parent.mkdir(parents=True, exist_ok=True)
+    json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    md = report.write_markdown(result, args.out_dir)
+    print(report.console_tables(result))
+    print(f"\nJSON report: {json_out}\nMarkdown report: {md}")
+    if failures:
+        print("\nGate:\n  " + "\n  ".join(failures))
+    else:
+        print("\nGate: passed")
+    return 1 if args.check and not result["gate"]["passed"] else 0
