@@ -1,0 +1,540 @@
+"""Time expressions in text -> resolved dates and periods, given a reference date.
+
+``find_times(text, reference)`` finds absolute expressions ("Wednesday, June 4, 2025",
+"Feb. 25, 2025", "in August 2024", "late April", "since 2022", "between August 2023 and
+March 2025") and relative ones ("last year", "earlier this month", "on Tuesday", "last
+fall", "in under three months", "August of the previous year") and resolves each against
+the reference date (an article's publication date, ISO ``YYYY-MM-DD``, may be "").
+
+Values are strings that sort and compare simply:
+
+- a day ``"2025-06-04"``, a month ``"2025-06"``, a year ``"2024"``;
+- a period ``"start/end"`` (ISO 8601 interval), each end one of the above or ``".."`` when
+  open: ``"2023-08/2025-03"``, ``"2024-09/2024-11"`` (fall 2024), ``"2022/2025-06-04"``.
+
+A relative expression without a reference resolves to ``value == ""``, and a year-less
+date to the ISO truncated form ``"--06-04"`` / ``"--06"``; nothing is guessed.
+Plain regular expressions and ``datetime`` only (no dateparser: it is not installed, and
+its relative parsing is anchored to "now", not to an article's date). Reading time
+expressions is all this module does; attaching them to figures is ``index/claims.py``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = ["TimeExpr", "find_times", "parse_reference", "bounds", "overlaps", "contains",
+           "label", "reference_date", "shift_months"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    """One time expression found in a text.
+
+    Attributes:
+        text: the expression as written (``text == source[start - offset:end - offset]``).
+        start, end: character offsets (plus the caller's ``offset``).
+        value: the resolved date or period (see the module docstring), "" if unresolved.
+        granularity: "day", "week", "month", "season", "quarter", "year", "decade" or "range".
+        relative: True when the value depends on the reference date.
+    """
+
+    text: str
+    start: int
+    end: int
+    value: str
+    granularity: str
+    relative: bool = False
+
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_NUMWORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+             "several": 3, "a few": 3, "few": 3, "a couple of": 2, "couple of": 2}
+_ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}
+_SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
+
+# Month names are matched with a capital letter in running text ("march", "may" are words);
+# ``loose=True`` (questions typed in lower case) relaxes that except for "may".
+_MON = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
+        r"Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)(?![A-Za-z])")
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:19|20)\d{2}(?![\d%])"
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\s+few|a\s+couple\s+of)"
+_UNIT = r"(?:days?|weeks?|months?|years?|decades?)"
+_REL = r"(?:last|this|next|previous|past|current|coming|following|same)"
+
+
+# Each entry: (name, pattern). Patterns use (?i:...) for function words so that month names
+# keep their capital; the longest match at a position wins (see ``find_times``).
+_CI = lambda s: f"(?i:{s})"  # noqa: E731 - a tiny regex helper, not an API
+_OF = _CI(r"of")
+_PART = _CI(r"early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end\s+of|mid-")
+_THE = _CI(r"the")
+_YEARW = _CI(r"year")
+_RELM = _CI(r"last|this|next|earlier\s+in|later\s+in|earlier\s+this|later\s+this")
+_RELWD = _CI(r"last|this|next|on|past")
+_PATTERNS: list[tuple[str, str]] = [
+    ("iso", rf"\b(?P<y>(?:19|20)\d{{2}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})\b"),
+    ("mdy", rf"(?:(?P<wd>{_WD}),?\s+)?(?P<m>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})"),
+    ("dmy", rf"(?:(?P<wd>{_WD}),?\s+)?(?<![\d.,])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:{_OF}\s+)?(?P<m>{_MON}),?\s+(?P<y>{_YEAR})"),
+    ("md", rf"(?:(?P<wd>{_WD}),?\s+)?(?P<m>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d|\d)"),
+    ("dm", rf"(?<![\d.,$€£])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:{_OF}\s+)?(?P<m>{_MON})"),
+    ("part_month", rf"(?P<part>{_PART})[-\s]*(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?"),
+    ("month_year", rf"(?P<m>{_MON})(?:\s+{_OF})?,?\s+(?P<y>{_YEAR})"),
+    ("month_relyear", rf"(?P<m>{_MON})\s+(?:{_OF}\s+)?(?:{_THE}\s+)?(?P<rel>{_CI(_REL)})\s+{_YEARW}"),
+    ("rel_month", rf"(?P<rel>{_RELM})\s+(?P<m>{_MON})"),
+    ("month", rf"(?<![\w-])(?P<m>{_MON})(?!\s*\d)"),
+    ("year_range", rf"(?<![\w$€£.,-])(?P<y1>{_YEAR})\s*[-–—]\s*(?P<y2>(?:19|20)?\d{{2}})(?![\d%])"),
+    ("decade", rf"(?P<y>(?:19|20)\d0)'?s\b"),
+    ("year", rf"(?<![\w$€£.,-])(?P<y>{_YEAR})(?![.,]\d|-\d)"),
+    ("season", rf"(?i:(?:(?P<rel>{_REL}|the\s+{_REL}|early|late|in\s+(?:the\s+)?|during\s+(?:the\s+)?)\s*)?(?P<s>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?)"),
+    ("quarter", rf"(?:\bQ(?P<q>[1-4])|(?i:(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter))(?:\s+(?:{_OF}\s+)?(?P<y>{_YEAR}))?"),
+    ("rel_unit", rf"(?i:(?P<rel>{_REL}|the\s+{_REL}|earlier\s+this|later\s+this|early\s+this|late\s+this|earlier\s+in\s+the|later\s+in\s+the|so\s+far\s+this)\s+(?P<u>year|month|week|day|decade))\b"),
+    ("ago", rf"(?i:\b(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|after|later))\b"),
+    ("within", rf"(?i:\b(?:in|within|over|during|for)\s+(?:the\s+)?(?P<q>under|less\s+than|nearly|almost|about|around|just\s+over|just\s+under|more\s+than|over|past|last)\s+(?:the\s+)?(?P<n>{_NUM})\s+(?P<u>{_UNIT}))\b"),
+    ("span_after", rf"(?i:\b(?P<q>less\s+than|more\s+than|nearly|almost|about|just|only)\s+(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?:after|since))\b"),
+    ("weekday", rf"(?:(?P<rel>{_RELWD})\s+)?(?P<wd>{_WD})(?!,?\s+{_MON})"),
+    ("dayword", r"(?i:\b(?P<w>yesterday|today|tomorrow|tonight)\b)"),
+]
+_COMPILED = [(name, re.compile(p)) for name, p in _PATTERNS]
+_LOOSE = [(name, re.compile(p.replace(_MON, _MON.replace("|May|", "|").replace("(?:Jan", "(?i:Jan"))))
+          for name, p in _PATTERNS]
+
+
+def parse_reference(reference: str) -> date | None:
+    """The reference date as a ``date``, or None for "".
+
+    Raises:
+        ValueError: ``reference`` is not "" and not ISO ``YYYY-MM-DD`` (a time may follow).
+    """
+    if not reference:
+        return None
+    try:
+        return date.fromisoformat(reference.strip()[:10])
+    except ValueError:
+        raise ValueError(f"reference date {reference!r} is not ISO YYYY-MM-DD; pass '' when unknown") from None
+
+
+def shift_months(d: date, months: int) -> date:
+    """``d`` moved by whole months, the day clipped to the target month's length."""
+    y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
+    return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def _month_of(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return _MONTHS[key] if key in _MONTHS else _MONTHS[key[:3]]
+
+
+def _num(word: str) -> int:
+    w = " ".join(word.lower().split())
+    return int(w) if w.isdigit() else _NUMWORDS[w]
+
+
+def _iso_day(d: date) -> str:
+    return d.isoformat()
+
+
+def _iso_month(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}"
+
+
+def _infer_year(month: int, day: int | None, ref: date | None) -> int | None:
+    """The year that puts month/day nearest the reference, preferring the past (news reports)."""
+    if ref is None:
+        return None
+    best, best_cost = None, None
+    for y in (ref.year - 1, ref.year, ref.year + 1):
+        d = date(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
+        cost = (ref - d).days if d <= ref else 3 * (d - ref).days  # a future date is 3x less likely
+        if best_cost is None or cost < best_cost:
+            best, best_cost = y, cost
+    return best
+
+
+def _season_value(season: str, year: int) -> str:
+    a, b = _SEASON_MONTHS[season]
+    if season == "winter":  # winter Y runs December Y to February Y+1
+        return f"{_iso_month(year, 12)}/{_iso_month(year + 1, 2)}"
+    return f"{_iso_month(year, a)}/{_iso_month(year, b)}"
+
+
+def _season_of(d: date) -> tuple[str, int]:
+    for s, (a, b) in _SEASON_MONTHS.items():
+        if s in ("winter", "autumn"):
+            continue
+        if a <= d.month <= b:
+            return s, d.year
+    return "winter", d.year if d.month == 12 else d.year - 1
+
+
+def _resolve(name: str, m: re.Match, ref: date | None) -> tuple[str, str, bool] | None:
+    """(value, granularity, relative) for one pattern match, or None to reject the match."""
+    g = m.groupdict()
+    if name in ("iso", "mdy", "dmy"):
+        mon = int(g["m"]) if name == "iso" else _month_of(g["m"])
+        y, d = int(g["y"]), int(g["d"])
+        if d > calendar.monthrange(y, mon)[1] or not 1 <= mon <= 12:
+            return None
+        return _iso_day(date(y, mon, d)), "day", False
+    if name in ("md", "dm"):
+        mon, d = _month_of(g["m"]), int(g["d"])
+        if not 1 <= d <= 31:
+            return None
+        y = _infer_year(mon, d, ref)
+        if y is None:
+            return f"--{mon:02d}-{d:02d}", "day", True
+        if d > calendar.monthrange(y, mon)[1]:
+            return None
+        return _iso_day(date(y, mon, d)), "day", True
+    if name in ("part_month", "month_year", "month"):
+        mon = _month_of(g["m"])
+        if g.get("y"):
+            return _iso_month(int(g["y"]), mon), "month", False
+        y = _infer_year(mon, None, ref)
+        return (f"--{mon:02d}" if y is None else _iso_month(y, mon)), "month", True
+    if name == "month_relyear":
+        if ref is None:
+            return "", "month", True
+        rel = g["rel"].lower()
+        dy = {"last": -1, "previous": -1, "next": 1, "following": 1}.get(rel, 0)
+        return _iso_month(ref.year + dy, _month_of(g["m"])), "month", True
+    if name == "rel_month":
+        if ref is None:
+            return "", "month", True
+        rel, mon = " ".join(g["rel"].lower().split()), _month_of(g["m"])
+        if rel in ("earlier in", "earlier this") and mon == ref.month:
+            if ref.day == 1:
+                return None
+            return f"{_iso_day(ref.replace(day=1))}/{_iso_day(ref - timedelta(days=1))}", "range", True
+        if rel == "last":
+            y = ref.year if mon < ref.month else ref.year - 1
+        elif rel == "next":
+            y = ref.year if mon > ref.month else ref.year + 1
+        elif rel in ("this", "later this"):
+            y = ref.year
+        else:
+            y = _infer_year(mon, None, ref)
+        return _iso_month(y, mon), "month", True
+    if name == "year_range":
+        y1, y2 = int(g["y1"]), g["y2"]
+        y2 = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
+        if y2 <= y1:
+            return None
+        return f"{y1}/{y2}", "range", False
+    if name == "decade":
+        y = int(g["y"])
+        return f"{y}/{y + 9}", "decade", False
+    if name == "year":
+        return g["y"], "year", False
+    if name == "season":
+        season = g["s"].lower()
+        season = "fall" if season == "autumn" else season
+        rel = " ".join((g.get("rel") or "").lower().split())
+        if g.get("y"):
+            return _season_value(season, int(g["y"])), "season", False
+        if not rel:
+            return None  # a bare "fall"/"spring" is usually a verb or a noun, not a time
+        if ref is None:
+            return "", "season", True
+        cur, cur_year = _season_of(ref)
+        year = ref.year if season != "winter" else (ref.year if ref.month == 12 else ref.year - 1)
+        key = rel.replace("the ", "")
+        if key in ("last", "previous", "past"):
+            # the latest such season that has already ended before the current one
+            start = date(year, _SEASON_MONTHS[season][0], 1)
+            if start >= date(cur_year, _SEASON_MONTHS[cur][0], 1):
+                year -= 1
+        elif key in ("next", "coming", "following"):
+            start = date(year, _SEASON_MONTHS[season][0], 1)
+            if start <= ref:
+                year += 1
+        return _season_value(season, year), "season", True
+    if name == "quarter":
+        q = int(g["q"]) if g.get("q") else _ORDINAL_QUARTER[g["qw"].lower()]
+        if g.get("y"):
+            y, rel = int(g["y"]), False
+        elif ref is not None:
+            y, rel = ref.year, True
+        else:
+            return "", "quarter", True
+        return f"{_iso_month(y, 3 * q - 2)}/{_iso_month(y, 3 * q)}", "quarter", rel
+    if ref is None:
+        return "", {"weekday": "day", "dayword": "day"}.get(name, "range"), True
+    if name == "rel_unit":
+        rel, unit = " ".join(g["rel"].lower().split()), g["u"].lower()
+        key = rel.replace("the ", "")
+        back = key in ("last", "previous", "past")
+        fwd = key in ("next", "coming", "following")
+        if unit == "year":
+            if key == "past":  # "the past year": the twelve months before the reference
+                return f"{_iso_day(shift_months(ref, -12))}/{_iso_day(ref)}", "range", True
+            if key.startswith("earlier") or key == "so far this":
+                return f"{ref.year}-01-01/{_iso_day(ref)}", "range", True
+            if key.startswith("later"):
+                return f"{_iso_day(ref)}/{ref.year}-12-31", "range", True
+            return str(ref.year - 1 if back else ref.year + 1 if fwd else ref.year), "year", True
+        if unit == "month":
+            if key == "past":
+                return f"{_iso_day(shift_months(ref, -1))}/{_iso_day(ref)}", "range", True
+            if key.startswith("earlier") or key == "so far this":
+                if ref.day == 1:
+                    return _iso_month(ref.year, ref.month), "month", True
+                return f"{_iso_day(ref.replace(day=1))}/{_iso_day(ref - timedelta(days=1))}", "range", True
+            d = shift_months(ref, -1 if back else 1 if fwd else 0)
+            return _iso_month(d.year, d.month), "month", True
+        if unit == "week":
+            monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=-1 if back else 1 if fwd else 0)
+            return f"{_iso_day(monday)}/{_iso_day(monday + timedelta(days=6))}", "week", True
+        if unit == "day":
+            if key.startswith(("earlier", "later", "this", "same", "current")):
+                return _iso_day(ref), "day", True
+            return _iso_day(ref + timedelta(days=-1 if back else 1 if fwd else 0)), "day", True
+        if unit == "decade":
+            return f"{ref.year - 10}/{ref.year}", "range", True
+    if name == "ago":
+        n, unit, direction = _num(g["n"]), g["u"].lower().rstrip("s"), g["dir"].lower()
+        sign = -1 if direction in ("ago", "earlier", "before") else 1
+        if direction in ("after", "later"):
+            # "a week after X" dates X a week before the reference event
+            sign = -1
+        if unit == "day":
+            return _iso_day(ref + timedelta(days=sign * n)), "day", True
+        if unit == "week":
+            return _iso_day(ref + timedelta(weeks=sign * n)), "week", True
+        if unit == "month":
+            d = shift_months(ref, sign * n)
+            return _iso_month(d.year, d.month), "month", True
+        if unit == "year":
+            return str(ref.year + sign * n), "year", True
+        return str(ref.year + sign * 10 * n), "year", True
+    if name in ("within", "span_after"):
+        n, unit = _num(g["n"]), g["u"].lower().rstrip("s")
+        if name == "span_after" and g["q"].lower() in ("just", "only"):
+            # "just a week after X": X is a point that far before the reference
+            return _resolve("ago", re.match(rf"(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?P<dir>ago)",
+                                            f"{g['n']} {g['u']} ago", re.I), ref)
+        months = {"month": n, "year": 12 * n, "decade": 120 * n}.get(unit)
+        start = shift_months(ref, -months) if months else ref - timedelta(days=n * (7 if unit == "week" else 1))
+        return f"{_iso_day(start)}/{_iso_day(ref)}", "range", True
+    if name == "weekday":
+        rel = (g.get("rel") or "").lower()
+        target = _WEEKDAYS[g["wd"].lower()]
+        if rel == "next":
+            delta = (target - ref.weekday()) % 7 or 7
+            return _iso_day(ref + timedelta(days=delta)), "day", True
+        # the most recent such weekday on or before the reference ("last Tuesday": strictly before)
+        delta = (ref.weekday() - target) % 7
+        if rel in ("last", "past") and delta == 0:
+            delta = 7
+        return _iso_day(ref - timedelta(days=delta)), "day", True
+    if name == "dayword":
+        w = g["w"].lower()
+        return _iso_day(ref + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(w, 0))), "day", True
+    return None
+
+
+def bounds(value: str) -> tuple[date, date] | None:
+    """First and last day covered by a value ("2024" -> Jan 1..Dec 31), None if unresolved."""
+    if not value or value.startswith("--"):
+        return None
+    if "/" in value:
+        a, b = value.split("/", 1)
+        lo = bounds(a) if a != ".." else (date.min, date.min)
+        hi = bounds(b) if b != ".." else (date.max, date.max)
+        if lo is None or hi is None:
+            return None
+        return lo[0], hi[1]
+    parts = value.split("-")
+    try:
+        y = int(parts[0])
+        if len(parts) == 1:
+            return date(y, 1, 1), date(y, 12, 31)
+        mon = int(parts[1])
+        if len(parts) == 2:
+            return date(y, mon, 1), date(y, mon, calendar.monthrange(y, mon)[1])
+        d = date(y, mon, int(parts[2]))
+        return d, d
+    except (ValueError, IndexError):
+        return None
+
+
+def overlaps(a: str, b: str) -> bool:
+    """True when two resolved values share at least one day (False if either is unresolved)."""
+    ba, bb = bounds(a), bounds(b)
+    return bool(ba and bb and ba[0] <= bb[1] and bb[0] <= ba[1])
+
+
+def contains(outer: str, inner: str) -> bool:
+    """True when every day of ``inner`` lies within ``outer``."""
+    bo, bi = bounds(outer), bounds(inner)
+    return bool(bo and bi and bo[0] <= bi[0] and bi[1] <= bo[1])
+
+
+def label(value: str) -> str:
+    """A reader's form of a value: "June 4, 2025", "June 2025", "2024", "August 2023 to March 2025"."""
+    if not value:
+        return ""
+    if "/" in value:
+        a, b = value.split("/", 1)
+        if b == "..":
+            return f"since {label(a)}"
+        return f"{label(a)} to {label(b)}"
+    parts = value.split("-")
+    try:
+        if len(parts) == 3:
+            return f"{calendar.month_name[int(parts[1])]} {int(parts[2])}, {parts[0]}"
+        if len(parts) == 2:
+            return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
+    except (ValueError, IndexError):
+        return value
+    return value
+
+
+def _raw_matches(text: str, ref: date | None, loose: bool) -> list[TimeExpr]:
+    found: list[TimeExpr] = []
+    for name, rx in (_LOOSE if loose else _COMPILED):
+        for m in rx.finditer(text):
+            if name == "month" and m.group("m") == "May":
+                before = text[max(0, m.start() - 10):m.start()].lower()
+                if not re.search(r"\b(in|since|by|until|till|during|of|from|to|early|late|mid|last|next|this)\s+$", before):
+                    continue  # "May" alone is far more often the verb
+            res = _resolve(name, m, ref)
+            if res is None:
+                continue
+            s, e = m.span()
+            seg = text[s:e]
+            lead = len(seg) - len(seg.lstrip())
+            seg = seg.strip()
+            if name == "season" and seg.lower().startswith(("in ", "during ")):
+                cut = len(seg.split(None, 1)[0]) + 1
+                lead += cut
+                seg = seg[cut:].lstrip()
+                if seg.lower().startswith("the "):
+                    lead += 4
+                    seg = seg[4:]
+            if not seg:
+                continue
+            found.append(TimeExpr(seg, s + lead, s + lead + len(seg), *res))
+    # longest first, then leftmost: overlapping shorter matches are parts of a longer one
+    found.sort(key=lambda t: (-(t.end - t.start), t.start))
+    kept: list[TimeExpr] = []
+    for t in found:
+        if all(t.end <= k.start or t.start >= k.end for k in kept):
+            kept.append(t)
+    return sorted(kept, key=lambda t: t.start)
+
+
+def _combine(text: str, times: list[TimeExpr], ref: date | None) -> list[TimeExpr]:
+    """Join "between A and B", "from A to B" into ranges and "since A" into open periods."""
+    out: list[TimeExpr] = []
+    i = 0
+    while i < len(times):
+        t = times[i]
+        before = text[:t.start]
+        nxt = times[i + 1] if i + 1 < len(times) else None
+        pre = re.search(r"(?i)\b(between|from)\s+$", before)
+        if pre and nxt is not None:
+            mid = text[t.end:nxt.start]
+            if re.fullmatch(r"(?i)\s*(and|to|until|till|through|-|–)\s*", mid):
+                a, b = bounds(t.value), bounds(nxt.value)
+                value = f"{t.value.split('/')[0]}/{nxt.value.split('/')[-1]}" if a and b else ""
+                s = pre.start()
+                out.append(TimeExpr(text[s:nxt.end], s, nxt.end, value, "range", t.relative or nxt.relative))
+                i += 2
+                continue
+        since = re.search(r"(?i)\bsince\s+$", before)
+        if since:
+            start = t.value.split("/")[0] if t.value else ""
+            end = _iso_day(ref) if ref else ".."
+            value = f"{start}/{end}" if start else ""
+            s = since.start()
+            out.append(TimeExpr(text[s:t.end], s, t.end, value, "range", t.relative or ref is not None))
+            i += 1
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def find_times(text: str, reference: str = "", offset: int = 0, loose: bool = False) -> list[TimeExpr]:
+    """Every time expression in ``text``, resolved against ``reference``, in order.
+
+    Args:
+        text: any text (a sentence, a document, a question).
+        reference: ISO date the relative expressions count from ("" = unknown: relative
+            and year-less expressions get ``value == ""``).
+        offset: added to every start/end (pass the text's offset in its document).
+        loose: accept lower-case month names (for typed questions), except "may".
+
+    Returns:
+        Non-overlapping ``TimeExpr`` in text order; the longest reading wins
+        ("Wednesday, June 4, 2025" is one expression, not three).
+
+    Raises:
+        ValueError: ``reference`` is neither "" nor an ISO date.
+    """
+    ref = parse_reference(reference)
+    times = _combine(text, _raw_matches(text, ref, loose), ref)
+    if offset:
+        times = [TimeExpr(t.text, t.start + offset, t.end + offset, t.value, t.granularity, t.relative)
+                 for t in times]
+    return times
+
+
+_NAMED = re.compile(rf"{_MON}|\d{{4}}")
+_FUTURE = re.compile(r"(?i)\b(will|would|scheduled|expected|plans?|planned|next|upcoming|due|set to)\b")
+_NOT_NEWS = re.compile(r"(?i)updated|modified|accessed|retrieved|copyright|©")
+
+
+def _stated_times(text: str, reference: str) -> list[TimeExpr]:
+    """Time expressions that report the past: not in "updated" lines, not just after "will"."""
+    out = []
+    for line in text.split("\n"):
+        if _NOT_NEWS.search(line):
+            continue
+        for t in find_times(line, reference):
+            if not _FUTURE.search(line[max(0, t.start - 30):t.start]):
+                out.append(t)
+    return out
+
+
+def reference_date(text: str, published: str = "") -> str:
+    """The date to resolve an article's relative expressions against, or "".
+
+    ``published`` is trusted unless the text reports (not after "will", "scheduled", ...)
+    a named date more than a week after it: then ``published`` is probably a photo or
+    file date, and "" is returned (better unresolved than wrong). Without ``published``,
+    the latest day-precise date the text states is used (an article is written after
+    what it reports), year-less ones ("reported on March 21") included.
+
+    Raises:
+        ValueError: ``published`` is neither "" nor an ISO date.
+    """
+    pub = parse_reference(published)
+    if pub is not None:
+        for t in _stated_times(text, published):
+            b = bounds(t.value)
+            if (_NAMED.search(t.text) and t.granularity in ("day", "month") and b
+                    and b[0] > pub + timedelta(days=7)):
+                return ""
+        return published
+    latest: date | None = None
+    for t in _stated_times(text, ""):
+        if t.granularity == "day" and t.value and not t.relative:
+            d = date.fromisoformat(t.value)
+            latest = d if latest is None or d > latest else latest
+    if latest is None:
+        return ""
+    for t in _stated_times(text, latest.isoformat()):
+        if t.granularity == "day" and t.value and "/" not in t.value and re.search(r"\d", t.text) \
+                and _NAMED.search(t.text) and not re.search(r"(?i)ago|after|before", t.text):
+            latest = max(latest, date.fromisoformat(t.value))
+    return latest.isoformat()
