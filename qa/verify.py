@@ -1,0 +1,381 @@
+"""Check a model's answer against the passages it was shown; keep only what they say.
+
+The prompt numbers the passages ``[1]..[k]`` and the model cites them as ``[n]``. Here
+each sentence of the model's answer is held against the sentences of the passages:
+
+- every ``[n]`` becomes the exact supporting sentence of passage ``n`` (a quote with
+  offsets into the document's original text); markers that point nowhere are dropped;
+- a sentence without a marker gets one when a shown sentence clearly supports it;
+- the figures, dates and names a sentence states must appear in its cited sentence,
+  attached to the same thing: a figure cited from "600 soldiers have been killed" does
+  not support "600 troops were deployed" (``index.claims.supports`` decides that);
+- sentences that echo instruction-like text from a passage, repeat, are cut off or
+  cannot be supported are removed and kept with a reason.
+
+What to do when nothing survives (fall back to the extractive answer) is left to
+``qa/llm_answer.py``; this module only checks and rewrites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from index.chunk import sentence_spans
+from index.claims import Claim, claims_in_text, supported_by
+from index.records import Document
+from qa.records import Citation, Passage
+from qa.text import STOPWORDS, stem, words
+
+# "[1]", "[1, 2]", "[1-3]", "[Source 2]"; several in a row are read one by one.
+_MARKER = re.compile(
+    r"\[\s*(?:sources?|passages?)?\s*(\d{1,3}(?:\s*(?:,|;|-|–|and)\s*\d{1,3})*)\s*\]", re.IGNORECASE
+)
+# Text that addresses the reader or the model instead of reporting news: an echoed
+# injection attempt, or the model talking about its instructions.
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|prompts?|rules|sources|above|previous)\b"
+    r"|\bsystem prompt\b|\bnew instructions?\b|\byou are (?:now )?(?:an?|the) (?:ai|assistant|language model)\b"
+    r"|\bas an ai\b|\b(?:answer|respond|reply|say) (?:only )?with\b|\bprompt injection\b",
+    re.IGNORECASE,
+)
+_ABSTAIN = re.compile(
+    r"\b(?:sources?|passages?|texts?|articles?)\b[^.]{0,30}\b(?:do not|don't|does not|doesn't|did not|never)\b"
+    r"[^.]{0,20}\b(?:say|mention|state|answer|provide|specify|give)|\bno information\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE)
+# Words that open a sentence without being names (a capital there says nothing).
+_OPENERS = frozenset(
+    """according additionally also although however meanwhile moreover furthermore overall
+    reports report officials sources source yes no since during after before while both
+    earlier later previously first second third then thus therefore in on at by for from
+    with as its his her their this that these those there here it he she they we""".split()
+)
+_MONTHS_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+# News paraphrases these freely; treating them as one word keeps overlap honest
+# without letting a figure move between measures (claims are checked separately).
+_SYNONYMS = {
+    "soldier": "troop", "forc": "troop", "personnel": "troop", "troop": "troop",
+    "sent": "deploy", "send": "deploy", "dispatch": "deploy", "deploy": "deploy", "deployment": "deploy",
+    "dead": "kill", "die": "kill", "died": "kill", "death": "kill", "kill": "kill",
+    "trip": "visit", "travel": "visit", "traveled": "visit", "travelled": "visit", "visit": "visit",
+    "met": "meet", "meeting": "meet", "talk": "meet", "meet": "meet",
+    "approximately": "about", "around": "about", "roughly": "about", "nearly": "about", "some": "about",
+}
+# Share of an answer sentence's content words its cited sentence must contain; higher
+# when we attach a citation the model did not give.
+MIN_OVERLAP_CITED = 0.5
+MIN_OVERLAP_UNCITED = 0.65
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One numbered passage as the model was shown it.
+
+    ``start``/``end`` delimit the shown part of the passage (it may have been trimmed to
+    fit the context window) as offsets into the document's original text.
+    """
+
+    number: int
+    passage: Passage
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """The checked answer: text with ``[n]`` markers renumbered 1..n in order of first use.
+
+    Attributes:
+        text: the kept sentences, each followed by its markers ("" when none was kept).
+        citations: what marker ``n`` points to is ``citations[n - 1]``.
+        rejected: ``(sentence, reason)`` for each removed sentence.
+        dropped_markers: markers that pointed to no shown passage.
+    """
+
+    text: str
+    citations: tuple[Citation, ...]
+    rejected: tuple[tuple[str, str], ...]
+    dropped_markers: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """A candidate supporting sentence of a shown passage."""
+
+    source: Source
+    doc: Document
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.start : self.end]
+
+
+def is_instruction_like(text: str) -> bool:
+    """True when ``text`` addresses a model or reader ("ignore previous instructions", ...)."""
+    return bool(_INSTRUCTION_LIKE.search(text))
+
+
+def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, Document]) -> Verified:
+    """Keep the sentences of ``raw`` that the shown passages support, with exact citations.
+
+    Args:
+        raw: the model's output, with ``[n]`` markers numbered as in the prompt.
+        sources: the passages the prompt showed, numbered as the model saw them.
+        documents: the documents the passages point into, by ``doc_id``.
+
+    Returns:
+        A ``Verified`` answer; its ``text`` is "" when no sentence could be supported.
+    """
+    by_number = {s.number: s for s in sources if s.passage.doc_id in documents}
+    shown = _shown_sentences(by_number.values(), documents)
+    kept: list[tuple[str, list[_Sentence]]] = []
+    rejected: list[tuple[str, str]] = []
+    dropped: list[int] = []
+    seen: set[str] = set()
+    pieces = _split(raw)
+    for i, (sentence, markers) in enumerate(pieces):
+        body = _body(sentence)
+        if not _terms(body) and not re.search(r"\d", body):
+            continue  # only markers or punctuation
+        key = " ".join(_terms(body))
+        if is_instruction_like(body):
+            rejected.append((body, "echoes instruction-like text from a source instead of answering"))
+            continue
+        if body.rstrip("\"'”’) ").endswith("?"):
+            rejected.append((body, "is a question, not an answer"))
+            continue
+        if _ABSTAIN.search(body) and not markers:
+            rejected.append((body, "the model found no answer in the sources"))
+            continue
+        if key in seen:
+            rejected.append((body, "repeats an earlier sentence"))
+            continue
+        seen.add(key)
+        if i == len(pieces) - 1 and not markers and not re.search(r"[.!?]['\"”’)]*$", body):
+            rejected.append((body, "cut off before the end of the sentence"))
+            continue
+        valid = [n for n in markers if n in by_number]
+        dropped += [n for n in markers if n not in by_number]
+        cited = [s for s in shown if s.source.number in valid]
+        support, reason = _support(body, cited, MIN_OVERLAP_CITED) if cited else (None, "")
+        if support is None:
+            # The model gave no usable marker, or the wrong one: attach one only when a
+            # shown sentence clearly supports the whole sentence.
+            support, why = _support(body, shown, MIN_OVERLAP_UNCITED)
+            if support is None:
+                if not reason:
+                    reason = ("cites no passage and " if not valid else "") + why
+                rejected.append((body, reason))
+                continue
+        kept.append((body, support))
+    text, citations = _render(kept)
+    return Verified(text, citations, tuple(rejected), tuple(dict.fromkeys(dropped)))
+
+
+# ---------------------------------------------------------------- splitting the answer
+
+
+def _split(raw: str) -> list[tuple[str, list[int]]]:
+    """The answer's sentences with the passage numbers each one cites.
+
+    Markers at the start of a sentence belong to the sentence before it when that one
+    has none ("... deployed. [1] Later ..."), otherwise to their own sentence.
+    """
+    text = _LEAD.sub("", raw.strip())
+    out: list[tuple[str, list[int]]] = []
+    for s, e in sentence_spans(text):
+        sentence = _BULLET.sub("", text[s:e]).strip()
+        lead = re.match(r"^(?:\s*" + _MARKER.pattern + r")+", sentence, re.IGNORECASE)
+        if lead and out and not out[-1][1]:
+            prev, _ = out[-1]
+            out[-1] = (prev, _numbers(lead.group(0)))
+            sentence = sentence[lead.end() :].strip()
+        if sentence:
+            out.append((sentence, _numbers(sentence)))
+    return out
+
+
+def _numbers(text: str) -> list[int]:
+    """Passage numbers cited in ``text``, ranges expanded, in order, without repeats."""
+    found: list[int] = []
+    for m in _MARKER.finditer(text):
+        for part in re.split(r"\s*(?:,|;|and)\s*", m.group(1)):
+            bounds = re.split(r"\s*[-–]\s*", part)
+            if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
+                lo, hi = int(bounds[0]), int(bounds[1])
+                found += list(range(lo, hi + 1)) if 0 < hi - lo < 20 else [lo, hi]
+            elif part.strip().isdigit():
+                found.append(int(part))
+    return list(dict.fromkeys(found))
+
+
+def _body(sentence: str) -> str:
+    """The sentence without markers, with spacing before punctuation tidied."""
+    body = _MARKER.sub("", sentence)
+    body = re.sub(r"\s+([.,;:!?])", r"\1", body)
+    return re.sub(r"\s{2,}", " ", body).strip()
+
+
+# ---------------------------------------------------------------- support
+
+
+def _shown_sentences(sources, documents: Mapping[str, Document]) -> list[_Sentence]:
+    out = []
+    for src in sources:
+        doc = documents[src.passage.doc_id]
+        for s, e in sentence_spans(doc.text, src.start, src.end):
+            out.append(_Sentence(src, doc, s, e))
+    return out
+
+
+def _support(body: str, candidates: list[_Sentence], min_overlap: float) -> tuple[list[_Sentence] | None, str]:
+    """The sentences among ``candidates`` that together support ``body``, or None and why not.
+
+    One sentence must carry most of ``body``'s words; a second may supply a figure or
+    date the first lacks. Sentences that are instruction-like never support anything.
+    """
+    candidates = [c for c in candidates if not is_instruction_like(c.text)]
+    if not candidates:
+        return None, "no shown passage can support it"
+    want = _terms(body)
+    # The answer's "last year" means what the cited article's "last year" means, so the
+    # answer's times are resolved against each candidate's publication date.
+    by_date: dict[str, list[Claim]] = {}
+    scored = []
+    for c in candidates:
+        if c.doc.date not in by_date:
+            by_date[c.doc.date] = claims_in_text(body, published=c.doc.date)
+        claimed = by_date[c.doc.date]
+        facts = _source_claims(c)
+        ok = [supported_by(cl, facts) for cl in claimed]
+        scored.append((sum(1 for good, _ in ok if good), _overlap(want, c.text), c, ok, claimed))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    n_ok, overlap, best, ok, claimed = scored[0]
+    best_by_overlap = max(scored, key=lambda t: t[1])
+    if best_by_overlap[1] < min_overlap:
+        return None, f"no shown sentence says this (at most {best_by_overlap[1]:.0%} of its words)"
+    if overlap < min_overlap:
+        # The sentence with the figures is not the one that says the rest.
+        n_ok, overlap, best, ok, claimed = best_by_overlap
+    chosen = [best]
+    missing = [(cl, why) for cl, (good, why) in zip(claimed, ok) if not good]
+    for cl, why in list(missing):
+        # A second sentence may carry a figure the first lacks, if it is on the same topic.
+        helper = next((c for _, ov, c, _, _ in scored if c is not best and ov >= min_overlap / 2
+                       and supported_by(cl, _source_claims(c))[0]), None)
+        if helper is not None:
+            chosen.append(helper)
+            missing.remove((cl, why))
+    if missing:
+        cl, why = missing[0]
+        return None, f"{cl.value_text!r} is not what the cited sentence says: {why}"
+    names = _names(body)
+    # A name may be introduced before its sentence ("Shoigu arrived ... He said ...") or in
+    # the title, never only after it: a later sentence is about something else.
+    context = " ".join(f"{c.source.passage.title} {c.doc.text[c.source.start : c.end]}" for c in chosen)
+    absent = [n for n in names if not _name_in(n, context)]
+    if absent:
+        return None, f"names not in the cited passage: {', '.join(absent)}"
+    if bool(_NEGATION.search(body)) != bool(_NEGATION.search(best.text)):
+        return None, "the cited sentence says the opposite (negation differs)"
+    return list(dict.fromkeys(chosen)), ""
+
+
+def _source_claims(c: _Sentence) -> list[Claim]:
+    return claims_in_text(c.text, offset=c.start, published=c.doc.date, doc_id=c.doc.doc_id)
+
+
+def _terms(text: str) -> list[str]:
+    """Content words of ``text``, stemmed, synonyms merged, without repeats."""
+    out = []
+    for w in words(text):
+        if w.lower() in STOPWORDS:
+            continue
+        t = stem(w)
+        out.append(_SYNONYMS.get(t, t))
+    return list(dict.fromkeys(out))
+
+
+def _same_term(a: str, b: str) -> bool:
+    """Equal, or one a short extension of the other (korea/korean, russia/russian)."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short[:-1]) and len(long_) - len(short) <= 3
+
+
+def _overlap(want: list[str], source_text: str) -> float:
+    """Share of ``want`` found in ``source_text``'s content words."""
+    if not want:
+        return 0.0
+    have = _terms(source_text)
+    return sum(1 for w in want if any(_same_term(w, h) for h in have)) / len(want)
+
+
+def _names(body: str) -> list[str]:
+    """Capitalised words that name something (people, places, bodies), without repeats."""
+    toks = words(body)
+    out = []
+    for i, w in enumerate(toks):
+        if not w[:1].isupper() or w.lower() in _MONTHS_DAYS:
+            continue
+        if i == 0 and (w.lower() in _OPENERS or w.lower() in STOPWORDS):
+            continue
+        if w.lower() in STOPWORDS:
+            continue
+        out.append(w)
+    return list(dict.fromkeys(out))
+
+
+def _name_in(name: str, context: str) -> bool:
+    """Whether every part of ``name`` (Kim Jong-un -> kim, jong, un) occurs in ``context``."""
+    have = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", context)}
+    parts = [stem(p) for p in re.findall(r"[A-Za-z0-9]+", name)]
+    return all(any(_same_term(p, h) for h in have) for p in parts)
+
+
+# ---------------------------------------------------------------- the verified text
+
+
+def _render(kept: list[tuple[str, list[_Sentence]]]) -> tuple[str, tuple[Citation, ...]]:
+    """Join kept sentences, markers renumbered 1..n in order of first use."""
+    numbers: dict[tuple[str, int, int], int] = {}
+    citations: list[Citation] = []
+    out = []
+    for body, support in kept:
+        marks = []
+        for s in support:
+            key = (s.doc.doc_id, s.start, s.end)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(_citation(s))
+            marks.append(numbers[key])
+        marker = "".join(f"[{n}]" for n in dict.fromkeys(marks))
+        m = re.search(r"[.!?]['\"”’)]*$", body)
+        out.append(f"{body[: m.start()]} {marker}{body[m.start():]}" if m else f"{body} {marker}")
+    return " ".join(out), tuple(citations)
+
+
+def _citation(s: _Sentence) -> Citation:
+    p = s.source.passage
+    return Citation(
+        doc_id=s.doc.doc_id,
+        title=p.title or s.doc.title,
+        quote=s.text,
+        start=s.start,
+        end=s.end,
+        score=p.score,
+        publisher=p.publisher or s.doc.publisher,
+        date=p.date or s.doc.date,
+        url=p.url or s.doc.url,
+    )
