@@ -151,3 +151,22 @@ def test_citation_quotes_only_the_shown_part_of_a_trimmed_passage(sources, docs)
     trimmed = [dataclasses.replace(first, end=cut)]
     v = check("Approximately 12,000 North Korean soldiers were deployed last year [1].", trimmed, docs)
     assert v.text == ""
+
+
+def test_echoed_question_is_not_kept_as_an_answer(sources, docs):
+    v = check("How many North Korean soldiers were deployed last year? [2]", sources, docs)
+    assert v.text == ""
+    assert v.rejected[0][1] == "is a question, not an answer"
+
+
+def test_the_models_abstention_is_recorded_not_cited(sources, docs):
+    v = check("The sources do not say how many troops were deployed.", sources, docs)
+    assert v.text == "" and v.citations == ()
+    assert v.rejected[0][1] == "the model found no answer in the sources"
+
+
+def test_figure_from_another_year_is_rejected(sources, docs):
+    # 3,000 troops were sent "this year"; the sentence also says 12,000 "last year".
+    v = check("Approximately 3,000 North Korean troops were deployed last year [2].", sources, docs)
+    assert v.text == ""
+    assert "3,000" in v.rejected[0][1]
