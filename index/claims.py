@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from index import timex
@@ -208,8 +209,11 @@ being have has had will would could should may might can as than this these thos
 your the a an it they he she we more most than into over under after before during since until while
 per each every across among against about around between through amid near""".split())
 _MEASURE_SURFACE = {s: lemma for lemma, ss in MEASURE_LEMMAS.items() for s in ss}
-_MEASURE_RE = re.compile(r"(?i)\b(" + "|".join(re.escape(s) for s in sorted(_MEASURE_SURFACE, key=len, reverse=True)) + r")\b")
+_MEASURE_ALT = "|".join(re.escape(s) for s in sorted(_MEASURE_SURFACE, key=len, reverse=True))
+_MEASURE_RE = re.compile(rf"(?i)\b({_MEASURE_ALT})\b")
 _REPORTING_SET = set(_REPORTING)
+_FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
+                             r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")
 _EVENT_FAMILIES = {"visit", "signing", "start", "end", "issuing", "dismissal", "announcement"}
 _NOUNISH_EVENT = re.compile(r"(?i)^(signing|arrival|visit|trip|meeting|talks|summit|launch|opening|dismissal|deployment)$")
 
@@ -347,25 +351,42 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int, int]:
     return words[-1][0].lower(), sentence[words[0][1]:words[-1][2]], words[0][1], words[-1][2]
 
 
+@lru_cache(maxsize=512)
+def _measure_words(sentence: str) -> tuple[tuple[str, int, int], ...]:
+    """(lemma, start, end) of every measure word or phrase in the sentence, in order."""
+    words = [(m.group(0).lower(), m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", sentence)]
+    out, i = [], 0
+    while i < len(words):
+        for n in (3, 2, 1):  # longest phrase first: "death toll" before "death"
+            if i + n <= len(words):
+                phrase = " ".join(w for w, _, _ in words[i:i + n])
+                if phrase in _MEASURE_SURFACE:
+                    out.append((_MEASURE_SURFACE[phrase], words[i][1], words[i + n - 1][2]))
+                    i += n
+                    break
+        else:
+            i += 1
+    return tuple(out)
+
+
 def _nearest_measure(sentence: str, lo: int, hi: int, vstart: int, vend: int,
                      exclude: tuple[int, int] = (0, 0), events_only: bool = False) -> tuple[str, int, int]:
     """The measure lemma nearest the value within sentence[lo:hi]; words before it are preferred."""
     best = ("", -1, -1)
     best_cost = None
-    for m in _MEASURE_RE.finditer(sentence, lo, hi):
-        if exclude[0] <= m.start() < exclude[1] and exclude != (0, 0):
+    for lemma, ms, me in _measure_words(sentence):
+        if ms < lo or me > hi or (exclude != (0, 0) and exclude[0] <= ms < exclude[1]):
             continue
-        lemma = _MEASURE_SURFACE[m.group(1).lower()]
         if events_only and measure_family(lemma) not in _EVENT_FAMILIES:
             continue
-        if m.end() <= vstart:
-            cost = vstart - m.end()
-        elif m.start() >= vend:
-            cost = 2 * (m.start() - vend) + 10  # a time or figure usually follows its verb
+        if me <= vstart:
+            cost = vstart - me
+        elif ms >= vend:
+            cost = 2 * (ms - vend) + 10  # a time or figure usually follows its verb
         else:
             continue
         if best_cost is None or cost < best_cost:
-            best, best_cost = (lemma, m.start(), m.end()), cost
+            best, best_cost = (lemma, ms, me), cost
     return best
 
 
@@ -569,6 +590,9 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
         else:
             pe_ex = pe
         measure = ""
+        verb = _FOLLOWING_VERB.match(sentence, max(pe, e))
+        if verb and kind != "fraction":
+            measure = _MEASURE_SURFACE[verb.group(1).lower()]  # "3,000 residents were evacuated"
         if head and _MEASURE_SURFACE.get(head):
             measure = _MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
         if kind not in ("money", "quantity", "calibre"):

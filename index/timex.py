@@ -86,18 +86,18 @@ _PATTERNS: list[tuple[str, str]] = [
     ("dmy", rf"(?:(?P<wd>{_WD}),?\s+)?(?<![\d.,])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:{_OF}\s+)?(?P<m>{_MON}),?\s+(?P<y>{_YEAR})"),
     ("md", rf"(?:(?P<wd>{_WD}),?\s+)?(?P<m>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d|\d)"),
     ("dm", rf"(?<![\d.,$€£])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:{_OF}\s+)?(?P<m>{_MON})"),
-    ("part_month", rf"(?P<part>{_PART})[-\s]*(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?"),
+    ("part_month", rf"\b(?=[eEmMlLtT])(?P<part>{_PART})[-\s]*(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?"),
     ("month_year", rf"(?P<m>{_MON})(?:\s+{_OF})?,?\s+(?P<y>{_YEAR})"),
     ("month_relyear", rf"(?P<m>{_MON})\s+(?:{_OF}\s+)?(?:{_THE}\s+)?(?P<rel>{_CI(_REL)})\s+{_YEARW}"),
-    ("rel_month", rf"(?P<rel>{_RELM})\s+(?P<m>{_MON})"),
+    ("rel_month", rf"\b(?=[lLtTnNeE])(?P<rel>{_RELM})\s+(?P<m>{_MON})"),
     ("month", rf"(?<![\w-])(?P<m>{_MON})(?!\s*\d)"),
     ("year_range", rf"(?<![\w$€£.,-])(?P<y1>{_YEAR})\s*[-–—]\s*(?P<y2>(?:19|20)?\d{{2}})(?![\d%])"),
     ("decade", rf"(?P<y>(?:19|20)\d0)'?s\b"),
     ("year", rf"(?<![\w$€£.,-])(?P<y>{_YEAR})(?![.,]\d|-\d)"),
-    ("season", rf"(?i:(?:(?P<rel>{_REL}|the\s+{_REL}|early|late|in\s+(?:the\s+)?|during\s+(?:the\s+)?)\s*)?(?P<s>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?)"),
-    ("quarter", rf"(?:\bQ(?P<q>[1-4])|(?i:(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter))(?:\s+(?:{_OF}\s+)?(?P<y>{_YEAR}))?"),
-    ("rel_unit", rf"(?i:(?P<rel>{_REL}|the\s+{_REL}|earlier\s+this|later\s+this|early\s+this|late\s+this|earlier\s+in\s+the|later\s+in\s+the|so\s+far\s+this)\s+(?P<u>year|month|week|day|decade))\b"),
-    ("ago", rf"(?i:\b(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|after|later))\b"),
+    ("season", rf"(?i:\b(?=last|this|next|previous|past|current|coming|following|same|the|early|late|in|during|spring|summer|fall|autumn|winter)(?:(?P<rel>{_REL}|the\s+{_REL}|early|late|in\s+(?:the\s+)?|during\s+(?:the\s+)?)\s*)?(?P<s>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?)"),
+    ("quarter", rf"(?:\bQ(?P<q>[1-4])|(?i:\b(?=the|first|second|third|fourth|last|final)(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter))(?:\s+(?:{_OF}\s+)?(?P<y>{_YEAR}))?"),
+    ("rel_unit", rf"(?i:\b(?=last|this|next|previous|past|current|coming|following|same|the|earlier|later|early|late|so)(?P<rel>{_REL}|the\s+{_REL}|earlier\s+this|later\s+this|early\s+this|late\s+this|earlier\s+in\s+the|later\s+in\s+the|so\s+far\s+this)\s+(?P<u>year|month|week|day|decade))\b"),
+    ("ago", rf"(?i:\b(?=[\daotefsn])(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|after|later))\b"),
     ("within", rf"(?i:\b(?:in|within|over|during|for)\s+(?:the\s+)?(?P<q>under|less\s+than|nearly|almost|about|around|just\s+over|just\s+under|more\s+than|over|past|last)\s+(?:the\s+)?(?P<n>{_NUM})\s+(?P<u>{_UNIT}))\b"),
     ("span_after", rf"(?i:\b(?P<q>less\s+than|more\s+than|nearly|almost|about|just|only)\s+(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?:after|since))\b"),
     ("weekday", rf"(?:(?P<rel>{_RELWD})\s+)?(?P<wd>{_WD})(?!,?\s+{_MON})"),
@@ -398,8 +398,14 @@ def label(value: str) -> str:
     return value
 
 
+_ANY_TIME = re.compile(r"(?i)\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|"
+                       r"spring|summer|fall|autumn|winter|quarter|decade|tonight")
+
+
 def _raw_matches(text: str, ref: date | None, loose: bool) -> list[TimeExpr]:
     found: list[TimeExpr] = []
+    if not _ANY_TIME.search(text):
+        return found  # most sentences have no time at all; skip the twenty patterns
     for name, rx in (_LOOSE if loose else _COMPILED):
         for m in rx.finditer(text):
             if name == "month" and m.group("m") == "May":
@@ -413,6 +419,9 @@ def _raw_matches(text: str, ref: date | None, loose: bool) -> list[TimeExpr]:
             seg = text[s:e]
             lead = len(seg) - len(seg.lstrip())
             seg = seg.strip()
+            if name == "weekday" and seg.lower().startswith("on "):
+                lead += 3  # "on Tuesday": the preposition is not part of the date
+                seg = seg[3:]
             if name == "season" and seg.lower().startswith(("in ", "during ")):
                 cut = len(seg.split(None, 1)[0]) + 1
                 lead += cut

@@ -1,0 +1,229 @@
+"""The claim ledger: figures and dates with unit, measure, attribution and resolved time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index.claims import Claim, claims_in_text, extract_claims, measure_family, supported_by, supports
+from index.records import Document
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+DATA = ROOT / "tests" / "data" / "claims"
+# Publication dates as index/meta.py reads them from the articles' own text.
+CORPUS_DATES = {"000": "2025-06-04", "001": "2025-06-04", "002": "2025-03-21", "003": "2025-06-17", "004": "2025-03-21"}
+
+
+def corpus_doc(prefix: str, date: str | None = None) -> Document:
+    path = next(CORPUS.glob(f"{prefix}_*.txt"))
+    return Document(doc_id=path.stem, text=path.read_text(encoding="utf-8"), source=str(path),
+                    content_hash="test", date=CORPUS_DATES[prefix] if date is None else date)
+
+
+def fixture_doc(name: str) -> Document:
+    meta = json.loads((DATA / "metadata.json").read_text(encoding="utf-8"))[name]
+    path = DATA / f"{name}.txt"
+    return Document(doc_id=name, text=path.read_text(encoding="utf-8"), source=str(path),
+                    content_hash="test", date=meta["date"], title=meta["title"])
+
+
+def find(claims: list[Claim], value: str, kind: str | None = None) -> Claim:
+    hits = [c for c in claims if c.value == value and (kind is None or c.kind == kind)]
+    assert len(hits) == 1, [(c.value_text, c.kind, c.value) for c in claims]
+    return hits[0]
+
+
+def one(sentence: str, published: str = "") -> Claim:
+    claims = [c for c in claims_in_text(sentence, published=published) if c.kind != "date"]
+    assert len(claims) == 1, claims
+    return claims[0]
+
+
+# --- the bundled corpus ---------------------------------------------------------------------
+
+def test_deployed_last_year_is_a_personnel_count_for_2024():
+    c = find(extract_claims(corpus_doc("000")), "12000")
+    assert (c.kind, c.qualifier, c.unit, c.measure, c.time, c.time_text) == \
+        ("count", "approximately", "personnel", "deployed", "2024", "last year")
+    assert c.value_text == "approximately 12,000" and c.about == "North Korean soldiers"
+    assert c.attribution == "Reports"
+
+
+def test_additional_troops_sent_this_year_are_a_separate_2025_figure():
+    c = find(extract_claims(corpus_doc("000")), "3000")
+    assert (c.unit, c.measure, c.time, c.qualifier) == ("personnel", "sent", "2025", "an additional")
+    assert measure_family(c.measure) == measure_family("deployed")
+
+
+def test_killed_figure_is_attributed_through_the_following_sentence():
+    doc = corpus_doc("000")
+    c = find(extract_claims(doc), "600")
+    assert (c.measure, c.unit, c.qualifier) == ("killed", "personnel", "around")
+    assert c.attribution == "South Korean lawmaker Lee Seong-kweun"
+    assert doc.text[c.value_start:c.value_end] == "around 600"
+    assert doc.text[c.start:c.end] == c.sentence
+
+
+def test_casualties_and_their_killed_share_per_zelensky():
+    claims = extract_claims(corpus_doc("004"))
+    casualties = find(claims, "4000")
+    share = find(claims, "2/3")
+    assert (casualties.measure, casualties.unit, casualties.attribution) == \
+        ("casualties", "personnel", "President Volodymyr Zelensky")
+    assert (share.kind, share.measure, share.share_of) == ("fraction", "killed", "4000")
+
+
+def test_up_to_twelve_thousand_since_last_fall():
+    c = find(extract_claims(corpus_doc("004")), "12000")
+    assert (c.qualifier, c.measure, c.unit, c.attribution) == ("up to", "deployed", "personnel", "Officials")
+    assert c.time == "2024-09/2025-03-21" and c.time_text == "since last fall"
+
+
+def test_shipments_containers_and_a_range_of_rounds():
+    claims = extract_claims(corpus_doc("000"))
+    ships, containers, rounds = find(claims, "64"), find(claims, "15800"), find(claims, "4200000-5800000")
+    assert (ships.unit, ships.measure, ships.qualifier, ships.time) == ("shipments", "identified", "at least", "2023-08/2025-03")
+    assert (containers.unit, containers.qualifier) == ("containers", "over")
+    assert (rounds.unit, rounds.value_text) == ("rounds", "an estimated 4.2 to 5.8 million")
+
+
+def test_calibres_and_ordinals_are_not_counts():
+    claims = extract_claims(corpus_doc("000")) + extract_claims(corpus_doc("002"))
+    calibres = {c.value: c for c in claims if c.kind == "calibre"}
+    assert set(calibres) == {"170", "240"} and calibres["170"].unit == "mm" and calibres["170"].measure == "calibre"
+    counts = {c.value for c in claims if c.kind == "count"}
+    assert "13" not in counts and "170" not in counts
+    assert find(claims, "220").unit == "units"
+
+
+def test_dates_carry_their_event_and_resolved_day():
+    arrival = [c for c in extract_claims(corpus_doc("003")) if c.value_text == "Tuesday"]
+    assert [(c.value, c.measure) for c in arrival] == [("2025-06-17", "arrived")]
+    treaty = find(extract_claims(corpus_doc("000")), "2024-11", "date")
+    assert treaty.measure == "signed" and "treaty" in treaty.about
+    signing = find(extract_claims(corpus_doc("001")), "2024-06", "date")
+    assert signing.measure == "signed" and signing.about == "a mutual defense treaty"
+
+
+def test_undated_article_resolves_against_the_latest_day_it_states():
+    claims = extract_claims(corpus_doc("004", date=""))
+    assert find(claims, "2025-03-21", "date").reference == "2025-03-21"
+    assert find(claims, "12000").time == "2024-09/2025-03-21"
+
+
+def test_every_value_span_is_a_lookup_into_the_text():
+    for prefix in CORPUS_DATES:
+        doc = corpus_doc(prefix)
+        for c in extract_claims(doc):
+            assert doc.text[c.value_start:c.value_end] == c.value_text
+            assert doc.text[c.start:c.end] == c.sentence
+
+
+def test_segments_limit_the_sentences_read():
+    doc = corpus_doc("000")
+    start = doc.text.index("Reports reveal")
+    end = doc.text.index("\n", start)
+    from dataclasses import replace
+    claims = extract_claims(replace(doc, segments=((start, end),)))
+    assert {c.value for c in claims if c.kind == "count"} == {"12000", "3000"}
+
+
+# --- other topics (articles written for the tests) -------------------------------------------
+
+def test_flood_deaths_injuries_and_evacuations_are_different_measures():
+    claims = extract_claims(fixture_doc("flood_agency"))
+    dead, hurt, moved = find(claims, "45"), find(claims, "120"), find(claims, "3000")
+    assert (dead.measure, dead.unit, dead.qualifier) == ("killed", "people", "at least")
+    assert dead.attribution == "the regional emergency agency"
+    assert (hurt.measure, moved.measure, moved.unit) == ("wounded", "evacuated", "people")
+    assert find(claims, "2024-09-29", "date").measure == "began"
+    level = find(claims, "6.2")
+    assert level.kind == "count" and level.measure == "" or level.unit == "m"
+
+
+def test_budget_instalments_are_money_in_two_years():
+    claims = extract_claims(fixture_doc("budget"))
+    first, second = find(claims, "12000000"), find(claims, "8000000")
+    assert (first.kind, first.unit, first.measure, first.time) == ("money", "USD", "allocated", "2023")
+    assert (second.unit, second.time, second.qualifier) == ("USD", "2025", "a further")
+    assert first.attribution == "the finance committee"
+    assert find(claims, "40%").kind == "percent"
+
+
+def test_word_numbers_fractions_and_vague_amounts():
+    assert one("Twelve thousand soldiers were sent to the front.").value == "12000"
+    assert one("Some twenty-five people were injured.").value == "25"
+    c = one("Thousands of troops have been deployed.")
+    assert (c.kind, c.value, c.unit, c.measure) == ("vague", "thousands", "personnel", "deployed")
+    assert one("Two-thirds of the workers joined the strike.").value == "2/3"
+    assert one("The fund grew by 30 percent.").value == "30%"
+    assert one("The city spent €1.5 billion on trams.").value == "1500000000"
+
+
+def test_names_and_models_are_not_figures():
+    assert claims_in_text("The F-16 and the Su-57 flew over; COVID-19 cases fell in Q4.") == []
+
+
+# --- supports: the answer verifier's check ----------------------------------------------------
+
+SOURCE = "Reports from South Korea indicate that around 600 North Korean soldiers have been killed in action."
+
+
+def test_same_figure_for_a_different_measure_is_not_supported():
+    ok, why = supports(one("600 troops were deployed."), one(SOURCE))
+    assert not ok and "deployed" in why and "killed" in why
+
+
+def test_same_figure_same_measure_other_wording_is_supported():
+    assert supports(one("About 600 North Korean troops died."), one(SOURCE)) == (True, "")
+
+
+def test_different_value_or_unit_is_not_supported():
+    assert not supports(one("700 soldiers were killed."), one(SOURCE))[0]
+    ok, why = supports(one("600 containers were killed."), one(SOURCE))
+    assert not ok and "containers" in why
+
+
+def test_time_and_bounds_must_agree():
+    src = one("approximately 12,000 North Korean soldiers were deployed last year", "2025-06-04")
+    assert supports(one("12,000 troops were deployed in 2024."), src)[0]
+    assert not supports(one("12,000 troops were deployed in 2023."), src)[0]
+    upto = one("up to 12,000 troops were deployed")
+    assert not supports(one("more than 12,000 troops were deployed"), upto)[0]
+
+
+def test_dates_are_supported_by_the_same_or_a_more_precise_day():
+    src = [c for c in claims_in_text("Shoigu arrived in Pyongyang on Tuesday, June 17, 2025.") if c.kind == "date"]
+    said = [c for c in claims_in_text("Shoigu arrived on June 17.") if c.kind == "date"]
+    wrong = [c for c in claims_in_text("Shoigu arrived on June 18.") if c.kind == "date"]
+    month = [c for c in claims_in_text("Shoigu arrived in June 2025.") if c.kind == "date"]
+    assert supported_by(said[0], src) == (True, "")
+    assert supported_by(month[0], src)[0]
+    assert not supported_by(wrong[0], src)[0]
+    assert not supports(src[0], month[0])[0]  # the day is more than the month says
+
+
+def test_vague_claim_is_supported_by_a_figure_in_range():
+    assert supports(one("North Korea sent thousands of troops."), one("North Korea sent 12,000 troops."))[0]
+    assert not supports(one("North Korea sent 12,000 troops."), one("North Korea sent thousands of troops."))[0]
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+DISTRACTORS = ROOT.parent / "shared" / "distractors" / "news.jsonl"
+
+
+@pytest.mark.skipif(not DISTRACTORS.exists(), reason="distractor articles not present")
+def test_real_news_articles_extract_without_errors_and_spans_hold():
+    with DISTRACTORS.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for _, line in zip(range(120), fh)]
+    total = 0
+    for row in rows:
+        doc = Document(doc_id=row["id"], text=row["text"], source="distractors", content_hash="x")
+        for c in extract_claims(doc):
+            assert doc.text[c.value_start:c.value_end] == c.value_text
+            total += 1
+    assert total > 100

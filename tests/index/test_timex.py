@@ -1,0 +1,124 @@
+"""Time expressions: absolute and relative, resolved against an article's date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.timex import bounds, contains, find_times, label, overlaps, reference_date
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def _one(text: str, reference: str = "") -> tuple[str, str, str]:
+    times = find_times(text, reference)
+    assert len(times) == 1, times
+    t = times[0]
+    assert text[t.start:t.end] == t.text
+    return t.text, t.value, t.granularity
+
+
+@pytest.mark.parametrize("text, reference, expected", [
+    ("arrived in Pyongyang on Wednesday, June 4, 2025, for talks", "", ("Wednesday, June 4, 2025", "2025-06-04", "day")),
+    ("in Jakarta on Feb. 25, 2025.", "", ("Feb. 25, 2025", "2025-02-25", "day")),
+    ("an arrest warrant on June 25, 2024, for his role", "", ("June 25, 2024", "2024-06-25", "day")),
+    ("signed on 4 June 2025 in Moscow", "", ("4 June 2025", "2025-06-04", "day")),
+    ("incursion launched in August 2024.", "", ("August 2024", "2024-08", "month")),
+    ("Between August 2023 and March 2025, at least 64 shipments", "", ("Between August 2023 and March 2025", "2023-08/2025-03", "range")),
+    ("the 2019-2021 period", "", ("2019-2021", "2019/2021", "range")),
+    ("results for Q4 2024", "", ("Q4 2024", "2024-10/2024-12", "quarter")),
+])
+def test_absolute_dates_resolve_without_a_reference(text, reference, expected):
+    assert _one(text, reference) == expected
+
+
+@pytest.mark.parametrize("text, reference, value", [
+    ("reported on March 21.", "2025-02-25", "2025-03-21"),       # a month ahead of a stale date: same year
+    ("The treaty, signed in November, commits", "2025-06-04", "2024-11"),  # months ahead are less likely: last year
+    ("In late April, the DPRK confirmed", "2025-06-04", "2025-04"),
+    ("During his previous visit in March", "2025-06-04", "2025-03"),
+    ("reported on March 21.", "", "--03-21"),                    # no reference: the year stays unknown
+])
+def test_missing_year_is_inferred_from_the_reference(text, reference, value):
+    assert _one(text, reference)[1] == value
+
+
+@pytest.mark.parametrize("text, reference, value, granularity", [
+    ("deployed last year", "2025-06-04", "2024", "year"),
+    ("sent this year", "2025-06-04", "2025", "year"),
+    ("met him last month", "2025-06-04", "2025-05", "month"),
+    ("the previous year", "2025-06-04", "2024", "year"),
+    ("In August of the previous year, troops", "2025-06-04", "2024-08", "month"),
+    ("a mutual defense treaty in June last year", "2025-06-04", "2024-06", "month"),
+    ("Earlier this month, the deputy minister", "2025-03-21", "2025-03-01/2025-03-20", "range"),
+    ("during his visit earlier in June", "2025-06-17", "2025-06-01/2025-06-16", "range"),
+    ("Tass reported on Tuesday", "2025-06-17", "2025-06-17", "day"),          # the reference is a Tuesday
+    ("the embassy said Wednesday.", "2025-06-17", "2025-06-11", "day"),      # the Wednesday before
+    ("the embassy said Wednesday.", "2025-06-04", "2025-06-04", "day"),
+    ("last Tuesday", "2025-06-17", "2025-06-10", "day"),                    # "last" excludes the day itself
+    ("second visit in under three months", "2025-06-04", "2025-03-04/2025-06-04", "range"),
+    ("the third in nearly three months", "2025-06-17", "2025-03-17/2025-06-17", "range"),
+    ("deployed since last fall", "2025-03-21", "2024-09/2025-03-21", "range"),
+    ("Since 2022, Russia and North Korea", "2025-06-04", "2022/2025-06-04", "range"),
+    ("last fall", "2025-10-15", "2024-09/2024-11", "season"),               # in the fall: the one before
+    ("in the past two years", "2025-06-17", "2023-06-17/2025-06-17", "range"),
+    ("two days ago", "2025-06-17", "2025-06-15", "day"),
+    ("yesterday", "2024-03-01", "2024-02-29", "day"),
+])
+def test_relative_expressions_resolve_against_the_reference(text, reference, value, granularity):
+    _, v, g = _one(text, reference)
+    assert (v, g) == (value, granularity)
+
+
+def test_relative_expressions_stay_unresolved_without_a_reference():
+    assert [t.value for t in find_times("deployed last year, sent on Tuesday")] == ["", ""]
+
+
+def test_longest_reading_wins_and_offsets_are_shifted():
+    text = "He arrived on Wednesday, June 4, 2025, and left on Friday."
+    times = find_times(text, "2025-06-04", offset=100)
+    assert [t.text for t in times] == ["Wednesday, June 4, 2025", "Friday"]
+    assert all(text[t.start - 100:t.end - 100] == t.text for t in times)
+    assert times[1].value == "2025-05-30"
+
+
+def test_words_that_look_like_dates_are_not_dates():
+    assert find_times("Shoigu may visit again. Prices fall. The 13th meeting of 170mm guns.", "2025-06-04") == []
+
+
+def test_lowercase_months_are_read_in_loose_mode_only():
+    assert find_times("the march visit", "2025-06-20") == []
+    assert [t.value for t in find_times("the march visit", "2025-06-20", loose=True)] == ["2025-03"]
+
+
+def test_bad_reference_names_the_value():
+    with pytest.raises(ValueError, match="04/06/2025"):
+        find_times("last year", "04/06/2025")
+
+
+def test_period_helpers():
+    assert bounds("2024") == (date(2024, 1, 1), date(2024, 12, 31))
+    assert bounds("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert bounds("2022/..")[0] == date(2022, 1, 1)
+    assert bounds("--06-04") is None
+    assert overlaps("2024", "2024-09/2025-03-21") and not overlaps("2024", "2025")
+    assert contains("2025-06", "2025-06-04") and not contains("2025-06-04", "2025-06")
+    assert label("2025-06-04") == "June 4, 2025" and label("2023-08/2025-03") == "August 2023 to March 2025"
+
+
+def test_reference_date_distrusts_a_date_the_text_outdates():
+    # article 002's only full date is a photo caption (March 21); it reports late April as past
+    text = (CORPUS / "002_edba56166cb57432.txt").read_text(encoding="utf-8")
+    assert reference_date(text, "2025-03-21") == ""
+    assert reference_date(text, "2025-06-04") == "2025-06-04"
+
+
+def test_reference_date_without_publication_date_is_the_latest_stated_day():
+    # article 004 states Feb. 25, 2025 (caption) and "reported on March 21"
+    text = (CORPUS / "004_373a661a67fa0f25.txt").read_text(encoding="utf-8")
+    assert reference_date(text) == "2025-03-21"
+    # "Last updated: January 23, 2026" is page furniture, not news
+    text3 = (CORPUS / "003_652080ecbbae7d75.txt").read_text(encoding="utf-8")
+    assert reference_date(text3) == "2025-06-17"
