@@ -25,8 +25,9 @@ from typing import Iterable
 from index import timex
 from index.records import Document
 
-__all__ = ["Claim", "extract_claims", "claims_in_text", "supports", "supported_by",
-           "measure_family", "unit_family", "measures_related", "MEASURE_LEMMAS"]
+__all__ = ["Claim", "extract_claims", "claims_in_text", "supports", "supported_by", "measure_family",
+           "unit_family", "measures_related", "units_compatible", "measure_words", "qualifier_direction",
+           "is_caption", "MEASURE_LEMMAS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,8 @@ class Claim:
         value_start, value_end: its offsets in the document's text.
         value: normalised: "12000", a range "4200000-5800000", a fraction "2/3", a percent
             "30%", a vague amount "thousands", or for dates the ``timex`` value ("2025-06-04").
-        kind: "count", "vague", "fraction", "percent", "money", "quantity", "calibre" or "date".
+        kind: "count", "vague", "fraction", "part" (a count of some of another figure: "15 of
+            the dead"), "percent", "money", "quantity", "calibre" or "date".
         qualifier: "about", "approximately", "at least", "up to", "over", "estimated", ... or "".
         unit: the unit family ("personnel", "people", "USD", "km") or the counted noun as
             written in lower case ("containers", "shipments"); "date" for dates.
@@ -52,7 +54,8 @@ class Claim:
         time: the resolved time the figure refers to ("2024", "2024-09/2025-03-21") or "".
         time_text: that time as written ("last year").
         reference: the date relative expressions were resolved against ("" if unknown).
-        share_of: for a fraction, the value of the figure in the same sentence it is a share of.
+        share_of: for a fraction or a part, the value of the figure in the same sentence it is a
+            share of ("" when that figure is elsewhere).
     """
 
     doc_id: str
@@ -100,7 +103,7 @@ MEASURE_LEMMAS: dict[str, tuple[str, ...]] = {
     "affected": ("affected",),
     "arrested": ("arrested", "detained", "arrests", "detentions"),
     "striking": ("went on strike", "walked out", "striking", "strikers", "on strike", "joined the strike"),
-    "allocated": ("allocated", "allocate", "approved", "budgeted", "earmarked", "set aside", "pledged",
+    "allocated": ("allocated", "allocate", "allocates", "approved", "approve", "approves", "budgeted", "earmarked", "set aside", "pledged",
                   "committed", "granted", "awarded", "instalment", "installment", "tranche", "funding"),
     "spent": ("spent", "spend", "spending", "paid", "pay", "cost", "costs", "invested", "disbursed"),
     "raised": ("raised", "collected", "donated"),
@@ -129,9 +132,10 @@ _FAMILY = {
 # Families that measure the same thing well enough for a figure to carry over.
 _COMPATIBLE = {frozenset({"deployment", "supply"})}
 # Families that measure related but different things (a reader must be told which is which).
+# (a part and its whole: casualties are the killed, wounded, missing and captured together;
+# siblings such as killed and wounded are simply different measures)
 _RELATED = {frozenset({"deaths", "casualties"}), frozenset({"injuries", "casualties"}),
-            frozenset({"deaths", "injuries"}), frozenset({"missing", "casualties"}),
-            frozenset({"deaths", "missing"}), frozenset({"captured", "casualties"}),
+            frozenset({"missing", "casualties"}), frozenset({"captured", "casualties"}),
             frozenset({"displacement", "affected"})}
 _PEOPLE_MEASURES = {"deaths", "injuries", "casualties", "missing", "captured", "displacement",
                     "affected", "arrests", "strike"}
@@ -240,6 +244,32 @@ def measures_related(a: str, b: str) -> str:
     if pair in _RELATED:
         return "related"
     return ""
+
+
+def measure_words(text: str) -> list[tuple[str, int, int]]:
+    """``(lemma, start, end)`` of every measure word in ``text`` ("killed", "sent", "arrive", ...)."""
+    return list(_measure_words(text))
+
+
+def qualifier_direction(qualifier: str) -> str:
+    """"lower" ("at least", "over"), "upper" ("up to", "nearly"), "additive" ("an additional") or ""."""
+    if qualifier in _LOWER_BOUND:
+        return "lower"
+    if qualifier in _UPPER_BOUND:
+        return "upper"
+    if qualifier in _ADDITIVE:
+        return "additive"
+    return ""
+
+
+_CAPTION = re.compile(r"(?i)\b(?:in this (?:photo|image|picture)|photo(?:graph)?(?:ed)? (?:by|provided|taken)|"
+                      r"file photo|pictured|poses|via (?:AP|AFP|Reuters|Getty)|getty images|afp|\(ap\)|"
+                      r"photo:|image:|credit:)")
+
+
+def is_caption(sentence: str) -> bool:
+    """True for a photo caption ("... shake hands ... (KCNA via AP)"): it dates a picture, not the news."""
+    return bool(_CAPTION.search(sentence))
 
 
 def units_compatible(a: str, b: str) -> bool:
@@ -598,6 +628,13 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
         if kind not in ("money", "quantity", "calibre"):
             unit = unit_family(head) if head else ""
         share_of = ""
+        partitive = kind == "count" and re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b",
+                                                 sentence[e:])
+        if partitive:
+            # "15 of the dead were children": a part of another figure, not a rival total
+            kind = "part"
+            base = [f for f in found if f[4] in ("count", "vague") and f[0] < s]
+            share_of = base[-1][3] if base else ""
         if kind == "fraction":
             # "two-thirds of the losses being soldiers killed": the base is a figure nearby,
             # the measure is what the share is
