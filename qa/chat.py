@@ -1,0 +1,67 @@
+"""Follow-up questions: make a question self-contained from the chat history before retrieval.
+
+No model is needed. A question that leans on the conversation (a pronoun with nothing to point
+to, an opening "and"/"what about", or too few content words of its own) gets the subject of the
+previous user turn: pronouns that stand for a person are replaced by the last named person, and
+the previous question's content words are appended so retrieval finds the same topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.text import STOPWORDS, words
+
+_PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
+_THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there)\b", re.I)
+_CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|what else)\b", re.I)
+_NAME = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)+)\b")
+# Capitalised words that start questions or sentences and are not names.
+_NOT_NAMES = frozenset({"How", "What", "When", "Where", "Who", "Why", "Which", "And", "The", "Did", "Does",
+                        "Is", "Was", "Were", "Are", "In", "On", "At", "North", "South", "Russian", "Security",
+                        "Council", "Secretary", "President", "Minister"})
+
+
+def _user_turns(history: Sequence[dict] | None) -> list[str]:
+    return [str(m.get("content", "")) for m in (history or []) if m.get("role") == "user" and m.get("content")]
+
+
+def _last_person(texts: Sequence[str]) -> str | None:
+    """The last multi-word capitalised name in ``texts`` (most recent text first)."""
+    for text in reversed(texts):
+        names = [n for n in _NAME.findall(text) if n.split()[0] not in _NOT_NAMES]
+        if names:
+            return names[-1]
+    return None
+
+
+def needs_context(question: str) -> bool:
+    """Whether ``question`` reads as a follow-up that cannot stand alone."""
+    content = [w for w in words(question) if w.lower() not in STOPWORDS]
+    return bool(_CONTINUATION.search(question) or _PERSON_PRONOUN.search(question)
+                or _THING_PRONOUN.search(question) or len(content) < 3)
+
+
+def condense(question: str, history: Sequence[dict] | None) -> str:
+    """The question made self-contained using the previous turns; unchanged without history.
+
+    Args:
+        question: the latest user message.
+        history: earlier messages ``{"role": "user"|"assistant", "content": str}``, oldest first.
+
+    Returns:
+        A question retrieval can use on its own.
+    """
+    turns = _user_turns(history)
+    if not turns or not needs_context(question):
+        return question
+    previous = turns[-1]
+    standalone = question.strip()
+    person = _last_person(turns)
+    if person and _PERSON_PRONOUN.search(standalone) and person not in standalone:
+        # "where did he meet Shoigu?" -> "where did Kim Jong Un meet Shoigu?"
+        standalone = _PERSON_PRONOUN.sub(lambda m: person + ("'s" if m.group(0).lower() in ("his", "hers") else ""),
+                                         standalone, count=1)
+    standalone = _CONTINUATION.sub("", standalone).strip() or standalone
+    return f"{standalone} (context: {previous.strip()})"

@@ -1,0 +1,181 @@
+"""The ``qa`` command line: ask, index, sources, eval, serve.
+
+Errors become one line on stderr and a non-zero exit; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from qa.errors import QAError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _settings(args):
+    from qa.config import Settings
+
+    overrides = {}
+    if getattr(args, "index_dir", None):
+        overrides["index_dir"] = args.index_dir
+    return Settings(**overrides)
+
+
+def _pipeline(args):
+    from qa.pipeline import Pipeline
+
+    return Pipeline(_settings(args))
+
+
+def _print_answer(a, out=sys.stdout) -> None:
+    print(a.text, file=out)
+    if a.note:
+        print(f"\n({a.note})", file=out)
+    if a.values and len(a.values) > 1:
+        print("\nSources differ:", file=out)
+        for v in a.values:
+            marks = "".join(f"[{n}]" for n in v.citations)
+            print(f"  - {v.text} {marks}" + (f" — {v.note}" if v.note else ""), file=out)
+    if a.citations:
+        print("\nSources:", file=out)
+        for n, c in enumerate(a.citations, start=1):
+            meta = ", ".join(x for x in (c.publisher, c.date) if x)
+            print(f"  [{n}] {c.title or c.doc_id}" + (f" ({meta})" if meta else "") + f" [{c.doc_id} {c.start}:{c.end}]", file=out)
+            print(f"      “{c.quote}”", file=out)
+    elif not a.answered and a.passages:
+        print("\nClosest passages:", file=out)
+        for p in a.passages[:3]:
+            snippet = " ".join(p.text.split())
+            print(f"  - {p.title or p.doc_id}: {snippet[:220]}{'…' if len(snippet) > 220 else ''}", file=out)
+
+
+def cmd_ask(args) -> int:
+    pipeline = _pipeline(args)
+    a = pipeline.answer(args.question, mode=args.mode)
+    if args.json:
+        print(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(a)
+    return 0
+
+
+def cmd_index(args) -> int:
+    from pathlib import Path
+
+    from index.build import IndexLocked, build_index
+
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths] or [settings.corpus_dir, settings.index_dir / "uploads"]
+    missing = [str(p) for p in paths if not p.exists() and p != settings.index_dir / "uploads"]
+    if missing:
+        raise QAError(f"no such file or directory: {', '.join(missing)}")
+    progress = None
+    if sys.stderr.isatty() and not args.json:
+        def progress(done: int, total: int, name: str) -> None:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+    t0 = time.perf_counter()
+    try:
+        report = build_index(settings.index_config(), [p for p in paths if p.exists()], progress=progress)
+    except IndexLocked as exc:
+        raise QAError(str(exc)) from exc
+    for warning in report.skipped:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        d = report.to_dict()
+        d.pop("skipped", None)
+        print(json.dumps(d))
+    else:
+        print(f"added {report.added}, updated {report.updated}, removed {report.removed}, "
+              f"unchanged {report.unchanged}; {report.chunks} chunks ({time.perf_counter() - t0:.1f}s)")
+    return 0
+
+
+def cmd_sources(args) -> int:
+    pipeline = _pipeline(args)
+    docs = pipeline.documents()
+    counts = pipeline.chunk_counts()
+    rows = [{"doc_id": d.doc_id, "title": d.title, "publisher": d.publisher, "date": d.date, "url": d.url,
+             "chunks": counts.get(d.doc_id, 0), "source": d.source} for d in sorted(docs.values(), key=lambda d: d.doc_id)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['doc_id']}  {r['date'] or '----------'}  {r['publisher'] or '-':<32.32}  "
+              f"{r['chunks']:>3} chunks  {r['title']}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from eval.run import main as eval_main
+
+    return eval_main(args.rest)
+
+
+def cmd_serve(args) -> int:
+    from app import serve
+
+    serve(_settings(args))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Cited answers from a news corpus.")
+    parser.add_argument("--index-dir", help="index directory (default: QA_INDEX_DIR or ./.qa-index)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
+    p.add_argument("--mode", choices=["auto", "extractive", "llm"], default=None)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("index", help="build or update the index")
+    p.add_argument("paths", nargs="*", help="files or directories (default: the corpus and uploads)")
+    p.add_argument("--json", action="store_true", help="print counts as JSON")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("sources", help="list indexed documents with their metadata")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("eval", help="run the eval suite (same options as python -m eval)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the web chat")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``qa`` and ``python -m qa``; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except QAError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # pydantic ValidationError for bad QA_* settings, and the like
+        name = type(exc).__name__
+        if name == "ValidationError":
+            print(f"qa: error: bad configuration: {' '.join(str(exc).split())}", file=sys.stderr)
+            return EXIT_USAGE
+        # Anything else is a bug; still one line for the user, the detail for a bug report.
+        print(f"qa: unexpected error: {name}: {exc} (please report it)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

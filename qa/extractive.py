@@ -1,0 +1,219 @@
+"""The extractive answerer: picks the sentences that answer, returns them verbatim with citations.
+
+No model writes anything here. Each candidate sentence of the retrieved passages is scored by
+how much of the question it covers (IDF-weighted terms), how close it is in meaning (cosine of
+sentence embeddings) and whether it holds the kind of thing asked for (a figure for "how many",
+a date for "when", a name for "who", a place for "where"). The best sentence answers; sentences
+of other articles that say the same are cited with it; when nothing scores above the abstention
+threshold the answer declines and shows the closest passages.
+
+Comparing figures across sources (``qa/conflicts.py``) and event filtering (``qa/events.py``)
+happen elsewhere; this module only needs their results.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunk import sentence_spans
+from index.records import Document
+from qa.question import QuestionSpec
+from qa.records import Answer, Citation, Passage
+from qa.text import terms
+
+ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."
+
+# Weights of the sentence score; they sum to 1 so the score stays in [0, 1] for the threshold.
+W_DENSE, W_LEXICAL = 0.5, 0.5
+# A sentence without the kind of thing asked for keeps this share of its score.
+KIND_MISMATCH = 0.6
+# Another article's sentence is cited with the answer when it is this close in meaning to it ...
+SAME_FACT_SIMILARITY = 0.78
+# ... and scores at least this share of the best sentence on the question.
+SAME_FACT_SCORE_SHARE = 0.8
+
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+                 "fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|"
+                 "half|two-thirds|one-third|a third|a quarter")
+_HAS = {
+    "count": re.compile(rf"(?<![\w.])\d[\d,.]*(?!\d)(?!th\b|st\b|nd\b|rd\b)|\b({_NUMBER_WORDS})\b", re.I),
+    "date": re.compile(rf"\b({_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(19|20)\d\d\b|"
+                       r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+                       r"\b(last|this|next|previous)\s+(year|month|week|fall|autumn|spring|summer|winter)\b|"
+                       rf"\b(early|late|mid)[- ]({_MONTHS})\b|\b(in|since|until|by)\s+({_MONTHS})\b", re.I),
+    "person": re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b|"
+                         r"\b(President|Minister|Secretary|lawmaker|leader|Chancellor|spokesperson|"
+                         r"official|agency|embassy)\b"),
+    "place": re.compile(r"\b(in|to|from|at|near|into|toward|towards)\s+(the\s+)?[A-Z][\w’'-]+"),
+}
+# Years look like numbers; a count question wants a figure that is not just a year.
+_YEAR_ONLY = re.compile(r"^(19|20)\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence of a retrieved passage, with its score on the question."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+    passage: Passage
+
+
+def has_kind(sentence: str, kind: str) -> bool:
+    """Whether ``sentence`` contains the kind of thing a ``kind`` question asks for."""
+    pattern = _HAS.get(kind)
+    if pattern is None:
+        return True
+    if kind == "count":
+        return any(not _YEAR_ONLY.match(m.group(0).strip(",.")) for m in pattern.finditer(sentence))
+    return bool(pattern.search(sentence))
+
+
+def candidates(passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[tuple[Passage, int, int]]:
+    """Every distinct sentence of the passages as ``(passage, start, end)`` in document offsets."""
+    seen: set[tuple[str, int]] = set()
+    out: list[tuple[Passage, int, int]] = []
+    for p in passages:
+        doc = documents.get(p.doc_id)
+        if doc is None:
+            continue
+        for s, e in sentence_spans(doc.text, p.start, p.end):
+            if (p.doc_id, s) not in seen and len(doc.text[s:e].split()) >= 3:
+                seen.add((p.doc_id, s))
+                out.append((p, s, e))
+    return out
+
+
+def score_sentences(
+    spec: QuestionSpec,
+    passages: Sequence[Passage],
+    documents: Mapping[str, Document],
+    embed: Callable[[list[str]], np.ndarray],
+    idf: Callable[[str], float],
+) -> tuple[list[Candidate], np.ndarray]:
+    """Score every candidate sentence; returns candidates (best first) and their embeddings.
+
+    score = W_DENSE * max(cosine, 0) + W_LEXICAL * (IDF-weighted share of question terms
+    present), times KIND_MISMATCH when the sentence lacks what the question asks for.
+    """
+    spans = candidates(passages, documents)
+    if not spans:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    texts = [documents[p.doc_id].text[s:e] for p, s, e in spans]
+    vectors = embed([spec.text] + texts)  # (1 + n, dim), L2-normalised
+    cosine = vectors[1:] @ vectors[0]
+    q_terms = set(spec.terms)
+    q_weight = sum(idf(t) for t in q_terms) or 1.0
+    scored = []
+    for (p, s, e), text, cos in zip(spans, texts, cosine):
+        present = q_terms & set(terms(text))
+        lexical = sum(idf(t) for t in present) / q_weight
+        score = W_DENSE * max(float(cos), 0.0) + W_LEXICAL * lexical
+        if not has_kind(text, spec.kind):
+            score *= KIND_MISMATCH
+        scored.append(Candidate(p.doc_id, s, e, text, score, p))
+    order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].doc_id, scored[i].start))
+    return [scored[i] for i in order], vectors[1:][order]
+
+
+def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray) -> list[int]:
+    """Indices of sentences in other articles that state what ``ranked[best]`` states."""
+    top = ranked[best]
+    out, docs = [], {top.doc_id}
+    sims = vectors @ vectors[best]
+    for i, c in enumerate(ranked):
+        if c.doc_id in docs or c.score < SAME_FACT_SCORE_SHARE * top.score:
+            continue
+        if sims[i] >= SAME_FACT_SIMILARITY:
+            out.append(i)
+            docs.add(c.doc_id)
+    return out
+
+
+def citation_for(c: Candidate, documents: Mapping[str, Document]) -> Citation:
+    """The citation of one candidate sentence; the quote is the document's own text."""
+    doc = documents[c.doc_id]
+    return Citation(doc_id=c.doc_id, title=doc.title, quote=doc.text[c.start:c.end], start=c.start,
+                    end=c.end, score=round(c.score, 4), publisher=doc.publisher, date=doc.date, url=doc.url)
+
+
+def abstain(question: str, passages: Sequence[Passage], note: str = "") -> Answer:
+    """An answer that declines, with the closest passages for the reader."""
+    return Answer(question=question, text=ABSTAIN_TEXT, answered=False, passages=tuple(passages),
+                  mode="extractive", note=note)
+
+
+def compose(groups: Sequence[Sequence[Candidate]], documents: Mapping[str, Document]) -> tuple[str, tuple[Citation, ...]]:
+    """Answer text and citations: each group is one statement (its first sentence, verbatim)
+    followed by the markers of every sentence in the group."""
+    citations: list[Citation] = []
+    index: dict[tuple[str, int], int] = {}
+    parts = []
+    for group in groups:
+        markers = []
+        for c in group:
+            key = (c.doc_id, c.start)
+            if key not in index:
+                citations.append(citation_for(c, documents))
+                index[key] = len(citations)
+            markers.append(f"[{index[key]}]")
+        parts.append(f"{group[0].text} {''.join(dict.fromkeys(markers))}")
+    return " ".join(parts), tuple(citations)
+
+
+def idf_table(chunk_texts: Sequence[str]) -> Callable[[str], float]:
+    """BM25-style IDF over chunks: log(1 + (N - df + 0.5) / (df + 0.5)); unseen terms get the maximum."""
+    df: dict[str, int] = {}
+    for text in chunk_texts:
+        for t in set(terms(text)):
+            df[t] = df.get(t, 0) + 1
+    n = len(chunk_texts)
+    top = math.log(1 + (n + 0.5) / 0.5)
+
+    def idf(term: str) -> float:
+        d = df.get(term)
+        return top if d is None else math.log(1 + (n - d + 0.5) / (d + 0.5))
+
+    return idf
+
+
+def answer_extractively(
+    question: str,
+    spec: QuestionSpec,
+    passages: Sequence[Passage],
+    documents: Mapping[str, Document],
+    embed: Callable[[list[str]], np.ndarray],
+    idf: Callable[[str], float],
+    threshold: float,
+) -> tuple[Answer, list[Candidate]]:
+    """Answer ``spec`` from ``passages`` with verbatim sentences, or decline.
+
+    Args:
+        question: the question as asked (kept on the Answer).
+        spec: the analysed, self-contained question.
+        passages: retrieved passages, best first.
+        documents: the indexed documents by id (for sentence offsets and metadata).
+        embed: texts -> (n, dim) L2-normalised vectors.
+        idf: term -> inverse document frequency.
+        threshold: the support score below which the answer declines (a setting).
+
+    Returns:
+        The answer and the ranked candidate sentences (the conflicts step reuses them).
+    """
+    ranked, vectors = score_sentences(spec, passages, documents, embed, idf)
+    if not ranked or ranked[0].score < threshold:
+        return abstain(question, passages), ranked
+    group = [ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors)]
+    text, citations = compose([group], documents)
+    return Answer(question=question, text=text, answered=True, citations=citations,
+                  mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked

@@ -1,0 +1,248 @@
+"""The read side wired together: question -> follow-up rewrite -> retrieval -> answer.
+
+``Pipeline`` owns the opened index, the retriever and (lazily) the local model, so a
+process pays for each once. ``answer()``/``stream()`` in ``qa/__init__.py`` use the
+``default_pipeline()`` built from the environment's settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from index.build import IndexLocked, build_index
+from index.load import SUPPORTED_SUFFIXES, LoadError, load_path
+from index.records import BuildReport, Document
+from index.store import IndexReader, index_exists, open_index
+from qa import extractive
+from qa.chat import condense
+from qa.config import Settings
+from qa.errors import BadDocument, BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, QAError
+from qa.question import analyze
+from qa.records import Answer, Passage
+from qa.retrieve import Retriever
+
+NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
+# Uploads larger than this are refused: a news article is a few tens of kilobytes.
+MAX_UPLOAD_BYTES = 2_000_000
+# Sentence embeddings kept in memory; the bundled corpus has a few hundred sentences.
+EMBED_CACHE_SIZE = 20_000
+
+
+class Pipeline:
+    """Answers questions over one index. Thread-safe for concurrent readers.
+
+    Args:
+        settings: the configuration; the index is opened (and built if missing) on first use.
+        embedder: optional embedder override (tests pass a fake).
+    """
+
+    def __init__(self, settings: Settings, embedder=None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._lock = threading.RLock()
+        self._reader: IndexReader | None = None
+        self._retriever: Retriever | None = None
+        self._idf: tuple[str, Callable[[str], float]] | None = None
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._llm = None
+        self._llm_error: str | None = None
+
+    # -- index -----------------------------------------------------------------------------
+
+    @property
+    def sources(self) -> list[Path]:
+        """The directories the index mirrors: the corpus and the uploads directory."""
+        return [self.settings.corpus_dir, self.uploads_dir]
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.settings.index_dir / "uploads"
+
+    def build(self, progress=None) -> BuildReport:
+        """Build or update the index from the corpus and uploads (incremental)."""
+        cfg = self.settings.index_config()
+        if not self.settings.corpus_dir.is_dir():
+            raise IndexMissing(f"corpus directory {self.settings.corpus_dir} does not exist; set QA_CORPUS_DIR")
+        try:
+            report = build_index(cfg, [p for p in self.sources if p.exists()], progress=progress,
+                                 embedder=self._embedder)
+        except IndexLocked as exc:
+            raise IndexBusy(str(exc)) from exc
+        with self._lock:
+            self._reader = None  # reopen so the new version is seen
+        return report
+
+    @property
+    def reader(self) -> IndexReader:
+        """The opened index, built first when none exists."""
+        with self._lock:
+            if self._reader is None:
+                cfg = self.settings.index_config()
+                if not index_exists(cfg):
+                    self.build()
+                self._reader = open_index(cfg, embedder=self._embedder)
+                if self._retriever is None or self._retriever.reader is not self._reader:
+                    self._retriever = Retriever(self._reader)
+            return self._reader
+
+    def ensure_index(self) -> IndexReader:
+        """Open the index, building it first if needed (same as ``reader``)."""
+        return self.reader
+
+    @property
+    def retriever(self) -> Retriever:
+        self.reader  # noqa: B018 (opens the index and the retriever)
+        return self._retriever
+
+    def documents(self) -> dict[str, Document]:
+        """Indexed documents by id, with metadata."""
+        return self.retriever.documents()
+
+    def chunk_counts(self) -> dict[str, int]:
+        """Number of chunks per indexed document."""
+        return self.reader.chunk_counts()
+
+    def add_files(self, paths: Sequence[Path], progress=None) -> BuildReport:
+        """Add uploaded files to the index; each is validated before anything is written.
+
+        Raises:
+            BadDocument: a file has an unsupported type, is too large, empty or undecodable.
+        """
+        checked: list[Path] = []
+        for path in map(Path, paths):
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise BadDocument(f"{path.name}: unsupported type; upload {', '.join(SUPPORTED_SUFFIXES)} files")
+            if not path.is_file():
+                raise BadDocument(f"{path.name}: not a file")
+            if path.stat().st_size > MAX_UPLOAD_BYTES:
+                raise BadDocument(f"{path.name}: {path.stat().st_size:,} bytes is over the "
+                                  f"{MAX_UPLOAD_BYTES:,}-byte limit")
+            docs, warnings = load_path(path)
+            if not docs:
+                raise BadDocument(warnings[0] if warnings else f"{path.name}: no readable text")
+            checked.append(path)
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        for path in checked:
+            # Only a plain file name is kept: an upload can never write outside uploads/.
+            shutil.copyfile(path, self.uploads_dir / Path(path.name).name)
+        return self.build(progress=progress)
+
+    # -- answering -------------------------------------------------------------------------
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of ``texts``, (n, dim) L2-normalised, cached by text."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            vectors = self.reader.embedder.embed(missing)
+            with self._lock:
+                for t, v in zip(missing, vectors):
+                    self._vectors[t] = v
+                while len(self._vectors) > EMBED_CACHE_SIZE:
+                    self._vectors.popitem(last=False)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def _idf_fn(self) -> Callable[[str], float]:
+        version = self.reader.version
+        if self._idf is None or self._idf[0] != version:
+            self._idf = (version, extractive.idf_table([c.text for c in self.reader.chunks()]))
+        return self._idf[1]
+
+    def check_question(self, question: str) -> str:
+        """The question stripped, or BadQuestion when it is empty or too long."""
+        if not isinstance(question, str) or not question.strip():
+            raise BadQuestion("the question is empty; type a question about the articles")
+        if len(question) > self.settings.max_question_chars:
+            raise BadQuestion(f"the question is {len(question)} characters long; the limit is "
+                              f"{self.settings.max_question_chars} (QA_MAX_QUESTION_CHARS)")
+        return question.strip()
+
+    def retrieve(self, question: str, k: int | None = None, method: str = "hybrid",
+                 doc_ids=None) -> list[Passage]:
+        """Passages for a self-contained question (also used by the eval baselines)."""
+        return self.retriever.retrieve(question, k or self.settings.top_k, method=method, doc_ids=doc_ids)
+
+    def extractive(self, question: str, history: list[dict] | None = None, method: str = "hybrid") -> Answer:
+        """The extractive answer (no model), with the retrieval ``method`` given."""
+        question = self.check_question(question)
+        standalone = condense(question, history)
+        spec = analyze(question, standalone)
+        passages = self.retrieve(standalone, method=method)
+        answer, _ = extractive.answer_extractively(
+            question, spec, passages, self.documents(), self._embed, self._idf_fn(),
+            self.settings.abstain_threshold)
+        return dataclasses.replace(answer, standalone_question=standalone)
+
+    def answer(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
+        """Answer a question; see ``qa.answer``."""
+        final = None
+        for item in self.stream(question, history=history, mode=mode):
+            if isinstance(item, Answer):
+                final = item
+        return final
+
+    def stream(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> Iterator:
+        """Yield text deltas, then the final Answer; see ``qa.stream``."""
+        mode = mode or self.settings.mode
+        if mode not in ("auto", "extractive", "llm"):
+            raise QAError(f"unknown mode {mode!r}; use auto, extractive or llm")
+        base = self.extractive(question, history)
+        if mode == "extractive":
+            yield base.text
+            yield base
+            return
+        llm = self.llm() if mode in ("auto", "llm") else None
+        if llm is None:
+            note = NO_MODEL_NOTE if self.settings.llm == "none" else f"The local model is unavailable ({self._llm_error}); this is an extractive answer."
+            if mode == "llm" and self.settings.llm != "none":
+                raise ModelUnavailable(self._llm_error or "the local model could not be loaded")
+            final = dataclasses.replace(base, note=note)
+            yield final.text
+            yield final
+            return
+        from qa.llm_answer import llm_stream
+
+        yield from llm_stream(question, base.standalone_question, base.passages or (), self.documents(), llm,
+                              self.settings, fallback=lambda: base, history=history)
+
+    # -- local model -----------------------------------------------------------------------
+
+    def llm(self):
+        """The configured local model, loaded once; None when none is configured or it fails."""
+        if self.settings.llm == "none":
+            return None
+        with self._lock:
+            if self._llm is None and self._llm_error is None:
+                from qa.generate import load_llm
+
+                try:
+                    self._llm = load_llm(self.settings)
+                except ModelUnavailable as exc:
+                    self._llm_error = str(exc)
+            return self._llm
+
+    def llm_available(self) -> bool:
+        """Whether a local model is configured and loads."""
+        return self.llm() is not None
+
+
+@lru_cache(maxsize=1)
+def default_pipeline() -> Pipeline:
+    """The process-wide pipeline built from the environment (``QA_*`` settings)."""
+    try:
+        settings = Settings()
+    except Exception as exc:  # pydantic's ValidationError: show the bad setting, not a traceback
+        raise QAError(f"bad configuration: {exc}") from exc
+    return Pipeline(settings)
+
+
+def reset_default_pipeline() -> None:
+    """Forget the cached default pipeline (after the environment changed)."""
+    default_pipeline.cache_clear()

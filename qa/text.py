@@ -1,0 +1,49 @@
+"""Word-level text helpers shared by retrieval and answering: tokens, stopwords, question words.
+
+One place for how the read side sees words, so BM25, sentence scoring and question analysis
+agree on what a term is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves also did does many much according
+    said says say tell told s t don""".split()
+)
+
+
+def stem(word: str) -> str:
+    """A light, deterministic English stemmer: enough to match troop/troops, visit/visited."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith(("ss", "us", "is")):
+                break
+            w = w[: -len(suffix)]
+            break
+    # Drop a final silent e so arrive/arrived/arriving meet at "arriv".
+    return w[:-1] if w.endswith("e") and len(w) > 4 else w
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as written (no lowercasing), in order."""
+    return _WORD.findall(text)
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content terms of ``text``, stopwords removed, in order."""
+    return [stem(w) for w in words(text) if w.lower() not in STOPWORDS]
