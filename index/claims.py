@@ -27,7 +27,7 @@ from index.records import Document
 
 __all__ = ["Claim", "extract_claims", "claims_in_text", "supports", "supported_by", "measure_family",
            "unit_family", "measures_related", "units_compatible", "measure_words", "qualifier_direction",
-           "is_caption", "MEASURE_LEMMAS"]
+           "is_caption", "document_sentences", "MEASURE_LEMMAS", "EVENT_FAMILIES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +218,8 @@ _MEASURE_RE = re.compile(rf"(?i)\b({_MEASURE_ALT})\b")
 _REPORTING_SET = set(_REPORTING)
 _FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
                              r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")
-_EVENT_FAMILIES = {"visit", "signing", "start", "end", "issuing", "dismissal", "announcement"}
+# Measure families that name events (dated things), as opposed to counted things.
+EVENT_FAMILIES = {"visit", "signing", "start", "end", "issuing", "dismissal", "announcement"}
 _NOUNISH_EVENT = re.compile(r"(?i)^(signing|arrival|visit|trip|meeting|talks|summit|launch|opening|dismissal|deployment)$")
 
 
@@ -407,7 +408,7 @@ def _nearest_measure(sentence: str, lo: int, hi: int, vstart: int, vend: int,
     for lemma, ms, me in _measure_words(sentence):
         if ms < lo or me > hi or (exclude != (0, 0) and exclude[0] <= ms < exclude[1]):
             continue
-        if events_only and measure_family(lemma) not in _EVENT_FAMILIES:
+        if events_only and measure_family(lemma) not in EVENT_FAMILIES:
             continue
         if me <= vstart:
             cost = vstart - me
@@ -732,6 +733,12 @@ def _raw_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return sentence_spans(text, start, end)
 
 
+def document_sentences(doc: Document) -> list[tuple[int, int]]:
+    """``(start, end)`` of every sentence in the document's kept segments (all text if none)."""
+    regions = doc.segments or ((0, len(doc.text)),)
+    return [sp for s, e in regions for sp in _sentences(doc.text, s, e)]
+
+
 def extract_claims(doc: Document) -> list[Claim]:
     """The claim ledger of one document: every figure and date in its kept sentences.
 
@@ -739,8 +746,7 @@ def extract_claims(doc: Document) -> list[Claim]:
     publication date, or (when there is none) the latest date the article states.
     Offsets point into ``doc.text``: ``doc.text[c.value_start:c.value_end]`` is the figure.
     """
-    regions = doc.segments or ((0, len(doc.text)),)
-    spans = [sp for s, e in regions for sp in _sentences(doc.text, s, e)]
+    spans = document_sentences(doc)
     reference = timex.reference_date(doc.text, doc.date)
     out: list[Claim] = []
     for i, (s, e) in enumerate(spans):

@@ -104,8 +104,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("dayword", r"(?i:\b(?P<w>yesterday|today|tomorrow|tonight)\b)"),
 ]
 _COMPILED = [(name, re.compile(p)) for name, p in _PATTERNS]
-_LOOSE = [(name, re.compile(p.replace(_MON, _MON.replace("|May|", "|").replace("(?:Jan", "(?i:Jan"))))
-          for name, p in _PATTERNS]
+# loose: every month name in any case, except "May", which stays capitalised ("may" is a verb)
+_MON_LOOSE = "(?:" + _MON.replace("|May|", "|").replace("(?:Jan", "(?i:Jan", 1) + "|May(?![A-Za-z]))"
+_LOOSE = [(name, re.compile(p.replace(_MON, _MON_LOOSE))) for name, p in _PATTERNS]
 
 
 def parse_reference(reference: str) -> date | None:

@@ -1,0 +1,297 @@
+"""Event awareness: which occurrence (which visit, which strike day) each article reports.
+
+``events_of_documents(documents, claims_by_doc)`` clusters articles by the date of the
+event they report: the first dated event verb of the lead ("arrived in Pyongyang on
+Wednesday, June 4, 2025"), checked against the article's own date; photo captions never
+count. An article with no usable date of its own joins an event by what it states: an
+ordinal ("his third visit") or the latest date it reports as past (an article written
+after "late April" reports the first event after it). Articles a few days apart form one
+event. Nothing here knows the corpus: events are whatever the articles' dates say.
+
+``resolve_event(question, events)`` maps "the March visit", "his second trip", "the June
+17 talks", "the latest visit" to the matching events and their documents; a question that
+fits several events gets them all, marked ambiguous, so the answer goes per event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping, Sequence
+
+from index import timex
+from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_claims, is_caption,
+                          measure_family, measure_words)
+from index.records import Document
+
+__all__ = ["Event", "EventFilter", "events_of_documents", "resolve_event", "event_family_of_question"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One occurrence reported by one or more articles.
+
+    Attributes:
+        date: ISO day of the event.
+        doc_ids: the articles that report it, in corpus order.
+        label: the date for a reader ("March 21, 2025").
+        kind: the event family ("visit", "start", "signing", ...) or "" when unknown.
+        ordinal: its 1-based position by date among the events of the same kind.
+        inferred: the subset of ``doc_ids`` placed here by inference (no date of their own).
+    """
+
+    date: str
+    doc_ids: tuple[str, ...]
+    label: str
+    kind: str = ""
+    ordinal: int = 0
+    inferred: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """The events a question names, and the documents to answer from.
+
+    Attributes:
+        events: the matching events (empty: the question names an event the sources lack).
+        doc_ids: every document of those events.
+        ambiguous: True when several events match ("the June visit" with two in June):
+            answer per event, or say which one the answer is about.
+        reason: one line for a reader ("the March visit: March 21, 2025").
+    """
+
+    events: tuple[Event, ...]
+    doc_ids: tuple[str, ...]
+    ambiguous: bool
+    reason: str
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7}
+_ORD = r"first|second|third|fourth|fifth|sixth|seventh|1st|2nd|3rd|4th|5th|6th|7th"
+_LATEST = r"latest|last|most\s+recent|final|newest|recent"
+_EARLIEST = r"earliest|initial"
+# "is the third in nearly three months", "marks Shoigu's second visit"
+_IS_ORDINAL = re.compile(rf"(?i)\b(?:is|was|marks|marked|marking|became|becomes)\s+(?:the\s+|his\s+|her\s+|their\s+|"
+                         rf"its\s+|[A-Z][\w-]*['’]s\s+)?(?P<o>{_ORD})\b")
+
+
+def _lead_kind(doc: Document, spans: list[tuple[int, int]]) -> str:
+    """The event family of the article's lead: the first event word of its title and first sentences."""
+    texts = [doc.title] + [doc.text[s:e] for s, e in spans[:6] if not is_caption(doc.text[s:e])][:4]
+    for text in texts:
+        for lemma, _, _ in measure_words(text or ""):
+            fam = measure_family(lemma)
+            if fam in EVENT_FAMILIES:
+                return fam
+    return ""
+
+
+def _ordinal_mention(doc: Document, spans: list[tuple[int, int]], kind: str) -> int:
+    """The ordinal the article gives its own event ("second visit"), 0 if none."""
+    if not kind:
+        return 0
+    for s, e in spans:
+        sent = doc.text[s:e]
+        if is_caption(sent):
+            continue
+        words = [(m, a, b) for m, a, b in measure_words(sent) if measure_family(m) == kind]
+        if not words:
+            continue
+        for m, a, _ in words:
+            before = sent[max(0, a - 25):a]
+            if re.search(r"(?i)\b(previous|prior|earlier|last)\s+(?:\w+\s+)?$", before):
+                continue  # "his previous visit" is another event
+            hit = re.search(rf"(?i)\b({_ORD})\s+(?:[\w'’-]+\s+)?$", before)
+            if hit:
+                return _ORDINALS[hit.group(1).lower()]
+        hit = _IS_ORDINAL.search(sent)
+        if hit:
+            return _ORDINALS[hit.group("o").lower()]
+    return 0
+
+
+_NAMED_DATE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?|\b(?:19|20)\d\d\b")
+
+
+def _published(doc: Document) -> date | None:
+    """The article's publication date when the text does not outdate it (else None)."""
+    if doc.date and timex.reference_date(doc.text, doc.date) == doc.date:
+        return timex.parse_reference(doc.date)
+    return None
+
+
+def _anchor(doc: Document, claims: Sequence[Claim], spans: list[tuple[int, int]]) -> tuple[str, str, date | None]:
+    """(event day, event family, lower bound) of the article's own event.
+
+    The day is the first dated event verb outside captions that is not marked as another
+    event ("his previous visit") and, when the article has a trusted publication date, lies
+    within a few days of it; else the publication date itself. Without either, the lower
+    bound is the latest date the article names (it was written after what it reports).
+    """
+    pub = _published(doc)
+    for c in claims:
+        if c.kind != "date" or c.unit_text != "day" or c.value.startswith("--") or is_caption(c.sentence):
+            continue
+        if measure_family(c.measure) not in EVENT_FAMILIES:
+            continue
+        before = c.sentence[max(0, c.value_start - c.start - 40):c.value_start - c.start]
+        if re.search(r"(?i)\b(previous|prior|earlier|last|will|scheduled|expected)\b", before):
+            continue
+        day = date.fromisoformat(c.value)
+        if pub is None or abs((day - pub).days) <= 3:
+            return c.value, measure_family(c.measure), None
+    if pub is not None:
+        return pub.isoformat(), "", None
+    # no date of its own: resolve the year-less names it states against the years it states
+    provisional = timex.reference_date(doc.text)
+    lower = None
+    for s, e in spans:
+        sent = doc.text[s:e]
+        if is_caption(sent):
+            continue
+        for t in timex.find_times(sent, provisional):
+            b = timex.bounds(t.value)
+            # only dates the text names ("late April", "June 4"), not spans ("since 2022")
+            if b and "/" not in t.value and _NAMED_DATE.search(t.text) and (lower is None or b[0] > lower):
+                lower = b[0]
+    return "", "", lower
+
+
+def events_of_documents(documents: Mapping[str, Document],
+                        claims_by_doc: Mapping[str, Sequence[Claim]] | None = None,
+                        tolerance_days: int = 3) -> list[Event]:
+    """The distinct events the documents report, in date order.
+
+    Args:
+        documents: doc_id -> Document.
+        claims_by_doc: doc_id -> its claims (``index.claims.extract_claims``); computed when missing.
+        tolerance_days: articles whose event days are at most this far apart report one event.
+
+    Returns:
+        Events sorted by date; an article whose event cannot be placed is in none.
+    """
+    claims_by_doc = claims_by_doc or {}
+    anchored: list[tuple[str, str, str]] = []          # (day, kind, doc_id)
+    floating: list[tuple[str, str, date | None, int]] = []  # (doc_id, kind, lower bound, ordinal)
+    for doc_id, doc in documents.items():
+        claims = claims_by_doc.get(doc_id)
+        if claims is None:
+            claims = extract_claims(doc)
+        spans = document_sentences(doc)
+        day, kind, lower = _anchor(doc, claims, spans)
+        kind = kind or _lead_kind(doc, spans)
+        if day:
+            anchored.append((day, kind, doc_id))
+        else:
+            floating.append((doc_id, kind, lower, _ordinal_mention(doc, spans, kind)))
+
+    clusters: list[list[tuple[str, str, str]]] = []
+    for item in sorted(anchored):
+        d = date.fromisoformat(item[0])
+        for cl in clusters:
+            same_kind = not cl[0][1] or not item[1] or cl[0][1] == item[1]
+            if same_kind and abs((date.fromisoformat(cl[0][0]) - d).days) <= tolerance_days:
+                cl.append(item)
+                break
+        else:
+            clusters.append([item])
+
+    order = {doc_id: i for i, doc_id in enumerate(documents)}
+    drafts = []
+    for cl in clusters:
+        counts = Counter(day for day, _, _ in cl)
+        day = sorted(counts, key=lambda d: (-counts[d], d))[0]
+        kinds = Counter(k for _, k, _ in cl if k)
+        drafts.append({"date": day, "kind": kinds.most_common(1)[0][0] if kinds else "",
+                       "docs": [doc_id for _, _, doc_id in cl], "inferred": []})
+    drafts.sort(key=lambda e: e["date"])
+    for doc_id, kind, lower, ordinal in floating:
+        same = [e for e in drafts if not kind or not e["kind"] or e["kind"] == kind]
+        target = None
+        if ordinal and ordinal <= len(same):
+            target = same[ordinal - 1]
+        elif lower is not None:
+            target = next((e for e in same if date.fromisoformat(e["date"]) >= lower), None)
+        if target is not None:
+            target["docs"].append(doc_id)
+            target["inferred"].append(doc_id)
+
+    events: list[Event] = []
+    seen: Counter = Counter()
+    for e in drafts:
+        seen[e["kind"]] += 1
+        events.append(Event(date=e["date"], doc_ids=tuple(sorted(e["docs"], key=order.get)),
+                            label=timex.label(e["date"]), kind=e["kind"], ordinal=seen[e["kind"]],
+                            inferred=tuple(sorted(e["inferred"], key=order.get))))
+    return events
+
+
+def event_family_of_question(question: str) -> str:
+    """The event family a question names ("visit" for "his second trip"), or ""."""
+    for lemma, _, _ in measure_words(question):
+        fam = measure_family(lemma)
+        if fam in EVENT_FAMILIES:
+            return fam
+    return ""
+
+
+def resolve_event(question: str, events: Sequence[Event]) -> EventFilter | None:
+    """The events a question names, or None when it names none.
+
+    A question names an event with an event word ("visit", "trip", "arrive", "talks",
+    "strike began", ...) plus a date ("the March visit", "the June 17 trip") or an ordinal
+    ("his second visit", "the latest trip", "the first visit").
+
+    Returns:
+        None: no event named (answer from everything). An ``EventFilter`` otherwise; its
+        ``events`` is empty when the named event is not in the sources, and ``ambiguous``
+        is True when several events fit.
+    """
+    family = event_family_of_question(question)
+    if not family or not events:
+        return None
+    pool = [e for e in events if e.kind == family] or [e for e in events if not e.kind]
+    if not pool:
+        return None
+    pool.sort(key=lambda e: e.date)
+    words = [(s, e) for lemma, s, e in measure_words(question) if measure_family(lemma) == family]
+    asked = []
+    latest = max(e.date for e in pool)
+    for t in timex.find_times(question, latest, loose=True):
+        if t.value and not t.value.startswith("--") and t.granularity in ("day", "month", "year", "season", "range"):
+            asked.append(t)
+    chosen = pool
+    described = []
+    if asked:
+        chosen = [e for e in chosen if any(timex.overlaps(t.value, e.date) for t in asked)]
+        described.append(" and ".join(t.text for t in asked))
+    ordinal = None
+    for s, _ in words:
+        before = question[max(0, s - 30):s]
+        m = re.search(rf"(?i)\b({_ORD}|{_LATEST}|{_EARLIEST})\s+(?:[\w'’-]+\s+)?$", before)
+        if m:
+            ordinal = m.group(1).lower()
+            break
+    if ordinal is not None and chosen:
+        if ordinal in _ORDINALS:
+            n = _ORDINALS[ordinal]
+            chosen = [chosen[n - 1]] if n <= len(chosen) else []
+        elif re.fullmatch(_EARLIEST, ordinal):
+            chosen = chosen[:1]
+        else:
+            chosen = chosen[-1:]
+        described.append(ordinal)
+    if not asked and ordinal is None:
+        return None
+    doc_ids = tuple(dict.fromkeys(d for e in chosen for d in e.doc_ids))
+    what = f"the {' '.join(described)} {family}"
+    if not chosen:
+        reason = f"{what}: no such {family} in the sources"
+    elif len(chosen) == 1:
+        reason = f"{what}: {chosen[0].label}"
+    else:
+        reason = f"{what}: {len(chosen)} {family}s fit ({', '.join(e.label for e in chosen)})"
+    return EventFilter(events=tuple(chosen), doc_ids=doc_ids, ambiguous=len(chosen) > 1, reason=reason)
