@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from index import timex
-from index.claims import (Claim, is_caption, measure_family, measure_words, measures_related,
+from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, measure_words, measures_related,
                           qualifier_direction, unit_family, units_compatible)
 
 __all__ = ["reconcile", "read_question", "Need", "ValueGroup", "Reconciliation", "RELATIONS",
@@ -128,7 +128,7 @@ def read_question(question: str, reference: str = "") -> Need:
     measure = measures[0][0] if measures else ""
     if kind == "date" and measures:
         # "When did Shoigu arrive for talks": the event verb, not a later noun
-        measure = next((m for m, _, _ in measures if measure_family(m) in _EVENT_FAMILIES), measure)
+        measure = next((m for m, _, _ in measures if measure_family(m) in EVENT_FAMILIES), measure)
     unit = ""
     m = re.search(r"(?i)\bhow\s+many\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+?)(?=\s+(?:were|was|have|has|had|did|do|"
                   r"does|are|is|of|in|to|from|did|been|died|killed)\b|[?.,]|$)", q)
@@ -166,7 +166,6 @@ def read_question(question: str, reference: str = "") -> Need:
 
 # --- selecting claims -----------------------------------------------------------------------
 
-_EVENT_FAMILIES = {"visit", "signing", "start", "end", "issuing", "dismissal", "announcement"}
 _REPEATABLE = {"visit"}  # families whose events recur (a second visit), unlike a signing or a start
 _COUNT_KINDS = {"count", "vague", "money", "quantity", "percent"}
 _DATE_GRAINS = {"day", "month", "season", "quarter", "year"}
@@ -205,8 +204,12 @@ def _unit_fits(need: Need, c: Claim) -> bool:
     return c.kind != "percent" and (not need.unit or units_compatible(need.unit, c.unit))
 
 
-def _measure_fits(need: Need, c: Claim, loose: bool) -> bool:
+def _measure_fits(need: Need, c: Claim, loose: int) -> bool:
     if not need.measure or measures_related(need.measure, c.measure) != "":
+        return True
+    if loose >= 2:
+        # "how many containers were shipped" vs "shipments included over 15,800 containers":
+        # a specific counted noun is evidence enough when no figure carries the verb
         return True
     # loose: the measure word is elsewhere in the sentence ("64 shipments were identified
     # as being sent"): good enough when nothing is attached to it directly
@@ -214,13 +217,16 @@ def _measure_fits(need: Need, c: Claim, loose: bool) -> bool:
 
 
 def _select(need: Need, claims: Sequence[Claim]) -> list[Claim]:
-    keep = _select_strict(need, claims, loose=False)
+    keep = _select_strict(need, claims, loose=0)
     if not keep and need.kind == "count" and need.measure:
-        keep = _select_strict(need, claims, loose=True)
+        keep = _select_strict(need, claims, loose=1)
+    if not keep and need.kind == "count" and need.measure and need.unit \
+            and need.unit not in ("personnel", "people", "money", "percent"):
+        keep = _select_strict(need, claims, loose=2)
     return keep
 
 
-def _select_strict(need: Need, claims: Sequence[Claim], loose: bool) -> list[Claim]:
+def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Claim]:
     keep: list[Claim] = []
     for c in claims:
         if need.kind == "count":
@@ -234,7 +240,7 @@ def _select_strict(need: Need, claims: Sequence[Claim], loose: bool) -> list[Cla
             if need.measure:
                 if measures_related(need.measure, c.measure) not in ("same", "compatible"):
                     continue
-            elif measure_family(c.measure) not in _EVENT_FAMILIES:
+            elif measure_family(c.measure) not in EVENT_FAMILIES:
                 continue
             if need.time and not _time_fits(need.time, c.value):
                 continue

@@ -1,0 +1,181 @@
+"""Reconciling values across sources: same, different measure, parts of a total, events, contradictions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index.claims import claims_in_text, extract_claims
+from index.records import Document
+from qa.conflicts import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, RELATIONS,
+                          SAME, read_question, reconcile)
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "claims"
+# Publication dates as index/meta.py reads them from the articles' text (002's is a photo caption's).
+CORPUS_DATES = {"000": "2025-06-04", "001": "2025-06-04", "002": "2025-03-21", "003": "2025-06-17", "004": "2025-03-21"}
+
+
+@pytest.fixture(scope="module")
+def corpus_claims():
+    claims = []
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        doc = Document(doc_id=path.stem[:3], text=path.read_text(encoding="utf-8"), source=str(path),
+                       content_hash="test", date=CORPUS_DATES[path.stem[:3]])
+        claims.extend(extract_claims(doc))
+    return claims
+
+
+def fixture_claims(*names: str):
+    meta = json.loads((DATA / "metadata.json").read_text(encoding="utf-8"))
+    claims = []
+    for name in names:
+        doc = Document(doc_id=name, text=(DATA / f"{name}.txt").read_text(encoding="utf-8"), source=name,
+                       content_hash="test", date=meta[name]["date"], title=meta[name]["title"])
+        claims.extend(extract_claims(doc))
+    return claims
+
+
+def docs_of(group) -> set[str]:
+    return {c.doc_id for c in group.claims}
+
+
+# --- reading the question ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, kind, measure, unit", [
+    ("How many troops were deployed?", "count", "deployed", "personnel"),
+    ("How many North Korean soldiers were killed?", "count", "killed", "personnel"),
+    ("how many troops has North Korea sent to Russia", "count", "sent", "personnel"),
+    ("When did Shoigu arrive in Pyongyang?", "date", "arrived", ""),
+    ("How many casualties did North Korean forces suffer?", "count", "casualties", "people"),
+    ("How much money did the council approve?", "count", "allocated", "money"),
+    ("Who is Sergei Shoigu?", "", "", ""),
+])
+def test_question_kind_measure_and_unit(question, kind, measure, unit):
+    need = read_question(question)
+    assert (need.kind, need.measure, need.unit) == (kind, measure, unit)
+
+
+def test_question_subject_terms_leave_out_measure_unit_and_time_words():
+    need = read_question("How many North Korean troops were deployed in March?")
+    assert need.terms == ("north", "korean") and need.time == "--03"
+
+
+# --- the bundled corpus -----------------------------------------------------------------------
+
+def test_killed_vs_casualties_are_different_measures(corpus_claims):
+    r = reconcile("How many North Korean soldiers were killed?", corpus_claims)
+    assert [g.normalized for g in r.groups] == ["600", "4000"]
+    killed, casualties = r.groups
+    assert (killed.measure, casualties.measure) == ("killed", "casualties")
+    assert {g.relation for g in r.groups} == {DIFFERENT_MEASURE}
+    assert killed.claims[0].attribution == "South Korean lawmaker Lee Seong-kweun"
+    assert casualties.claims[0].attribution == "President Volodymyr Zelensky"
+    assert casualties.detail.startswith("two-thirds of them killed")
+    assert r.summary.startswith("Sources differ:") and "different things" in r.summary
+    assert "killed and wounded" in casualties.note
+
+
+def test_troops_sent_are_parts_of_a_total(corpus_claims):
+    r = reconcile("How many troops has North Korea sent to Russia?", corpus_claims)
+    assert [g.normalized for g in r.groups] == ["12000", "3000"]
+    twelve, three = r.groups
+    assert docs_of(twelve) == {"000", "004"}  # one value, two sources
+    assert (twelve.when, three.when) == ("2024", "2025")
+    assert {g.relation for g in r.groups} == {PART_OF_TOTAL}
+    assert r.total == "15000" and "15,000 in all" in r.summary
+
+
+def test_a_named_year_selects_one_value(corpus_claims):
+    r = reconcile("How many North Korean troops were deployed last year?", corpus_claims, reference="2025-06-04")
+    assert [g.normalized for g in r.groups] == ["12000"]
+    assert r.groups[0].relation == SAME and r.summary == ""
+
+
+def test_arrival_dates_are_different_visits(corpus_claims):
+    r = reconcile("When did Shoigu arrive in Pyongyang?", corpus_claims)
+    assert [g.normalized for g in r.groups] == ["2025-03-21", "2025-06-04", "2025-06-17"]
+    assert {g.relation for g in r.groups} == {DIFFERENT_EVENT}
+    assert [g.when for g in r.groups] == ["March 21, 2025", "June 4, 2025", "June 17, 2025"]
+    assert {"000", "001"} <= docs_of(r.groups[1])
+    # the Jakarta photo caption (Feb. 25) dates a picture, not an arrival
+    assert all(not g.normalized.startswith("2025-02") for g in r.groups)
+
+
+def test_treaty_signed_in_june_or_november_is_a_contradiction(corpus_claims):
+    r = reconcile("When was the mutual defense treaty signed?", corpus_claims)
+    assert [g.normalized for g in r.groups] == ["2024-06", "2024-11"]
+    assert {g.relation for g in r.groups} == {CONTRADICTION}
+    assert r.summary.startswith("Sources contradict each other") and "do not say which is right" in r.summary
+
+
+def test_questions_without_a_figure_or_date_get_no_groups(corpus_claims):
+    r = reconcile("Who is Sergei Shoigu?", corpus_claims)
+    assert r.groups == () and r.summary == "" and r.need.kind == ""
+
+
+def test_single_source_single_value_has_no_relation(corpus_claims):
+    r = reconcile("How many containers were shipped?", corpus_claims)
+    assert [(g.normalized, g.relation) for g in r.groups] == [("15800", "")]
+    assert r.summary == ""
+
+
+# --- other topics -----------------------------------------------------------------------------
+
+def test_flood_death_tolls_from_two_agencies_contradict():
+    r = reconcile("How many people died in the Varna floods?", fixture_claims("flood_agency", "flood_ministry"))
+    assert [g.normalized for g in r.groups] == ["45", "38"]
+    assert {g.relation for g in r.groups} == {CONTRADICTION}
+    assert "the regional emergency agency" in r.summary and "national health ministry" in r.summary
+    # "15 of the dead were children" is a part of a toll, not a rival toll
+    assert all(g.normalized != "15" for g in r.groups)
+
+
+def test_flood_injuries_are_not_mixed_with_deaths():
+    r = reconcile("How many people were injured in the floods?", fixture_claims("flood_agency", "flood_ministry"))
+    assert [g.normalized for g in r.groups] == ["120"]
+
+
+def test_budget_instalments_add_up_when_marked_as_further():
+    r = reconcile("How much money did the council approve for the bridge?", fixture_claims("budget"))
+    assert [g.normalized for g in r.groups] == ["12000000", "8000000"]
+    assert {g.relation for g in r.groups} == {PART_OF_TOTAL}
+    assert r.total == "20000000" and "$20 million in all" in r.summary
+
+
+def test_strike_dated_differently_by_two_sources_is_a_contradiction():
+    r = reconcile("When did the Halden port strike begin?", fixture_claims("strike_monday", "strike_tuesday"))
+    assert [g.normalized for g in r.groups] == ["2024-03-04", "2024-03-05"]
+    assert {g.relation for g in r.groups} == {CONTRADICTION}
+
+
+def test_repeated_visits_are_different_events_and_a_month_joins_its_day():
+    r = reconcile("When did Ana Ruiz visit the Solbakken wind farm?",
+                  fixture_claims("visit_first", "visit_second", "visit_third"))
+    assert [g.normalized for g in r.groups] == ["2024-09-09", "2024-10-21", "2024-11-04"]
+    assert {g.relation for g in r.groups} == {DIFFERENT_EVENT}
+    # "her previous visit in September" (second article) cites the September 9 visit
+    assert docs_of(r.groups[0]) == {"visit_first", "visit_second"}
+
+
+def test_figures_whose_bounds_agree_are_compatible():
+    claims = (claims_in_text("At least 64 shipments were sent, inspectors said.", doc_id="a")
+              + claims_in_text("Exactly 70 shipments were sent, the navy said.", doc_id="b"))
+    r = reconcile("How many shipments were sent?", claims)
+    assert [g.normalized for g in r.groups] == ["64", "70"]
+    assert {g.relation for g in r.groups} == {COMPATIBLE}
+
+
+def test_the_same_figure_from_two_sources_is_one_value_with_two_citations():
+    claims = (claims_in_text("Officials said 250 workers walked out.", doc_id="a")
+              + claims_in_text("About 250 workers walked out, the union said.", doc_id="b"))
+    r = reconcile("How many workers walked out?", claims)
+    assert len(r.groups) == 1 and docs_of(r.groups[0]) == {"a", "b"} and r.groups[0].relation == SAME
+
+
+def test_relation_vocabulary_is_closed(corpus_claims):
+    for q in ("How many North Korean soldiers were killed?", "When did Shoigu arrive in Pyongyang?",
+              "How many troops has North Korea sent to Russia?"):
+        assert all(g.relation in RELATIONS for g in reconcile(q, corpus_claims).groups)

@@ -1,0 +1,137 @@
+"""Event awareness: articles clustered by the event they report; questions naming one event."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index.records import Document
+from qa.events import Event, events_of_documents, resolve_event
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "claims"
+CORPUS_DATES = {"000": "2025-06-04", "001": "2025-06-04", "002": "2025-03-21", "003": "2025-06-17", "004": "2025-03-21"}
+
+
+def corpus(dated: bool = True) -> dict[str, Document]:
+    docs = {}
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        key = path.stem[:3]
+        docs[key] = Document(doc_id=key, text=path.read_text(encoding="utf-8"), source=str(path),
+                             content_hash="test", date=CORPUS_DATES[key] if dated else "")
+    return docs
+
+
+def fixtures(*names: str) -> dict[str, Document]:
+    meta = json.loads((DATA / "metadata.json").read_text(encoding="utf-8"))
+    return {n: Document(doc_id=n, text=(DATA / f"{n}.txt").read_text(encoding="utf-8"), source=n,
+                        content_hash="test", date=meta[n]["date"], title=meta[n]["title"]) for n in names}
+
+
+@pytest.fixture(scope="module")
+def corpus_events() -> list[Event]:
+    return events_of_documents(corpus())
+
+
+@pytest.mark.parametrize("dated", [True, False])
+def test_corpus_has_three_visits_with_their_articles(dated):
+    events = events_of_documents(corpus(dated))
+    assert [(e.date, e.doc_ids, e.kind, e.ordinal) for e in events] == [
+        ("2025-03-21", ("004",), "visit", 1),
+        ("2025-06-04", ("000", "001", "002"), "visit", 2),
+        ("2025-06-17", ("003",), "visit", 3),
+    ]
+    assert [e.label for e in events] == ["March 21, 2025", "June 4, 2025", "June 17, 2025"]
+
+
+def test_article_dated_only_by_a_photo_caption_is_placed_by_what_it_reports(corpus_events):
+    # 002's only full date is its photo caption (March 21); it reports "late April" as past
+    june4 = corpus_events[1]
+    assert "002" in june4.doc_ids and june4.inferred == ("002",)
+
+
+@pytest.mark.parametrize("question, dates", [
+    ("What did Shoigu discuss during the March visit?", ["2025-03-21"]),
+    ("What happened on his second visit?", ["2025-06-04"]),
+    ("Why did Shoigu make the June 17 trip?", ["2025-06-17"]),
+    ("What was agreed on the latest visit?", ["2025-06-17"]),
+    ("What did he say on his first visit to Pyongyang?", ["2025-03-21"]),
+    ("Who did Shoigu meet on his third trip?", ["2025-06-17"]),
+    ("What did Shoigu discuss on his visit in June?", ["2025-06-04", "2025-06-17"]),
+])
+def test_questions_naming_an_event_resolve_to_it(corpus_events, question, dates):
+    f = resolve_event(question, corpus_events)
+    assert f is not None and [e.date for e in f.events] == dates
+    assert f.ambiguous == (len(dates) > 1)
+    assert set(f.doc_ids) == {d for e in f.events for d in e.doc_ids}
+
+
+def test_the_march_visit_answers_from_the_march_article_only(corpus_events):
+    f = resolve_event("What did Shoigu discuss during the March visit?", corpus_events)
+    assert f.doc_ids == ("004",) and "March 21, 2025" in f.reason
+
+
+def test_ambiguous_question_says_which_events_fit(corpus_events):
+    f = resolve_event("What did Shoigu discuss on his visit in June?", corpus_events)
+    assert "June 4, 2025" in f.reason and "June 17, 2025" in f.reason
+
+
+@pytest.mark.parametrize("question", [
+    "How many North Korean troops were deployed last year?",
+    "When did Shoigu visit Pyongyang?",           # names no particular visit: answer per visit
+    "Who is Kim Jong Un?",
+])
+def test_questions_naming_no_event_get_none(corpus_events, question):
+    assert resolve_event(question, corpus_events) is None
+
+
+def test_an_event_the_sources_lack_gives_an_empty_filter(corpus_events):
+    f = resolve_event("What happened during the visit in May?", corpus_events)
+    assert f is not None and f.events == () and f.doc_ids == () and "no such visit" in f.reason
+    f = resolve_event("What happened on his fifth visit?", corpus_events)
+    assert f is not None and f.events == ()
+
+
+# --- other topics -----------------------------------------------------------------------------
+
+def test_minister_visits_cluster_by_their_own_day():
+    events = events_of_documents(fixtures("visit_first", "visit_second", "visit_third"))
+    assert [(e.date, e.doc_ids) for e in events] == [
+        ("2024-09-09", ("visit_first",)), ("2024-10-21", ("visit_second",)), ("2024-11-04", ("visit_third",))]
+    f = resolve_event("What did Ruiz promise on her second visit to Solbakken?", events)
+    assert f.doc_ids == ("visit_second",)
+    f = resolve_event("What did the minister open on the November visit?", events)
+    assert f.doc_ids == ("visit_third",)
+
+
+def test_articles_a_day_apart_about_one_strike_are_one_event():
+    events = events_of_documents(fixtures("strike_monday", "strike_tuesday"))
+    assert len(events) == 1 and set(events[0].doc_ids) == {"strike_monday", "strike_tuesday"}
+    assert events[0].kind == "start"
+
+
+def test_tolerance_separates_events_days_apart():
+    a = Document(doc_id="a", text="The minister arrived in Oslo on Monday for talks.", source="a",
+                 content_hash="a", date="2024-05-06")
+    b = Document(doc_id="b", text="The minister arrived in Oslo on Monday for new talks.", source="b",
+                 content_hash="b", date="2024-05-13")
+    assert len(events_of_documents({"a": a, "b": b})) == 2
+    assert len(events_of_documents({"a": a, "b": b}, tolerance_days=7)) == 1
+
+
+def test_undated_article_is_placed_by_the_ordinal_it_states():
+    docs = fixtures("visit_first", "visit_second")
+    docs["undated"] = Document(doc_id="undated", source="u", content_hash="u", date="",
+                               text="Ana Ruiz made her second visit to the Solbakken wind farm, aides said.")
+    events = events_of_documents(docs)
+    second = next(e for e in events if e.date == "2024-10-21")
+    assert "undated" in second.doc_ids and second.inferred == ("undated",)
+
+
+def test_a_photo_caption_date_does_not_anchor_an_article():
+    doc = Document(doc_id="c", source="c", content_hash="c", date="", text=(
+        "The minister, pictured on May 2, 2024 (AFP via Getty Images).\n"
+        "The minister arrived in Oslo on Monday, June 3, 2024, for talks."))
+    assert [e.date for e in events_of_documents({"c": doc})] == ["2024-06-03"]
