@@ -1,0 +1,182 @@
+"""Build or update the index so it mirrors the documents under the given paths.
+
+Incremental: ``manifest.json`` records the build parameters (embedding model, chunking,
+chromadb version, collection) and each document's content hash and chunk ids. A build
+embeds only chunks that Chroma does not already hold (chunk ids derive from content
+hashes, so an unchanged document is never re-embedded), deletes chunks of changed and
+removed documents, and rebuilds from scratch when a parameter changed or the manifest
+is unreadable.
+
+Safety: one writer at a time (``FileLock`` on ``index_dir/.lock``; a second writer gets
+``IndexLocked``). The manifest is set to ``"building"`` before Chroma is touched and is
+replaced atomically by the complete one only at the end; an interrupted build leaves
+``index_exists() == False`` and the next build completes it by comparing every
+document's chunk ids with what Chroma actually holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from index.chunk import chunk_document, embedding_text
+from index.clean import clean
+from index.embed import Embedder, get_embedder
+from index.load import load_path
+from index.meta import apply_metadata, load_overrides
+from index.records import BuildReport, Chunk, Document, IndexConfig
+from index import store
+
+EMBED_BATCH = 64          # chunks per embedding call
+LOCK_TIMEOUT = 2.0        # seconds to wait for another writer before giving up
+# Bump when cleaning/metadata/chunking rules change in a way content hashes do not capture.
+PIPELINE_VERSION = 1
+
+Progress = Callable[[int, int, str], None]
+
+
+class IndexLocked(RuntimeError):
+    """Another process is building this index right now."""
+
+
+def collect_documents(paths: Sequence[Path]) -> tuple[list[Document], list[str]]:
+    """Load, clean and annotate every document under ``paths``; returns ``(documents, warnings)``.
+
+    Metadata overrides come from ``metadata.json`` in each given directory (or in a given
+    file's directory). A doc_id found under two paths keeps the first and warns.
+    Paths that do not exist contribute nothing (e.g. an uploads directory not yet created).
+    """
+    docs: list[Document] = []
+    warnings: list[str] = []
+    overrides: dict[str, dict[str, str]] = {}
+    seen: dict[str, str] = {}
+    for path in map(Path, paths):
+        if not path.exists():
+            continue
+        side, side_warnings = load_overrides(path if path.is_dir() else path.parent)
+        warnings.extend(side_warnings)
+        for doc_id, fields in side.items():
+            overrides.setdefault(doc_id, fields)
+        loaded, load_warnings = load_path(path)
+        warnings.extend(load_warnings)
+        for d in loaded:
+            if d.doc_id in seen:
+                warnings.append(f"skipped {d.source}: duplicate doc_id {d.doc_id!r} (already loaded from {seen[d.doc_id]})")
+                continue
+            seen[d.doc_id] = d.source
+            docs.append(d)
+    return [apply_metadata(clean(d), overrides.get(d.doc_id)) for d in docs], warnings
+
+
+def _params(config: IndexConfig, embedder: Embedder) -> dict:
+    return {"model": embedder.name, "chunk_size": config.chunk_size, "chunk_overlap": config.chunk_overlap,
+            "chromadb": store.chroma_version(), "collection": config.collection,
+            "pipeline": PIPELINE_VERSION}
+
+
+def _version(params: dict, docs: dict[str, dict]) -> str:
+    h = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
+    for doc_id in sorted(docs):
+        h.update(f"\0{doc_id}\0{docs[doc_id]['hash']}".encode())
+    return h.hexdigest()[:16]
+
+
+def build_index(config: IndexConfig, paths: Sequence[Path], progress: Progress | None = None,
+                embedder: Embedder | None = None, *, lock_timeout: float = LOCK_TIMEOUT) -> BuildReport:
+    """Build or incrementally update the index from files and directories.
+
+    Args:
+        config: where the index lives and how to chunk/embed.
+        paths: files or directories of articles; the index mirrors exactly what they hold.
+        progress: called as ``progress(done, total, doc_id)`` after each document.
+        embedder: the embedder to use; None means ``get_embedder(config.embed_model)``.
+        lock_timeout: seconds to wait for another writer.
+
+    Returns:
+        A ``BuildReport``: documents added/updated/removed/unchanged, chunks now in the
+        index, and the one-line warnings for files that were skipped.
+
+    Raises:
+        IndexLocked: another build holds the lock.
+        index.embed.EmbedderUnavailable: the embedding model cannot be loaded.
+        index.store.StoreUnavailable: Chroma cannot be opened or reached.
+    """
+    index_dir = Path(config.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / ".lock"))
+    try:
+        lock.acquire(timeout=lock_timeout)
+    except Timeout as e:
+        raise IndexLocked(f"another process is building the index in {index_dir}; "
+                          "wait for it to finish and try again") from e
+    try:
+        return _build(config, paths, progress, embedder or get_embedder(config.embed_model))
+    finally:
+        lock.release()
+
+
+def _build(config: IndexConfig, paths: Sequence[Path], progress: Progress | None,
+           embedder: Embedder) -> BuildReport:
+    index_dir = Path(config.index_dir)
+    docs, warnings = collect_documents(paths)
+    params = _params(config, embedder)
+    old = store.read_manifest(index_dir)
+    full = old is None or any(old.get(k) != v for k, v in params.items())
+    old_docs: dict[str, dict] = {} if full else old["docs"]
+
+    # Mark the index incomplete BEFORE touching Chroma; keep what the old manifest knew.
+    store.write_json_atomic(index_dir / store.MANIFEST, {
+        **params, "state": store.STATE_BUILDING, "docs": old_docs,
+        "version": (old or {}).get("version", ""), "started": time.time()})
+    client = store.connect(config)
+    collection = (store.reset_collection(client, config.collection) if full
+                  else store.get_collection(client, config.collection))
+
+    chunks = {d.doc_id: chunk_document(d, config.chunk_size, config.chunk_overlap) for d in docs}
+    expected = {c.chunk_id for cs in chunks.values() for c in cs}
+    present = store.stored_ids(collection)
+    # Chunks of changed/removed documents, and leftovers of an interrupted build.
+    store.delete_ids(collection, present - expected)
+    present &= expected
+
+    added = updated = unchanged = 0
+    pending: list[tuple[Chunk, str]] = []
+
+    def flush() -> None:
+        if pending:
+            vectors = embedder.embed([text for _, text in pending])  # (n, dim) float32
+            store.upsert_chunks(collection, [c for c, _ in pending], vectors,
+                                {d.doc_id: d.title for d in docs})
+            pending.clear()
+
+    for i, d in enumerate(docs, start=1):
+        prev = old_docs.get(d.doc_id)
+        missing = [c for c in chunks[d.doc_id] if c.chunk_id not in present]
+        if prev is None:
+            added += 1
+        elif prev.get("hash") != d.content_hash or missing:
+            updated += 1
+        else:
+            unchanged += 1
+        pending.extend((c, embedding_text(c, d.title)) for c in missing)
+        if len(pending) >= EMBED_BATCH:
+            flush()
+        if progress:
+            progress(i, len(docs), d.doc_id)
+    flush()
+
+    new_docs = {d.doc_id: {"hash": d.content_hash, "source": d.source,
+                           "chunk_ids": [c.chunk_id for c in chunks[d.doc_id]]} for d in docs}
+    removed = len(set(old_docs) - set(new_docs))
+    version = _version(params, new_docs)
+    store.write_documents(index_dir, docs, chunks, version)
+    store.write_json_atomic(index_dir / store.MANIFEST, {
+        **params, "state": store.STATE_COMPLETE, "docs": new_docs, "version": version,
+        "built": time.time()})
+    return BuildReport(added=added, updated=updated, removed=removed, unchanged=unchanged,
+                       chunks=len(expected), skipped=tuple(warnings))

