@@ -86,7 +86,7 @@ MEASURE_LEMMAS: dict[str, tuple[str, ...]] = {
     "killed": ("killed", "kill", "kills", "killing", "dead", "deaths", "death toll", "death", "died", "die",
                "dies", "fatalities", "fatality", "perished", "lost their lives", "lives"),
     "wounded": ("wounded", "injured", "injuries", "injury", "hurt", "hospitalised", "hospitalized"),
-    "casualties": ("casualties", "casualty", "losses"),
+    "casualties": ("casualties", "casualty", "losses", "lost"),
     "missing": ("missing", "unaccounted for"),
     "captured": ("captured", "taken prisoner", "prisoners of war"),
     "deployed": ("deployed", "deploy", "deploys", "deploying", "deployment", "deployments", "stationed",

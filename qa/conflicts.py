@@ -216,14 +216,38 @@ def _measure_fits(need: Need, c: Claim, loose: int) -> bool:
     return loose and any(measures_related(need.measure, m) in ("same", "compatible") for m, _, _ in measure_words(c.sentence))
 
 
+def _primary(need: Need, c: Claim) -> bool:
+    return not need.measure or measures_related(need.measure, c.measure) in ("same", "compatible")
+
+
 def _select(need: Need, claims: Sequence[Claim]) -> list[Claim]:
     keep = _select_strict(need, claims, loose=0)
-    if not keep and need.kind == "count" and need.measure:
-        keep = _select_strict(need, claims, loose=1)
-    if not keep and need.kind == "count" and need.measure and need.unit \
-            and need.unit not in ("personnel", "people", "money", "percent"):
-        keep = _select_strict(need, claims, loose=2)
-    return keep
+    extra: list[Claim] = []
+    if need.kind == "count" and need.measure and not any(c.kind != "vague" and _primary(need, c) for c in keep):
+        # no figure carries the asked verb: accept one whose sentence has it ("64 shipments
+        # were identified as being sent"), then one that counts the asked noun
+        levels = (1, 2) if need.unit and need.unit not in ("personnel", "people", "money", "percent") else (1,)
+        for level in levels:
+            extra = [c for c in _select_strict(need, claims, loose=level) if c.kind != "vague" and c not in keep]
+            if extra:
+                break
+    primary = [c for c in keep if _primary(need, c)] + extra
+    related = [c for c in keep if not _primary(need, c)]
+    out: list[Claim] = []
+    for bucket in (primary, related):
+        if need.terms and bucket:
+            # the subject must match when any claim of the bucket matches it
+            best = max(_score(need, c) for c in bucket)
+            bucket = [c for c in bucket if _score(need, c) >= min(best, 1)]
+        if need.kind == "count":
+            precise = [c for c in bucket if c.kind != "vague"]
+            bucket = precise or bucket  # "thousands" only when no source gives a figure
+        out.extend(bucket)
+    if need.kind == "date":
+        # a photo caption dates a picture; it may second another source's date, not stand alone
+        body = [c for c in out if not is_caption(c.sentence)]
+        out = body + [c for c in out if is_caption(c.sentence) and any(c.value == b.value for b in body)]
+    return out
 
 
 def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Claim]:
@@ -247,17 +271,6 @@ def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Clai
         else:
             return []
         keep.append(c)
-    if need.terms and keep:
-        best = max(_score(need, c) for c in keep)
-        if best > 0:
-            keep = [c for c in keep if _score(need, c) > 0]
-    if need.kind == "count":
-        precise = [c for c in keep if c.kind != "vague"]
-        keep = precise or keep  # "thousands" only when no source gives a figure
-    if need.kind == "date":
-        # a photo caption dates a picture; it may second another source's date, not stand alone
-        body = [c for c in keep if not is_caption(c.sentence)]
-        keep = body + [c for c in keep if is_caption(c.sentence) and any(c.value == b.value for b in body)]
     return keep
 
 
@@ -386,8 +399,8 @@ def _relation(need: Need, g1: list[Claim], g2: list[Claim]) -> str:
         if a.about and b.about and not (_words(a.about) & _words(b.about)):
             return DIFFERENT_EVENT
         return CONTRADICTION
-    if measures_related(a.measure, b.measure) == "related":
-        return DIFFERENT_MEASURE
+    if not a.measure or not b.measure or measures_related(a.measure, b.measure) not in ("same", "compatible"):
+        return DIFFERENT_MEASURE  # a contradiction needs two figures known to count the same thing
     pair = _disjoint_times(g1, g2)
     if pair:
         return PART_OF_TOTAL if _sound_total(*pair) else DIFFERENT_EVENT

@@ -179,3 +179,25 @@ def test_relation_vocabulary_is_closed(corpus_claims):
     for q in ("How many North Korean soldiers were killed?", "When did Shoigu arrive in Pyongyang?",
               "How many troops has North Korea sent to Russia?"):
         assert all(g.relation in RELATIONS for g in reconcile(q, corpus_claims).groups)
+
+
+def test_figures_of_different_measures_are_never_called_a_contradiction(corpus_claims):
+    # the question names no measure: killed, casualties and deployed figures all fit "troops"
+    r = reconcile("How many North Korean troops are in Russia?", corpus_claims)
+    assert len(r.groups) >= 3
+    assert CONTRADICTION not in {g.relation for g in r.groups}
+    by_value = {g.normalized: g.relation for g in r.groups}
+    assert by_value["600"] == DIFFERENT_MEASURE and by_value["12000"] == PART_OF_TOTAL
+
+
+def test_vague_figure_is_kept_when_no_source_gives_a_number_for_that_measure(corpus_claims):
+    r = reconcile("How many North Korean soldiers were wounded?", corpus_claims)
+    assert [(g.normalized, g.measure) for g in r.groups] == [("thousands", "wounded"), ("4000", "casualties")]
+    assert {g.relation for g in r.groups} == {DIFFERENT_MEASURE}
+
+
+def test_a_figure_for_the_asked_noun_is_found_when_another_verb_carries_it(corpus_claims):
+    r = reconcile("How many rounds of ammunition did North Korea send?", corpus_claims)
+    assert [g.normalized for g in r.groups] == ["4200000-5800000"]
+    r = reconcile("How many shipments did North Korea send to Russia?", corpus_claims)
+    assert [(g.normalized, g.when) for g in r.groups] == [("64", "August 2023 to March 2025")]
