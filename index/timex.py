@@ -403,11 +403,28 @@ _ANY_TIME = re.compile(r"(?i)\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|
                        r"spring|summer|fall|autumn|winter|quarter|decade|tonight")
 
 
+# Cheap tests that must pass before a pattern is tried (most sentences have no time at all).
+_MONTH_GATE = r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_UNIT_GATE = r"(?i)day|week|month|year|decade"
+_GATE_OF = {
+    "iso": r"\d{4}-\d\d-\d\d", "mdy": _MONTH_GATE, "dmy": _MONTH_GATE, "md": _MONTH_GATE, "dm": _MONTH_GATE,
+    "part_month": _MONTH_GATE, "month_year": _MONTH_GATE, "month_relyear": _MONTH_GATE, "rel_month": _MONTH_GATE,
+    "month": _MONTH_GATE, "year_range": r"(?:19|20)\d\d", "decade": r"\d0'?s", "year": r"(?:19|20)\d\d",
+    "season": r"(?i)spring|summer|fall|autumn|winter", "quarter": r"(?i)Q[1-4]|quarter",
+    "rel_unit": _UNIT_GATE, "ago": _UNIT_GATE, "within": _UNIT_GATE, "span_after": _UNIT_GATE,
+    "weekday": r"(?i)day", "dayword": r"(?i)yesterday|today|tomorrow|tonight",
+}
+_GATES = {g: re.compile(g) for g in set(_GATE_OF.values())}
+
+
 def _raw_matches(text: str, ref: date | None, loose: bool) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     if not _ANY_TIME.search(text):
-        return found  # most sentences have no time at all; skip the twenty patterns
+        return found
+    open_gates = {g for g, rx in _GATES.items() if rx.search(text)}
     for name, rx in (_LOOSE if loose else _COMPILED):
+        if _GATE_OF[name] not in open_gates:
+            continue
         for m in rx.finditer(text):
             if name == "month" and m.group("m") == "May":
                 before = text[max(0, m.start() - 10):m.start()].lower()
