@@ -23,6 +23,9 @@ from index.records import Chunk, Document
 
 # Fallback sentence end: punctuation (plus closing quotes/brackets), whitespace, then an
 # uppercase letter, digit or opening quote.
+# A "sentence" longer than this is unpunctuated scraped text, cut at whitespace; real
+# sentences are never cut (and the embedding model reads ~256 tokens, about this many chars).
+OVERLONG = 1000
 _FALLBACK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -35,12 +38,14 @@ def _punkt():
     model in the same bundled data does not. Nothing is downloaded.
     """
     try:
+        import importlib.util
+
         import nltk
         from nltk.tokenize import PunktTokenizer
 
-        import llama_index.core
-
-        bundled = str(Path(llama_index.core.__file__).parent / "_static" / "nltk_cache")
+        # Locate the package without importing it: importing llama_index.core takes seconds.
+        spec = importlib.util.find_spec("llama_index.core")
+        bundled = str(Path(spec.origin).parent / "_static" / "nltk_cache")
         if bundled not in nltk.data.path:
             nltk.data.path.append(bundled)
         return PunktTokenizer("english")
@@ -135,7 +140,8 @@ def chunk_document(doc: Document, chunk_size: int, overlap: int) -> list[Chunk]:
         doc: a document with ``segments`` set (``clean`` it first; without segments the
             whole text is used).
         chunk_size: target length in characters; a chunk grows sentence by sentence
-            while it stays within this (a single longer sentence is cut at whitespace).
+            while it stays within this (a longer sentence is its own chunk; only text
+            over ``OVERLONG`` characters without a sentence end is cut at whitespace).
         overlap: sentences repeated at the start of the next chunk in the same block.
 
     Returns:
@@ -147,7 +153,7 @@ def chunk_document(doc: Document, chunk_size: int, overlap: int) -> list[Chunk]:
     for b_start, b_end in blocks:
         sents: list[tuple[int, int]] = []
         for s, e in sentence_spans(text, b_start, b_end):
-            sents.extend(_split_overlong(text, s, e, chunk_size))
+            sents.extend(_split_overlong(text, s, e, max(chunk_size, OVERLONG)))
         i = 0
         while i < len(sents):
             j = i + 1

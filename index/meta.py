@@ -45,7 +45,7 @@ _YEAR_RE = r"(?P<year>(?:19|20)\d\d)"
 DATE_PATTERNS = (
     re.compile(rf"\b{_MONTH_RE}\s+{_DAY_RE},?\s+{_YEAR_RE}\b", re.IGNORECASE),
     re.compile(rf"\b{_DAY_RE}\s+{_MONTH_RE},?\s+{_YEAR_RE}\b", re.IGNORECASE),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)"),
 )
 MONTH_DAY = re.compile(rf"\b(?:on|since|from)\s+(?:\w+day,?\s+)?{_MONTH_RE}\s+{_DAY_RE}\b(?!,?\s*(?:19|20)\d\d)",
                        re.IGNORECASE)

@@ -1,0 +1,215 @@
+"""Incremental builds against a real embedded Chroma in tmp_path, with the hashing fake."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index import build as build_mod
+from index import store
+from index.build import IndexLocked, build_index
+from index.records import IndexConfig
+from index.store import index_exists, open_index, read_manifest
+from tests.index.fakes import HashingEmbedder
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    d = tmp_path / "corpus"
+    shutil.copytree(CORPUS, d)
+    return d
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    return IndexConfig(index_dir=tmp_path / "index")
+
+
+def chroma_ids(cfg):
+    return store.stored_ids(store.get_collection(store.connect(cfg), cfg.collection))
+
+
+def test_first_build_indexes_every_document(cfg, corpus_dir):
+    emb = HashingEmbedder()
+    seen = []
+    report = build_index(cfg, [corpus_dir], progress=lambda i, n, d: seen.append((i, n, d)), embedder=emb)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (5, 0, 0, 0)
+    assert report.skipped == ()
+    assert [s[0] for s in seen] == [1, 2, 3, 4, 5] and all(s[1] == 5 for s in seen)
+    reader = open_index(cfg, embedder=emb)
+    assert report.chunks == len(reader.chunks()) == len(chroma_ids(cfg)) == emb.texts_embedded
+    assert set(reader.documents()) == {p.stem for p in corpus_dir.glob("*.txt")}
+    assert index_exists(cfg)
+
+
+def test_second_build_reembeds_nothing(cfg, corpus_dir):
+    first = HashingEmbedder()
+    build_index(cfg, [corpus_dir], embedder=first)
+    version = open_index(cfg, embedder=first).version
+    second = HashingEmbedder()
+    report = build_index(cfg, [corpus_dir], embedder=second)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 5)
+    assert second.texts_embedded == 0
+    assert open_index(cfg, embedder=second).version == version
+
+
+def test_changed_document_is_reembedded_and_removed_one_deleted(cfg, corpus_dir):
+    emb = HashingEmbedder()
+    build_index(cfg, [corpus_dir], embedder=emb)
+    before = open_index(cfg, embedder=emb)
+    old_000 = {c.chunk_id for c in before.chunks() if c.doc_id.startswith("000")}
+    old_004 = {c.chunk_id for c in before.chunks() if c.doc_id.startswith("004")}
+    f000 = next(corpus_dir.glob("000_*.txt"))
+    f000.write_text(f000.read_text(encoding="utf-8").replace("around 600", "around 700"), encoding="utf-8")
+    next(corpus_dir.glob("004_*.txt")).unlink()
+
+    emb2 = HashingEmbedder()
+    report = build_index(cfg, [corpus_dir], embedder=emb2)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 1, 3)
+    after = open_index(cfg, embedder=emb2)
+    new_000 = {c.chunk_id for c in after.chunks() if c.doc_id.startswith("000")}
+    assert emb2.texts_embedded == len(new_000)
+    ids = chroma_ids(cfg)
+    assert not (old_000 | old_004) & ids
+    assert new_000 <= ids
+    assert ids == {c.chunk_id for c in after.chunks()}
+    assert after.version != before.version
+    assert not any(d.startswith("004") for d in after.documents())
+    assert "around 700" in after.documents()[f000.stem].text
+
+
+def test_changed_chunking_rebuilds(cfg, corpus_dir, tmp_path):
+    emb = HashingEmbedder()
+    build_index(cfg, [corpus_dir], embedder=emb)
+    total = emb.texts_embedded
+    smaller = IndexConfig(index_dir=cfg.index_dir, chunk_size=200)
+    emb2 = HashingEmbedder()
+    report = build_index(smaller, [corpus_dir], embedder=emb2)
+    assert report.added == 5 and report.unchanged == 0
+    assert emb2.texts_embedded == report.chunks > total
+    assert chroma_ids(smaller) == {c.chunk_id for c in open_index(smaller, embedder=emb2).chunks()}
+
+
+def test_changed_model_rebuilds_and_reader_refuses_the_old_model(cfg, corpus_dir):
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder(name="model-a"))
+    other = HashingEmbedder(name="model-b")
+    report = build_index(cfg, [corpus_dir], embedder=other)
+    assert other.texts_embedded == report.chunks and report.unchanged == 0
+    with pytest.raises(store.ModelMismatch, match="model-b"):
+        open_index(cfg, embedder=HashingEmbedder(name="model-a"))
+
+
+def test_sidecar_change_reindexes_only_that_document(cfg, corpus_dir):
+    emb = HashingEmbedder()
+    build_index(cfg, [corpus_dir], embedder=emb)
+    doc_id = next(corpus_dir.glob("004_*.txt")).stem
+    (corpus_dir / "metadata.json").write_text(json.dumps({doc_id: {"title": "Shoigu arrives in North Korea"}}),
+                                              encoding="utf-8")
+    emb2 = HashingEmbedder()
+    report = build_index(cfg, [corpus_dir], embedder=emb2)
+    assert (report.updated, report.unchanged) == (1, 4)
+    reader = open_index(cfg, embedder=emb2)
+    assert reader.documents()[doc_id].title == "Shoigu arrives in North Korea"
+    assert emb2.texts_embedded == reader.chunk_counts()[doc_id]
+
+
+def test_interrupted_build_is_completed_by_next_run(cfg, corpus_dir, monkeypatch):
+    monkeypatch.setattr(build_mod, "EMBED_BATCH", 8)
+    crashing = HashingEmbedder(fail_after=20)  # the first batches reach Chroma, a later one fails
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        build_index(cfg, [corpus_dir], embedder=crashing)
+    assert not index_exists(cfg)
+    assert read_manifest(cfg.index_dir)["state"] == "building"
+    with pytest.raises(store.IndexNotFound):
+        open_index(cfg, embedder=crashing)
+    stored = len(chroma_ids(cfg))
+    assert 0 < stored <= 20
+
+    resumed = HashingEmbedder()
+    report = build_index(cfg, [corpus_dir], embedder=resumed)
+    assert index_exists(cfg)
+    assert resumed.texts_embedded == report.chunks - stored
+    reader = open_index(cfg, embedder=resumed)
+    assert chroma_ids(cfg) == {c.chunk_id for c in reader.chunks()}
+
+    # The resumed index is the one a clean build gives.
+    clean_cfg = IndexConfig(index_dir=cfg.index_dir.parent / "clean")
+    build_index(clean_cfg, [corpus_dir], embedder=HashingEmbedder())
+    assert open_index(clean_cfg, embedder=resumed).version == reader.version
+
+
+def test_corrupt_manifest_means_full_rebuild(cfg, corpus_dir):
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    (cfg.index_dir / "manifest.json").write_text("{ truncated", encoding="utf-8")
+    assert not index_exists(cfg)
+    emb = HashingEmbedder()
+    report = build_index(cfg, [corpus_dir], embedder=emb)
+    assert report.added == 5 and emb.texts_embedded == report.chunks
+    assert index_exists(cfg)
+    assert json.loads((cfg.index_dir / "manifest.json").read_text(encoding="utf-8"))["state"] == "complete"
+
+
+def test_chunks_missing_from_chroma_are_restored(cfg, corpus_dir):
+    emb = HashingEmbedder()
+    build_index(cfg, [corpus_dir], embedder=emb)
+    collection = store.get_collection(store.connect(cfg), cfg.collection)
+    victim = sorted(chroma_ids(cfg))[:3]
+    collection.delete(ids=victim)
+    emb2 = HashingEmbedder()
+    report = build_index(cfg, [corpus_dir], embedder=emb2)
+    assert emb2.texts_embedded == 3 and report.updated >= 1
+    assert set(victim) <= chroma_ids(cfg)
+
+
+def test_lock_prevents_two_writers(cfg, corpus_dir):
+    cfg.index_dir.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from filelock import FileLock; l = FileLock(sys.argv[1]); l.acquire(); "
+         "print('locked', flush=True); time.sleep(60)", str(cfg.index_dir / ".lock")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexLocked, match="another process is building"):
+            build_index(cfg, [corpus_dir], embedder=HashingEmbedder(), lock_timeout=0.2)
+    finally:
+        holder.kill()
+        holder.wait()
+    report = build_index(cfg, [corpus_dir], embedder=HashingEmbedder())  # free again
+    assert report.added == 5
+
+
+def test_bad_files_are_reported_and_do_not_stop_the_build(cfg, corpus_dir):
+    (corpus_dir / "broken.txt").write_bytes(b"\x00\x01binary")
+    (corpus_dir / "empty.md").write_text("", encoding="utf-8")
+    report = build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    assert report.added == 5 and len(report.skipped) == 2
+    assert any("broken.txt" in w for w in report.skipped)
+
+
+def test_missing_paths_contribute_nothing_and_duplicates_across_paths_warn(cfg, corpus_dir, tmp_path):
+    uploads = tmp_path / "uploads"
+    report = build_index(cfg, [corpus_dir, uploads], embedder=HashingEmbedder())
+    assert report.added == 5 and report.skipped == ()
+    uploads.mkdir()
+    shutil.copy(next(corpus_dir.glob("000_*.txt")), uploads)
+    (uploads / "new.md").write_text("# A new article\nIt says something new.", encoding="utf-8")
+    report = build_index(cfg, [corpus_dir, uploads], embedder=HashingEmbedder())
+    assert (report.added, report.unchanged) == (1, 5)
+    assert len(report.skipped) == 1 and "duplicate doc_id" in report.skipped[0]
+
+
+def test_empty_corpus_gives_an_empty_complete_index(cfg, tmp_path):
+    (tmp_path / "nothing").mkdir()
+    report = build_index(cfg, [tmp_path / "nothing"], embedder=HashingEmbedder())
+    assert report.chunks == 0 and index_exists(cfg)
+    reader = open_index(cfg, embedder=HashingEmbedder())
+    assert reader.chunks() == () and reader.dense_search("anything", 5) == []

@@ -1,0 +1,121 @@
+"""Cleaning: site furniture is dropped by offsets, content and headlines are kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.clean import clean, is_furniture
+from index.load import load_path, text_hash
+from index.records import Document
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    docs, _ = load_path(CORPUS)
+    return {d.doc_id[:3]: clean(d) for d in docs}
+
+
+def kept_lines(doc):
+    return [doc.text[s:e] for s, e in doc.segments]
+
+
+def make(text, doc_id="d"):
+    return Document(doc_id=doc_id, text=text, source="test", content_hash=text_hash(text))
+
+
+def test_segments_point_into_original_text(corpus):
+    for doc in corpus.values():
+        assert doc.segments
+        for (s, e), (s2, _) in zip(doc.segments, doc.segments[1:]):
+            assert s < e <= s2
+        for s, e in doc.segments:
+            piece = doc.text[s:e]
+            assert piece == piece.strip() and piece
+
+
+def test_furniture_lines_are_dropped(corpus):
+    kept = "\n".join(kept_lines(corpus["004"]))
+    for furniture in ("Subscribe", "indicates required", "Enter your email", "Successfuly subscribed",
+                      "Thank you for signing up", "News Feed", "MORE NEWS", "Editors' Picks",
+                      "Skip to content", "pre-order now", "This audio is created with AI assistance",
+                      "Explaining Ukraine with Kate Tsurkan", "first-ever magazine"):
+        assert furniture not in kept, furniture
+    assert "Officials estimate that up to 12,000 North Korean troops" in kept
+    assert not any("Whatsapp" in line for line in kept_lines(corpus["000"]))
+    assert "메인배너" not in "\n".join(kept_lines(corpus["001"]))
+    assert not any(line.startswith("Read more:") for line in kept_lines(corpus["002"]))
+    assert "-" not in kept_lines(corpus["002"])
+    assert not any(line.startswith("Explore more articles") for line in kept_lines(corpus["003"]))
+    assert "News" not in kept_lines(corpus["000"])
+
+
+def test_repeated_header_kept_once(corpus):
+    lines = kept_lines(corpus["003"])
+    assert lines.count("Posted on June 17, 2025") == 1
+    assert sum(line.startswith("Published by Global Banking") for line in lines) == 1
+    assert not any("min read" in line for line in lines)
+    assert not any("Reporting by Jack Kim" in line for line in lines)
+
+
+def test_headlines_and_subheads_are_content(corpus):
+    assert kept_lines(corpus["000"])[0].startswith("Russian security Council Secretary in talks")
+    assert kept_lines(corpus["002"])[0] == "Russia's Shoigu visits Pyongyang, to meet with DPRK's Kim"
+    assert "Shoigu-Kim talks to focus on strategic partnership and regional security" in kept_lines(corpus["002"])
+    assert "June 4, 2025" in kept_lines(corpus["001"])
+
+
+def test_every_article_sentence_with_a_figure_survives(corpus):
+    kept = "\n".join(line for doc in corpus.values() for line in kept_lines(doc))
+    for fact in ("around 600 North Korean soldiers", "approximately 12,000 North Korean soldiers",
+                 "over 15,800 containers", "suffered 4,000 casualties", "at least 64 shipments"):
+        assert fact in kept
+
+
+def test_call_to_action_with_a_channel_is_furniture_at_any_length():
+    line = ("For Example Media Updates click on Whatsapp, or Telegram. For eyewitness reports, write to: "
+            "tips@example.com. Follow us on X (Formerly Twitter) or Facebook")
+    assert is_furniture(line)
+    assert not is_furniture("In a Facebook post, the embassy said the two sides discussed cooperation.")
+
+
+def test_general_rules_beyond_the_corpus_strings():
+    for line in ("Latest News", "Popular Posts", "By Jane Smith", "5 min read", "Sign up for our newsletter",
+                 "Read next: Another story about something", "© 2025 Example Media. All rights reserved.",
+                 "***", "Share this article"):
+        assert is_furniture(line), line
+    for line in ("Kim Jong Un meets Shoigu in Pyongyang", "The talks lasted two hours.",
+                 "Russia and North Korea sign defence pact"):
+        assert not is_furniture(line), line
+
+
+def test_short_label_between_furniture_is_dropped_but_headline_after_content_is_kept():
+    text = "Body sentence one.\nSubscribe\nWeekly Briefing With Anna\nEnter your email\n"
+    assert kept_lines(clean(make(text))) == ["Body sentence one."]
+    text = "A headline about the talks\nThe talks went well.\nSubscribe"
+    assert kept_lines(clean(make(text))) == ["A headline about the talks", "The talks went well."]
+
+
+def test_boilerplate_sentence_inside_a_long_line_is_cut():
+    body = " ".join(f"Sentence number {i} says something about the visit." for i in range(40))
+    text = body + " Copyright © 2025 Example Media. All rights reserved. Please abide by our community guidelines."
+    doc = clean(make(text))
+    kept = " ".join(kept_lines(doc))
+    assert "Sentence number 39 says something" in kept
+    assert "All rights reserved" not in kept and "community guidelines" not in kept
+    assert all(doc.text[s:e] for s, e in doc.segments)
+
+
+def test_a_document_that_is_all_furniture_keeps_its_lines():
+    doc = clean(make("Subscribe\nLatest News"))
+    assert kept_lines(doc) == ["Subscribe", "Latest News"]
+
+
+def test_clean_does_not_change_text_or_hash(corpus):
+    docs, _ = load_path(CORPUS)
+    for d in docs:
+        c = clean(d)
+        assert c.text == d.text and c.content_hash == d.content_hash
