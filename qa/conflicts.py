@@ -309,6 +309,10 @@ def _group(need: Need, claims: list[Claim]) -> list[list[Claim]]:
             if len(inside) == 1:
                 inside[0].extend(g)
         groups = fine
+        # "his previous visit in March": a coarse mention of another event adds no date
+        # of its own once some source gives a day
+        if any(c.unit_text == "day" for g in groups for c in g):
+            groups = [g for g in groups if not all(c.unit_text != "day" and _marked_distinct(c) for c in g)]
     return groups
 
 

@@ -275,6 +275,10 @@ def resolve_event(question: str, events: Sequence[Event]) -> EventFilter | None:
         if m:
             ordinal = m.group(1).lower()
             break
+    if ordinal is None:
+        m = re.search(rf"(?i)\b(?:for\s+the\s+)?({_ORD}|{_LATEST})\s+time\b", question)
+        if m:  # "when did he visit for the second time"
+            ordinal = " ".join(m.group(1).lower().split())
     if ordinal is not None and chosen:
         if ordinal in _ORDINALS:
             n = _ORDINALS[ordinal]

@@ -201,3 +201,10 @@ def test_a_figure_for_the_asked_noun_is_found_when_another_verb_carries_it(corpu
     assert [g.normalized for g in r.groups] == ["4200000-5800000"]
     r = reconcile("How many shipments did North Korea send to Russia?", corpus_claims)
     assert [(g.normalized, g.when) for g in r.groups] == [("64", "August 2023 to March 2025")]
+
+
+def test_a_mention_of_a_previous_visit_adds_no_date_of_its_own(corpus_claims):
+    # answering from the June 4 articles only (event filter): "his previous visit in March"
+    june4 = [c for c in corpus_claims if c.doc_id in ("000", "001")]
+    r = reconcile("When did Shoigu visit Pyongyang for the second time?", june4)
+    assert [g.normalized for g in r.groups] == ["2025-06-04"]

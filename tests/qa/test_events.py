@@ -135,3 +135,8 @@ def test_a_photo_caption_date_does_not_anchor_an_article():
         "The minister, pictured on May 2, 2024 (AFP via Getty Images).\n"
         "The minister arrived in Oslo on Monday, June 3, 2024, for talks."))
     assert [e.date for e in events_of_documents({"c": doc})] == ["2024-06-03"]
+
+
+def test_for_the_second_time_names_the_second_event(corpus_events):
+    f = resolve_event("When did Shoigu visit Pyongyang for the second time?", corpus_events)
+    assert [e.date for e in f.events] == ["2025-06-04"]
