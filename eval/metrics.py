@@ -189,23 +189,30 @@ def contains(answer_tokens: Sequence[str], gold_tokens: Sequence[str]) -> bool:
                for i in range(len(answer_tokens) - k + 1))
 
 
-def matches_any(text: str, variants: Iterable[str]) -> bool:
-    """True when any accepted variant occurs in ``text`` after normalisation."""
-    tokens = normalize(text)
-    return any(contains(tokens, normalize(v)) for v in variants)
+def _token_lists(text: str | Sequence[str]) -> list[list[str]]:
+    # Several texts (an answer's sentence and its values) are matched one by one, so a gold
+    # value never matches across the boundary of two of them.
+    return [normalize(t) for t in ([text] if isinstance(text, str) else text)]
 
 
-def value_fraction(text: str, required: Sequence[Sequence[str]]) -> float:
+def matches_any(text: str | Sequence[str], variants: Iterable[str]) -> bool:
+    """True when any accepted variant occurs in ``text`` (or in one of several texts) after normalisation."""
+    token_lists = _token_lists(text)
+    return any(contains(tokens, normalize(v)) for v in variants for tokens in token_lists)
+
+
+def value_fraction(text: str | Sequence[str], required: Sequence[Sequence[str]]) -> float:
     """Fraction of required value groups present in ``text`` (a group: its accepted variants)."""
     if not required:
         return 0.0
-    tokens = normalize(text)
-    hit = sum(any(contains(tokens, normalize(v)) for v in group) for group in required)
+    token_lists = _token_lists(text)
+    hit = sum(any(contains(tokens, normalize(v)) for v in group for tokens in token_lists)
+              for group in required)
     return hit / len(required)
 
 
-def answer_score(text: str, answers: Sequence[str], required: Sequence[Sequence[str]]) -> float:
-    """Accuracy of one answer text: the fraction of required groups if any, else 1/0 on ``answers``."""
+def answer_score(text: str | Sequence[str], answers: Sequence[str], required: Sequence[Sequence[str]]) -> float:
+    """Accuracy of one answer: the fraction of required groups if any, else 1/0 on ``answers``."""
     if required:
         return value_fraction(text, required)
     return 1.0 if matches_any(text, answers) else 0.0

@@ -9,7 +9,8 @@ the CI gate in ``eval/thresholds.json`` (``--check`` turns a failed gate into ex
 How a question is scored (per system):
 
 - accuracy: answerable -> normalised match of an accepted answer (1/0), or the fraction of
-  required value groups present for multi-value questions; 0 when the system declined.
+  required value groups present for multi-value questions, in what the reader is shown (the
+  answer's text and its ``values``: value, resolved time, note); 0 when the system declined.
   Unanswerable -> 1 when the system declined, else 0. ``answer_accuracy`` averages the
   answerable questions only; per category, ``accuracy`` uses the definition above.
 - wrong confident answer (the worst error): ``answered=True`` on an unanswerable question,
@@ -158,6 +159,14 @@ def _span(obj) -> M.Span:
     return M.Span(obj.doc_id, obj.text if text is None else text, obj.start, obj.end)
 
 
+def shown_texts(answer) -> list[str]:
+    """What a reader is shown: the answer's text, then each value with its resolved time and note."""
+    texts = [answer.text]
+    for v in getattr(answer, "values", ()) or ():
+        texts += [t for t in (v.text, v.when, v.note) if t]
+    return texts
+
+
 def score(question: Question, answer, latency_ms: float, system: str,
           texts: dict[str, str] | None = None, error: str = "") -> Result:
     """Score one answer (a ``qa.records.Answer``, or None when the system raised)."""
@@ -167,7 +176,7 @@ def score(question: Question, answer, latency_ms: float, system: str,
     citations = [_span(c) for c in answer.citations] if answer is not None else []
     passages = [_span(p) for p in answer.passages] if answer is not None else []
     if question.answerable:
-        acc = M.answer_score(text, question.answers, question.required_values) if answered else 0.0
+        acc = M.answer_score(shown_texts(answer), question.answers, question.required_values) if answered else 0.0
         wrong = answered and acc == 0.0
         cp = M.citation_precision(citations, question.gold_values, gold) if answered else None
         cr = M.citation_recall([c.doc_id for c in citations], question.gold_doc_ids) if answered else 0.0

@@ -174,3 +174,20 @@ def test_reports_write_markdown_chart_and_tables(questions, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     tables = report.console_tables(result)
     assert "unanswerable" in tables and "ALL" in tables
+
+
+def test_values_shown_with_the_answer_count_for_accuracy(questions):
+    from qa.records import Value
+
+    plain = Answer("q1", "Around that many soldiers were killed [1].", True, citations=(_cite("a", QUOTE_A),))
+    assert score(questions[0], plain, 1.0, "project", TEXTS).accuracy == 0.0
+    with_value = Answer("q1", plain.text, True, citations=plain.citations,
+                        values=(Value(text="around 600", normalized="600", citations=(1,)),))
+    assert score(questions[0], with_value, 1.0, "project", TEXTS).accuracy == 1.0
+
+
+def test_a_value_never_matches_across_two_shown_texts():
+    from eval.metrics import matches_any
+
+    assert not matches_any(["He came in June", "4 people"], ["June 4"])
+    assert matches_any(["He came in June", "on June 4"], ["June 4"])
