@@ -128,55 +128,64 @@ def _build(config: IndexConfig, paths: Sequence[Path], progress: Progress | None
     old = store.read_manifest(index_dir)
     full = old is None or any(old.get(k) != v for k, v in params.items())
     old_docs: dict[str, dict] = {} if full else old["docs"]
+    chunks = {d.doc_id: chunk_document(d, config.chunk_size, config.chunk_overlap) for d in docs}
+    expected = {c.chunk_id for cs in chunks.values() for c in cs}
+    new_docs = {d.doc_id: {"hash": d.content_hash, "source": d.source,
+                           "chunk_ids": [c.chunk_id for c in chunks[d.doc_id]]} for d in docs}
 
-    # Mark the index incomplete BEFORE touching Chroma; keep what the old manifest knew.
+    # Plan with read-only steps first, so an unreachable server or a missing model fails
+    # before the index is marked incomplete.
+    client = store.connect(config)
+    collection = None if full else store.get_collection(client, config.collection)
+    present = set() if full else store.stored_ids(collection)
+    stale = present - expected          # chunks of changed/removed docs, leftovers of a crash
+    present &= expected
+    missing = {d.doc_id: [c for c in chunks[d.doc_id] if c.chunk_id not in present] for d in docs}
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    for d in docs:
+        prev = old_docs.get(d.doc_id)
+        kind = ("added" if prev is None else
+                "updated" if prev.get("hash") != d.content_hash or missing[d.doc_id] else "unchanged")
+        counts[kind] += 1
+    removed = len(set(old_docs) - set(new_docs))
+    report = BuildReport(**counts, removed=removed, chunks=len(expected), skipped=tuple(warnings))
+    if not full and old.get("state") == store.STATE_COMPLETE and not stale and counts["unchanged"] == len(docs) \
+            and not removed and (index_dir / store.DOCUMENTS).is_file():
+        if progress:
+            for i, d in enumerate(docs, start=1):
+                progress(i, len(docs), d.doc_id)
+        return report                   # nothing changed: leave every file as it is
+    if any(missing.values()):
+        embedder.dim                    # load the model now (EmbedderUnavailable before any write)
+
+    # Mark the index incomplete BEFORE changing Chroma; keep what the old manifest knew.
     store.write_json_atomic(index_dir / store.MANIFEST, {
         **params, "state": store.STATE_BUILDING, "docs": old_docs,
         "version": (old or {}).get("version", ""), "started": time.time()})
-    client = store.connect(config)
-    collection = (store.reset_collection(client, config.collection) if full
-                  else store.get_collection(client, config.collection))
+    if full:
+        collection = store.reset_collection(client, config.collection)
+    store.delete_ids(collection, stale)
 
-    chunks = {d.doc_id: chunk_document(d, config.chunk_size, config.chunk_overlap) for d in docs}
-    expected = {c.chunk_id for cs in chunks.values() for c in cs}
-    present = store.stored_ids(collection)
-    # Chunks of changed/removed documents, and leftovers of an interrupted build.
-    store.delete_ids(collection, present - expected)
-    present &= expected
-
-    added = updated = unchanged = 0
+    titles = {d.doc_id: d.title for d in docs}
     pending: list[tuple[Chunk, str]] = []
 
     def flush() -> None:
         if pending:
-            vectors = embedder.embed([text for _, text in pending])  # (n, dim) float32
-            store.upsert_chunks(collection, [c for c, _ in pending], vectors,
-                                {d.doc_id: d.title for d in docs})
+            vectors = embedder.embed([text for _, text in pending])  # (n, dim) float32, unit rows
+            store.upsert_chunks(collection, [c for c, _ in pending], vectors, titles)
             pending.clear()
 
     for i, d in enumerate(docs, start=1):
-        prev = old_docs.get(d.doc_id)
-        missing = [c for c in chunks[d.doc_id] if c.chunk_id not in present]
-        if prev is None:
-            added += 1
-        elif prev.get("hash") != d.content_hash or missing:
-            updated += 1
-        else:
-            unchanged += 1
-        pending.extend((c, embedding_text(c, d.title)) for c in missing)
+        pending.extend((c, embedding_text(c, d.title)) for c in missing[d.doc_id])
         if len(pending) >= EMBED_BATCH:
             flush()
         if progress:
             progress(i, len(docs), d.doc_id)
     flush()
 
-    new_docs = {d.doc_id: {"hash": d.content_hash, "source": d.source,
-                           "chunk_ids": [c.chunk_id for c in chunks[d.doc_id]]} for d in docs}
-    removed = len(set(old_docs) - set(new_docs))
     version = _version(params, new_docs)
     store.write_documents(index_dir, docs, chunks, version)
     store.write_json_atomic(index_dir / store.MANIFEST, {
         **params, "state": store.STATE_COMPLETE, "docs": new_docs, "version": version,
         "built": time.time()})
-    return BuildReport(added=added, updated=updated, removed=removed, unchanged=unchanged,
-                       chunks=len(expected), skipped=tuple(warnings))
+    return report

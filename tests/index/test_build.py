@@ -213,3 +213,30 @@ def test_empty_corpus_gives_an_empty_complete_index(cfg, tmp_path):
     assert report.chunks == 0 and index_exists(cfg)
     reader = open_index(cfg, embedder=HashingEmbedder())
     assert reader.chunks() == () and reader.dense_search("anything", 5) == []
+
+
+def test_unchanged_build_writes_nothing(cfg, corpus_dir):
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    manifest = cfg.index_dir / "manifest.json"
+    before = manifest.stat().st_mtime_ns, (cfg.index_dir / "documents.jsonl").stat().st_mtime_ns
+    time.sleep(0.01)
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    assert (manifest.stat().st_mtime_ns, (cfg.index_dir / "documents.jsonl").stat().st_mtime_ns) == before
+
+
+class _BrokenModel(HashingEmbedder):
+    @property
+    def dim(self):
+        raise RuntimeError("model cannot be loaded")
+
+    @dim.setter
+    def dim(self, value):
+        pass
+
+
+def test_model_failure_leaves_a_complete_index_complete(cfg, corpus_dir):
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    (corpus_dir / "new.txt").write_text("A new article\nWith one sentence.", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="cannot be loaded"):
+        build_index(cfg, [corpus_dir], embedder=_BrokenModel())
+    assert index_exists(cfg)
