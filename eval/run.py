@@ -142,6 +142,7 @@ class Result:
     latency_ms: float
     text: str = ""
     cited: tuple[str, ...] = ()
+    mode: str = ""
     error: str = ""
 
 
@@ -191,7 +192,8 @@ def score(question: Question, answer, latency_ms: float, system: str,
         hit_at_k=M.hit_at_k(passages, gold, K) if retrieval else None,
         recall_at_k=M.recall_at_k(passages, gold, K) if retrieval else None,
         mrr=M.reciprocal_rank(passages, gold) if retrieval else None,
-        latency_ms=latency_ms, text=text, cited=tuple(dict.fromkeys(c.doc_id for c in citations)), error=error)
+        latency_ms=latency_ms, text=text, cited=tuple(dict.fromkeys(c.doc_id for c in citations)),
+        mode=getattr(answer, "mode", "") if answer is not None else "", error=error)
 
 
 def aggregate(results: Sequence[Result]) -> dict:
@@ -217,6 +219,8 @@ def aggregate(results: Sequence[Result]) -> dict:
         "wrong_answers_on_answerable": sum(r.wrong_confident and r.answerable for r in results),
         "wrong_confident_rate": M.mean(float(r.wrong_confident) for r in results),
         "errors": sum(bool(r.error) for r in results),
+        # LLM mode: answers where the model's text was rejected or failed and the extractive one was kept
+        "llm_fallbacks": sum(r.mode == "extractive-fallback" for r in results),
         "latency_p50_ms": M.percentile(lat, 50),
         "latency_p95_ms": M.percentile(lat, 95),
     }
