@@ -152,10 +152,14 @@ def make_pipeline(mode: str, settings=None):
         qa.errors.QAError: the index cannot be built or opened, or the model does not load.
     """
     from qa.config import Settings
-    from qa.errors import ModelUnavailable
+    from qa.errors import ModelUnavailable, QAError
     from qa.pipeline import Pipeline
 
-    settings = settings or Settings()
+    if settings is None:
+        try:
+            settings = Settings()
+        except Exception as exc:  # pydantic's ValidationError: name the bad setting, no traceback
+            raise QAError(f"bad configuration: {exc}") from exc
     if mode == "llm" and settings.llm == "none":
         settings = settings.model_copy(update={"llm": "llama-cpp"})
     pipeline = Pipeline(settings)

@@ -16,7 +16,7 @@ COLUMNS = (
     ("answered_rate", "answered"), ("wrong_confident_answers", "wrong!"), ("latency_p50_ms", "p50 ms"),
 )
 OVERALL = (
-    ("answer_accuracy", "accuracy"), ("citation_precision", "cit P"), ("citation_recall", "cit R"),
+    ("answer_accuracy", "acc (answerable)"), ("overall_accuracy", "acc (all)"), ("citation_precision", "cit P"), ("citation_recall", "cit R"),
     ("retrieval_recall_at_5", "R@5"), ("mrr", "MRR"), ("abstention_precision", "abst P"),
     ("abstention_recall", "abst R"), ("wrong_confident_answers", "wrong!"),
     ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
@@ -31,6 +31,11 @@ def _cell(value) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{value:.0f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def _one_line(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def _category_rows(result: dict) -> list[list[str]]:
@@ -132,15 +137,16 @@ def write_markdown(result: dict, out_dir: Path) -> Path:
         f"![accuracy and retrieval by category]({png.name})", "",
         "## Per category", "", _md_table(["category"] + [h for _, h in COLUMNS], _category_rows(result)), "",
         "acc: answerable -> normalised match of the gold answer (fraction of required values for "
-        "multi-value questions); unanswerable -> declined. wrong!: answered, but no gold value "
-        "(or the question is unanswerable).", "",
+        "multi-value questions); unanswerable -> declined (so the ALL row counts declining correctly; "
+        "'acc (answerable)' below does not). wrong!: answered, but no gold value (or the question is "
+        "unanswerable).", "",
         "## Against the baselines", "", "Accuracy by category:", "",
         _md_table(*_comparison(result, "overall_accuracy")), "", "Overall:", "", _md_table(*_overall(result)), "",
     ]
     wrong = [q for q in result.get("questions", []) if q["wrong_confident"]]
     if wrong:
         lines += ["## Wrong confident answers (the worst error)", ""]
-        lines += [f"- **{q['qid']}** ({q['category']}): {q['question']}  \n  answered: {q['text'][:240]!r}"
+        lines += [f"- **{q['qid']}** ({q['category']}): {q['question']}  \n  answered: \u201c{_one_line(q['text'])}\u201d"
                   for q in wrong]
         lines.append("")
     if gate:

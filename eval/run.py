@@ -358,10 +358,14 @@ def _main(args) -> int:
 
     questions = select(load_questions(args.questions), args.categories, args.limit)
     thresholds = load_thresholds(args.thresholds)
+    names = [b.strip() for b in args.baselines.split(",") if b.strip()]
+    unknown = sorted(set(names) - set(baselines.BASELINES))
+    if unknown:
+        raise EvalError(f"unknown baselines {unknown}; use some of {', '.join(baselines.BASELINES)} or ''")
     pipeline = baselines.make_pipeline(args.mode)
     texts = {d: doc.text for d, doc in pipeline.documents().items()}
     systems = [baselines.ProjectSystem(pipeline, args.mode)]
-    systems += baselines.make_baselines(pipeline, [b for b in args.baselines.split(",") if b.strip()])
+    systems += baselines.make_baselines(pipeline, names)
     for s in systems:  # load models before timing: latency is per question, not start-up
         baselines.warm_up(s, questions[0])
 
