@@ -163,8 +163,6 @@ _UNIT_FAMILIES = {
     "hectares": ("hectares", "ha"),
 }
 _UNIT_LOOKUP = {w: fam for fam, ws in _UNIT_FAMILIES.items() for w in ws}
-_MONEY_UNITS = {"USD", "EUR", "GBP"}
-_MEASUREMENT_UNITS = {"km", "mm", "m", "kg", "tonnes", "hectares"}
 # Some units are people; "people" is the generic one every person-unit is compatible with.
 _PERSON_UNITS = {"personnel", "people"}
 
@@ -214,7 +212,6 @@ your the a an it they he she we more most than into over under after before duri
 per each every across among against about around between through amid near""".split())
 _MEASURE_SURFACE = {s: lemma for lemma, ss in MEASURE_LEMMAS.items() for s in ss}
 _MEASURE_ALT = "|".join(re.escape(s) for s in sorted(_MEASURE_SURFACE, key=len, reverse=True))
-_MEASURE_RE = re.compile(rf"(?i)\b({_MEASURE_ALT})\b")
 _REPORTING_SET = set(_REPORTING)
 _FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
                              r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")
@@ -436,7 +433,6 @@ _SOURCE_NEXT = re.compile(
     r"(?i)^(?:these|the|those|this|that|both|all)\s+(?:figures?|numbers?|estimates?|data|statistics|tall(?:y|ies)|"
     r"counts?|tolls?|totals?)\s+(?:(?:comes?|came|were|was|are|is)\s+)?(?:from|provided\s+by|given\s+by|"
     r"compiled\s+by|released\s+by|published\s+by|according\s+to|attributed\s+to|issued\s+by)\s+(?P<who>[^,.;]+)")
-_WEAK_SOURCE = re.compile(r"(?i)^(?:online\s+|media\s+|news\s+)?reports?\b|^sources?\b|^it\b|^they\b|^this\b|^that\b")
 
 
 def _clean_who(who: str) -> str:
@@ -504,69 +500,39 @@ def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
     return False
 
 
-def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str = "",
-                   context: Iterable[str] = ()) -> list[Claim]:
-    """Every figure and date in one sentence (or a short passage read as one sentence).
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A figure located in a sentence, before it is read: span, text, normalised value, kind."""
 
-    Args:
-        text: the sentence.
-        offset: the sentence's start in its document; all offsets are shifted by it.
-        published: ISO reference date for relative times ("" = unknown).
-        doc_id: copied into each claim.
-        context: the following sentences (for "These figures come from X" attribution).
+    start: int
+    end: int
+    text: str
+    value: str
+    kind: str
+    unit: str = ""
 
-    Returns:
-        Claims in text order: counts, amounts, fractions, percents and dates.
-    """
-    sentence = text
-    claims: list[Claim] = []
-    times = timex.find_times(sentence, published)
+
+def _find_figures(sentence: str, times: list[timex.TimeExpr]) -> list[_Found]:
+    """Fractions, vague amounts and numbers in a sentence, outside its time expressions."""
     time_spans = [(t.start, t.end) for t in times]
-    attribution = _attribution(sentence)
-    for nxt in list(context)[:2]:
-        m = _SOURCE_NEXT.search(nxt.strip())
-        if m:
-            who = re.split(r",\s*(?:who|which|whose)\b|\s+who\b", m.group("who"))[0]
-            attribution = _clean_who(who) or attribution
-            break
-    if _WEAK_SOURCE.match(attribution or "") and attribution.lower() in ("it", "they", "this", "that"):
-        attribution = ""
-
-    def in_time(s: int, e: int) -> bool:
-        return any(a <= s and e <= b for a, b in time_spans)
-
-    def nearest_time(lo: int, hi: int, vs: int, ve: int):
-        cands = [t for t in times if lo <= t.start and t.end <= hi and not (t.start <= vs and ve <= t.end)]
-        if not cands:
-            return None
-        return min(cands, key=lambda t: abs(t.start - ve) if t.start >= ve else abs(vs - t.end))
-
-    found: list[tuple[int, int, str, str, str, str]] = []  # (s, e, value_text, value, kind, extra unit)
-    taken: list[tuple[int, int]] = []
+    found: list[_Found] = []
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        return all(e <= f.start or s >= f.end for f in found) and not any(a <= s < b for a, b in time_spans)
 
     for m in _FRACTION_RE.finditer(sentence):
-        if in_time(*m.span()):
+        word = " ".join(m.group(0).lower().split())
+        if not free(*m.span()) or (word in ("half", "a half") and not re.match(r"\s+(?:of|the)\b", sentence[m.end():])):
             continue
-        word = m.group(0).lower()
-        if word in ("half", "a half") and not re.match(r"\s+(?:of|the)\b", sentence[m.end():]):
-            continue
-        found.append((m.start(), m.end(), m.group(0), _FRACTIONS[" ".join(word.split())], "fraction", ""))
-        taken.append(m.span())
+        found.append(_Found(m.start(), m.end(), m.group(0), _FRACTIONS[word], "fraction"))
     for m in _VAGUE_RE.finditer(sentence):
-        if in_time(*m.span()) or not free(*m.span()):
-            continue
-        found.append((m.start(), m.end(), m.group(0), " ".join(m.group(0).lower().split()), "vague", ""))
-        taken.append(m.span())
+        if free(*m.span()):
+            found.append(_Found(m.start(), m.end(), m.group(0), " ".join(m.group(0).lower().split()), "vague"))
     for m in _NUM_RE.finditer(sentence):
         s, e = m.span()
         while e > s and sentence[e - 1].isspace():
             e -= 1
-        if not free(s, e) or in_time(s, e) or any(a <= m.start("n1") < b for a, b in time_spans):
-            continue
-        if _skip_number(sentence, m.start("n1"), e, m.group("n1")):
+        if not free(s, e) or not free(m.start("n1"), m.end("n1")) or _skip_number(sentence, m.start("n1"), e, m.group("n1")):
             continue
         n1 = _to_number(m.group("n1"))
         if n1 is None:
@@ -597,96 +563,126 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
             elif glued:
                 kind, unit = "quantity", glued.group(1).lower()
                 e += glued.end()
-        found.append((s, e, sentence[s:e], value, kind, unit))
-        taken.append((s, e))
+        found.append(_Found(s, e, sentence[s:e], value, kind, unit))
+    return sorted(found, key=lambda f: f.start)
 
-    found.sort()
-    for s, e, value_text, value, kind, unit in found:
-        lo, hi = _clause_bounds(sentence, s)
-        qm = _QUAL_RE.search(sentence[max(0, s - 25):s])
-        qualifier = " ".join(qm.group(0).lower().split()) if qm else ""
-        qs = s - len(qm.group(0)) if qm else s
-        if kind == "fraction" or kind == "vague":
-            np_start = e
-            of = re.match(r"\s+of(?:\s+(?:the|their|its|those|these))?", sentence[e:])
-            if of:
-                np_start = e + of.end()
-        else:
-            np_start = e
-        head, phrase, ps, pe = _noun_phrase(sentence, np_start)
-        comp = re.match(r"\s+of\s+(?:[\w'’-]+\s+){0,5}?[\w'’-]+(?=[,.;]|\s+(?:were|was|have|has|had|are|is)\b|$)",
-                        sentence[pe:])
-        if kind not in ("fraction", "vague") and comp:
-            pe_ex = pe + comp.end()  # "220 units of ... rocket launch systems": not a measure
-        else:
-            pe_ex = pe
-        measure = ""
-        verb = _FOLLOWING_VERB.match(sentence, max(pe, e))
-        if verb and kind != "fraction":
-            measure = _MEASURE_SURFACE[verb.group(1).lower()]  # "3,000 residents were evacuated"
-        if head and _MEASURE_SURFACE.get(head):
-            measure = _MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
-        if kind not in ("money", "quantity", "calibre"):
-            unit = unit_family(head) if head else ""
-        share_of = ""
-        partitive = kind == "count" and re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b",
-                                                 sentence[e:])
-        if partitive:
-            # "15 of the dead were children": a part of another figure, not a rival total
-            kind = "part"
-            base = [f for f in found if f[4] in ("count", "vague") and f[0] < s]
-            share_of = base[-1][3] if base else ""
-        if kind == "fraction":
-            # "two-thirds of the losses being soldiers killed": the base is a figure nearby,
-            # the measure is what the share is
-            base = [f for f in found if f[4] in ("count", "vague") and f[0] < s]
-            if base:
-                share_of = base[-1][3]
-            mm = _nearest_measure(sentence, pe, hi, pe, pe)
-            if mm[0]:
-                measure = mm[0]
-            unit_phrase = _personnel_phrase(sentence, pe, hi)
-            unit = unit_family(unit_phrase.split()[-1]) if unit_phrase else unit
-        if not measure:
-            measure = _nearest_measure(sentence, lo, hi, qs, max(pe, e), exclude=(ps, pe_ex))[0] or \
-                _nearest_measure(sentence, 0, len(sentence), qs, max(pe, e), exclude=(ps, pe_ex))[0]
-        about = phrase
-        if kind == "calibre":
-            h2, p2, _, _ = _noun_phrase(sentence, e)
-            about, measure = p2, "calibre"
-        if measure and measure_family(measure) in _PEOPLE_MEASURES and unit in ("", "casualties", "deaths",
-                                                                                  "losses", "fatalities", "injuries"):
-            pp = _personnel_phrase(sentence, lo, hi) or _personnel_phrase(sentence, 0, len(sentence))
-            unit = unit_family(pp.split()[-1]) if pp else "people"
-            about = pp or about
-        t = nearest_time(lo, hi, s, e)
-        if t is None and len([x for x in times if x.value]) == 1:
-            t = next(x for x in times if x.value)
-        claims.append(Claim(
-            doc_id=doc_id, start=offset, end=offset + len(sentence), sentence=sentence,
-            value_text=sentence[qs:e] if qualifier else value_text, value_start=offset + qs,
-            value_end=offset + e, value=value, kind=kind, qualifier=qualifier, unit=unit,
-            unit_text=phrase, measure=measure, about=about, attribution=attribution,
-            time=t.value if t else "", time_text=t.text if t else "", reference=published,
-            share_of=share_of))
 
+def _nearest_time(times: list[timex.TimeExpr], lo: int, hi: int, vs: int, ve: int) -> timex.TimeExpr | None:
+    """The time expression of the clause nearest a figure; the only one of the sentence otherwise."""
+    cands = [t for t in times if lo <= t.start and t.end <= hi and not (t.start <= vs and ve <= t.end)]
+    if cands:
+        return min(cands, key=lambda t: abs(t.start - ve) if t.start >= ve else abs(vs - t.end))
+    resolved = [t for t in times if t.value]
+    return resolved[0] if len(resolved) == 1 else None
+
+
+def _read_figure(sentence: str, f: _Found, found: list[_Found], times: list[timex.TimeExpr]) -> dict:
+    """Qualifier, unit, measure, subject, share and time of one figure, as Claim fields."""
+    s, e, kind, unit = f.start, f.end, f.kind, f.unit
+    lo, hi = _clause_bounds(sentence, s)
+    qm = _QUAL_RE.search(sentence[max(0, s - 25):s])
+    qualifier = " ".join(qm.group(0).lower().split()) if qm else ""
+    qs = s - len(qm.group(0)) if qm else s
+    np_start = e
+    if kind in ("fraction", "vague"):
+        of = re.match(r"\s+of(?:\s+(?:the|their|its|those|these))?", sentence[e:])
+        np_start = e + of.end() if of else e
+    head, phrase, ps, pe = _noun_phrase(sentence, np_start)
+    comp = re.match(r"\s+of\s+(?:[\w'’-]+\s+){0,5}?[\w'’-]+(?=[,.;]|\s+(?:were|was|have|has|had|are|is)\b|$)",
+                    sentence[pe:])
+    # "220 units of ... rocket launch systems": words in the "of" complement are not measures
+    pe_ex = pe + comp.end() if kind not in ("fraction", "vague") and comp else pe
+    measure = ""
+    verb = _FOLLOWING_VERB.match(sentence, max(pe, e))
+    if verb and kind != "fraction":
+        measure = _MEASURE_SURFACE[verb.group(1).lower()]  # "3,000 residents were evacuated"
+    if head and _MEASURE_SURFACE.get(head):
+        measure = _MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
+    if kind not in ("money", "quantity", "calibre"):
+        unit = unit_family(head) if head else ""
+    share_of = ""
+    earlier = [g for g in found if g.kind in ("count", "vague") and g.start < s]
+    if kind == "count" and re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b", sentence[e:]):
+        # "15 of the dead were children": a part of another figure, not a rival total
+        kind, share_of = "part", earlier[-1].value if earlier else ""
+    if kind == "fraction":
+        # "two-thirds of the losses being soldiers killed": the base is the figure before,
+        # the measure is what the share is
+        share_of = earlier[-1].value if earlier else ""
+        measure = _nearest_measure(sentence, pe, hi, pe, pe)[0] or measure
+        unit_phrase = _personnel_phrase(sentence, pe, hi)
+        unit = unit_family(unit_phrase.split()[-1]) if unit_phrase else unit
+    if not measure:
+        measure = _nearest_measure(sentence, lo, hi, qs, max(pe, e), exclude=(ps, pe_ex))[0] or \
+            _nearest_measure(sentence, 0, len(sentence), qs, max(pe, e), exclude=(ps, pe_ex))[0]
+    about = phrase
+    if kind == "calibre":
+        about, measure = _noun_phrase(sentence, e)[1], "calibre"
+    if measure_family(measure) in _PEOPLE_MEASURES and unit in ("", "casualties", "deaths", "losses",
+                                                                "fatalities", "injuries"):
+        pp = _personnel_phrase(sentence, lo, hi) or _personnel_phrase(sentence, 0, len(sentence))
+        unit = unit_family(pp.split()[-1]) if pp else "people"
+        about = pp or about
+    t = _nearest_time(times, lo, hi, s, e)
+    return dict(value_text=sentence[qs:e], rel_start=qs, rel_end=e, value=f.value, kind=kind,
+                qualifier=qualifier, unit=unit, unit_text=phrase, measure=measure, about=about,
+                time=t.value if t else "", time_text=t.text if t else "", share_of=share_of)
+
+
+def _read_date(sentence: str, t: timex.TimeExpr) -> tuple[str, str]:
+    """(measure, about) of a date: the event word it dates and what that event is about."""
+    lo, hi = _clause_bounds(sentence, t.start)
+    lemma, ms, me = _nearest_measure(sentence, lo, hi, t.start, t.end, events_only=True)
+    if not lemma:
+        lemma, ms, me = _nearest_measure(sentence, 0, len(sentence), t.start, t.end, events_only=True)
+    if not lemma:
+        return "", ""
+    about = _object_after(sentence, me, len(sentence)) if _NOUNISH_EVENT.match(sentence[ms:me]) else ""
+    return lemma, about or _subject_before(sentence, lo if lo <= ms else 0, ms)
+
+
+def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str = "",
+                   context: Iterable[str] = ()) -> list[Claim]:
+    """Every figure and date in one sentence (or a short passage read as one sentence).
+
+    Args:
+        text: the sentence.
+        offset: the sentence's start in its document; all offsets are shifted by it.
+        published: ISO reference date for relative times ("" = unknown).
+        doc_id: copied into each claim.
+        context: the following sentences (for "These figures come from X" attribution).
+
+    Returns:
+        Claims in text order: counts, amounts, fractions, parts, percents and dates.
+
+    Raises:
+        ValueError: ``published`` is neither "" nor an ISO date.
+    """
+    sentence = text
+    times = timex.find_times(sentence, published)
+    attribution = _attribution(sentence)
+    for nxt in list(context)[:2]:
+        m = _SOURCE_NEXT.search(nxt.strip())
+        if m:  # "These figures come from South Korean lawmaker Lee Seong-kweun, who cited ..."
+            who = re.split(r",\s*(?:who|which|whose)\b|\s+who\b", m.group("who"))[0]
+            attribution = _clean_who(who) or attribution
+            break
+    if attribution.lower() in ("it", "they", "this", "that"):
+        attribution = ""
+    base = dict(doc_id=doc_id, start=offset, end=offset + len(sentence), sentence=sentence,
+                attribution=attribution, reference=published)
+    claims: list[Claim] = []
+    found = _find_figures(sentence, times)
+    for f in found:
+        fields = _read_figure(sentence, f, found, times)
+        rs, re_ = fields.pop("rel_start"), fields.pop("rel_end")
+        claims.append(Claim(**base, value_start=offset + rs, value_end=offset + re_, **fields))
     for t in times:
-        if not t.value:
-            continue
-        lo, hi = _clause_bounds(sentence, t.start)
-        lemma, ms, me = _nearest_measure(sentence, lo, hi, t.start, t.end, events_only=True)
-        if not lemma:
-            lemma, ms, me = _nearest_measure(sentence, 0, len(sentence), t.start, t.end, events_only=True)
-        about = ""
-        if lemma:
-            word = sentence[ms:me]
-            about = _object_after(sentence, me, len(sentence)) if _NOUNISH_EVENT.match(word) else ""
-            about = about or _subject_before(sentence, lo if lo <= ms else 0, ms)
-        claims.append(Claim(
-            doc_id=doc_id, start=offset, end=offset + len(sentence), sentence=sentence,
-            value_text=t.text, value_start=offset + t.start, value_end=offset + t.end, value=t.value,
-            kind="date", unit="date", unit_text=t.granularity, measure=lemma, about=about,
-            attribution=attribution, time=t.value, time_text=t.text, reference=published))
+        if t.value:
+            measure, about = _read_date(sentence, t)
+            claims.append(Claim(**base, value_text=t.text, value_start=offset + t.start, value_end=offset + t.end,
+                                value=t.value, kind="date", unit="date", unit_text=t.granularity,
+                                measure=measure, about=about, time=t.value, time_text=t.text))
     claims.sort(key=lambda c: (c.value_start, c.kind == "date"))
     return claims
 
