@@ -46,6 +46,8 @@ _ABSTAIN = re.compile(
     r"[^.]{0,20}\b(?:say|mention|state|answer|provide|specify|give)|\bno information\b",
     re.IGNORECASE,
 )
+# Ordinals count events ("his third visit") but are no figure to the claim reader.
+_ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b")
 _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
@@ -303,6 +305,10 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     absent = [n for n in names if not _name_in(n, context)]
     if absent:
         return None, f"names not in the cited passage: {', '.join(absent)}"
+    said = " ".join(c.text for c in chosen).lower()
+    extra = [o for o in dict.fromkeys(_ORDINAL.findall(body.lower())) if not re.search(rf"\b{o}\b", said)]
+    if extra:
+        return None, f"the cited sentence does not say {extra[0]!r}"
     if bool(_NEGATION.search(body)) != bool(_NEGATION.search(best.text)):
         return None, "the cited sentence says the opposite (negation differs)"
     return list(dict.fromkeys(chosen)), ""

@@ -184,3 +184,10 @@ def test_bare_figure_without_a_question_is_rejected(sources, docs):
     v = verify_answer("12,000 [2].", sources, docs)
     assert v.text == ""
     assert "does not say what it counts" in v.rejected[0][1]
+
+
+def test_ordinal_not_in_the_cited_sentence_is_rejected(sources, docs):
+    assert check("The visit by Shoigu is the third in nearly three months [4].", sources, docs).citations
+    v = check("The visit by Shoigu is the fifth in nearly three months [4].", sources, docs)
+    assert v.text == ""
+    assert "fifth" in v.rejected[0][1]
