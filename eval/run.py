@@ -320,6 +320,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", type=Path, default=DEFAULT_THRESHOLDS)
     p.add_argument("--limit", type=int, default=None, help="only the first N questions (after --categories)")
     p.add_argument("--categories", default="", help="comma-separated categories to run (default: all)")
+    p.add_argument("--per-category", type=int, default=None,
+                   help="at most N questions of each category (a cheap spread, e.g. for --mode llm in CI)")
     p.add_argument("--baselines", default="bm25,dense,llamaindex",
                    help="comma-separated baselines to run alongside ('' for none)")
     p.add_argument("--check", action="store_true", help="exit 1 when the gate in --thresholds fails")
@@ -327,13 +329,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def select(questions: Sequence[Question], categories: str = "", limit: int | None = None) -> list[Question]:
-    """The questions of the given categories (comma-separated; '' = all), at most ``limit``."""
+def select(questions: Sequence[Question], categories: str = "", limit: int | None = None,
+           per_category: int | None = None) -> list[Question]:
+    """The questions of the given categories (comma-separated; '' = all), at most ``per_category``
+    of each, then at most ``limit`` in all (file order is kept)."""
     wanted = [c.strip() for c in categories.split(",") if c.strip()]
     unknown = sorted(set(wanted) - set(CATEGORIES))
     if unknown:
         raise EvalError(f"unknown categories {unknown}; use some of {', '.join(CATEGORIES)}")
     out = [q for q in questions if not wanted or q.category in wanted]
+    if per_category is not None:
+        if per_category < 1:
+            raise EvalError(f"--per-category {per_category}: use a positive number of questions")
+        out = [q for i, q in enumerate(out) if sum(p.category == q.category for p in out[:i]) < per_category]
     if limit is not None:
         if limit < 1:
             raise EvalError(f"--limit {limit}: use a positive number of questions")
@@ -356,7 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(args) -> int:
     from eval import baselines, report
 
-    questions = select(load_questions(args.questions), args.categories, args.limit)
+    questions = select(load_questions(args.questions), args.categories, args.limit, args.per_category)
+    if not questions:
+        raise EvalError("no question selected; check --categories and --limit")
     thresholds = load_thresholds(args.thresholds)
     names = [b.strip() for b in args.baselines.split(",") if b.strip()]
     unknown = sorted(set(names) - set(baselines.BASELINES))

@@ -151,6 +151,7 @@ def test_repository_thresholds_name_real_metrics(questions):
 def test_select_filters_categories_and_limits(questions):
     assert [q.id for q in select(questions, "number,conflict")] == ["q1", "q2"]
     assert [q.id for q in select(questions, "", 1)] == ["q1"]
+    assert [q.id for q in select(questions + questions[:2], "", per_category=1)] == ["q1", "q2", "q3", "q4"]
     with pytest.raises(EvalError, match="unknown categories"):
         select(questions, "numbers")
 
