@@ -21,8 +21,9 @@ How a question is scored (per system):
 - retrieval (hit@5, recall@5, MRR): answerable questions; a passage is relevant when it
   covers half or more of a gold quote. Unanswerable questions have no retrieval score.
 
-Running the answerer and baselines lives here; normalisation and metric formulas live in
-``eval/metrics.py``; tables and the chart in ``eval/report.py``.
+Running the answerer and baselines lives here; the questions file in ``eval/questions.py``;
+normalisation and metric formulas in ``eval/metrics.py``; the gate in ``eval/gate.py``;
+tables and the chart in ``eval/report.py``.
 """
 
 from __future__ import annotations
@@ -31,85 +32,16 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
 
 from eval import metrics as M
+from eval.gate import DEFAULT_THRESHOLDS, check_gate, load_thresholds
+from eval.questions import CATEGORIES, DEFAULT_QUESTIONS, EvalError, Question, load_questions, select
 
-EVAL_DIR = Path(__file__).resolve().parent
-DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
-DEFAULT_THRESHOLDS = EVAL_DIR / "thresholds.json"
-DEFAULT_OUT = EVAL_DIR / "out"
-CATEGORIES = ("single_fact", "number", "date", "paraphrase", "multi_source", "conflict",
-              "time_event", "follow_up", "unanswerable")
+DEFAULT_OUT = Path(__file__).resolve().parent / "out"
 K = 5  # retrieval cut-off of recall@k / hit@k
-
-
-class EvalError(Exception):
-    """Bad input to the suite (questions file, options, thresholds); the message says what to fix."""
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """One line of ``questions.jsonl`` (see ``eval/README.md`` for the format)."""
-
-    id: str
-    category: str
-    question: str
-    answers: tuple[str, ...] = ()
-    required_values: tuple[tuple[str, ...], ...] = ()
-    gold_doc_ids: tuple[str, ...] = ()
-    gold_quotes: tuple[M.Span, ...] = ()
-    answerable: bool = True
-    history: tuple[dict, ...] = ()
-    notes: str = ""
-
-    @property
-    def gold_values(self) -> list[str]:
-        """Every accepted variant of every gold value."""
-        return list(self.answers) + [v for group in self.required_values for v in group]
-
-
-def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[Question]:
-    """Read and validate the questions file.
-
-    Raises:
-        EvalError: a line is not JSON, misses a field, or is inconsistent (e.g. an
-            answerable question without gold values, a duplicate id, an unknown category).
-    """
-    questions: list[Question] = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise EvalError(f"cannot read questions file {path}: {exc}") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-            q = Question(
-                id=str(d["id"]), category=str(d["category"]), question=str(d["question"]),
-                answers=tuple(d.get("answers", ())),
-                required_values=tuple(tuple(g) for g in d.get("required_values", ())),
-                gold_doc_ids=tuple(d.get("gold_doc_ids", ())),
-                gold_quotes=tuple(M.Span(g["doc_id"], g["quote"]) for g in d.get("gold_quotes", ())),
-                answerable=bool(d.get("answerable", True)),
-                history=tuple({"role": h["role"], "content": h["content"]} for h in d.get("history", ())),
-                notes=str(d.get("notes", "")))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise EvalError(f"{path}:{n}: bad question line ({exc!r}); see eval/README.md") from exc
-        if q.category not in CATEGORIES:
-            raise EvalError(f"{path}:{n}: unknown category {q.category!r}; use one of {', '.join(CATEGORIES)}")
-        if q.answerable and not (q.answers or q.required_values):
-            raise EvalError(f"{path}:{n}: answerable question {q.id} has no answers or required_values")
-        if not q.answerable and (q.answers or q.required_values or q.gold_quotes):
-            raise EvalError(f"{path}:{n}: unanswerable question {q.id} must not have gold values or quotes")
-        questions.append(q)
-    ids = [q.id for q in questions]
-    if len(set(ids)) != len(ids):
-        raise EvalError(f"{path}: duplicate question ids: {sorted({i for i in ids if ids.count(i) > 1})}")
-    return questions
 
 
 class System(Protocol):
@@ -278,38 +210,6 @@ def run_suite(systems: Sequence[System], questions: Sequence[Question], texts: d
     }
 
 
-def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> dict:
-    """Read the gate: ``{"min": {metric: value}, "max": {metric: value}}``."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise EvalError(f"cannot read thresholds {path}: {exc}") from exc
-    if not isinstance(data.get("min", {}), dict) or not isinstance(data.get("max", {}), dict):
-        raise EvalError(f"{path}: 'min' and 'max' must map metric names to numbers")
-    return data
-
-
-def check_gate(metrics: dict, thresholds: dict) -> list[str]:
-    """The failed conditions of the gate, one line each (empty: the gate passes).
-
-    A metric missing from ``metrics`` (or None) fails: a gate must not pass by omission.
-    """
-    failures = []
-    for name, floor in thresholds.get("min", {}).items():
-        got = metrics.get(name)
-        if got is None or got < floor:
-            failures.append(f"{name} = {_fmt(got)} is below the threshold {floor}")
-    for name, ceiling in thresholds.get("max", {}).items():
-        got = metrics.get(name)
-        if got is None or got > ceiling:
-            failures.append(f"{name} = {_fmt(got)} is above the limit {ceiling}")
-    return failures
-
-
-def _fmt(x) -> str:
-    return "missing" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eval", description="Run the eval suite and write its reports.")
     p.add_argument("--mode", choices=("extractive", "llm", "auto"), default="extractive",
@@ -327,26 +227,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="exit 1 when the gate in --thresholds fails")
     p.add_argument("--quiet", action="store_true", help="no per-question progress")
     return p
-
-
-def select(questions: Sequence[Question], categories: str = "", limit: int | None = None,
-           per_category: int | None = None) -> list[Question]:
-    """The questions of the given categories (comma-separated; '' = all), at most ``per_category``
-    of each, then at most ``limit`` in all (file order is kept)."""
-    wanted = [c.strip() for c in categories.split(",") if c.strip()]
-    unknown = sorted(set(wanted) - set(CATEGORIES))
-    if unknown:
-        raise EvalError(f"unknown categories {unknown}; use some of {', '.join(CATEGORIES)}")
-    out = [q for q in questions if not wanted or q.category in wanted]
-    if per_category is not None:
-        if per_category < 1:
-            raise EvalError(f"--per-category {per_category}: use a positive number of questions")
-        out = [q for i, q in enumerate(out) if sum(p.category == q.category for p in out[:i]) < per_category]
-    if limit is not None:
-        if limit < 1:
-            raise EvalError(f"--limit {limit}: use a positive number of questions")
-        out = out[:limit]
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from eval.metrics import matches_any
-from eval.run import CATEGORIES, DEFAULT_QUESTIONS, load_questions
+from eval.questions import CATEGORIES, DEFAULT_QUESTIONS, load_questions
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
