@@ -25,7 +25,7 @@ from index.claims import claims_in_text
 from index.records import Document
 from qa.generate import LLM, Prompt
 from qa.records import Answer, Passage
-from qa.verify import Source, strip_markers, verify_answer
+from qa.verify import Source, answers_count, asked_count, strip_markers, verify_answer
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -133,6 +133,10 @@ def llm_stream(
 def _missing_kind(question: str, text: str) -> str:
     """"figure" or "date" when the question asks for one and ``text`` states none, else ""."""
     q, text = question.lower(), strip_markers(text)
+    asked = asked_count(question)
+    if asked is not None:
+        # "15,800 containers" is true and cited, and no answer to "how many shipments".
+        return "" if any(answers_count(asked, c) for c in claims_in_text(text)) else f"figure of {asked.unit_text or asked.unit}"
     if _ASKS_FIGURE.search(q):
         return "" if any(c.kind != "date" for c in claims_in_text(text)) else "figure"
     if _ASKS_DATE.search(q):

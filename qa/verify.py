@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.chunk import sentence_spans
-from index.claims import Claim, claims_in_text, supported_by
+from index.claims import Claim, claims_in_text, measures_related, supported_by, units_compatible
 from index.records import Document
 from qa.records import Citation, Passage
 from qa.text import STOPWORDS, stem, words
@@ -46,6 +46,7 @@ _ABSTAIN = re.compile(
     r"[^.]{0,20}\b(?:say|mention|state|answer|provide|specify|give)|\bno information\b",
     re.IGNORECASE,
 )
+_REPORTING = frozenset({"identified", "confirmed", "announced", "included", "issued"})
 # Ordinals count events ("his third visit") but are no figure to the claim reader.
 _ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b")
 _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
@@ -276,7 +277,7 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
             by_date[c.doc.date] = claimed
         claimed = by_date[c.doc.date]
         facts = _source_claims(c)
-        ok = [supported_by(cl, facts) for cl in claimed]
+        ok = [_supported(cl, facts) for cl in claimed]
         scored.append((sum(1 for good, _ in ok if good), _overlap(want, c.text), c, ok, claimed))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     n_ok, overlap, best, ok, claimed = scored[0]
@@ -291,7 +292,7 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     for cl, why in list(missing):
         # A second sentence may carry a figure the first lacks, if it is on the same topic.
         helper = next((c for _, ov, c, _, _ in scored if c is not best and ov >= min_overlap / 2
-                       and supported_by(cl, _source_claims(c))[0]), None)
+                       and _supported(cl, _source_claims(c))[0]), None)
         if helper is not None:
             chosen.append(helper)
             missing.remove((cl, why))
@@ -314,6 +315,32 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     return list(dict.fromkeys(chosen)), ""
 
 
+def asked_count(question: str) -> Claim | None:
+    """For "how many X were Y?", a claim carrying the unit and measure asked about; else None."""
+    m = _HOW_MANY.match(question or "")
+    if not m:
+        return None
+    filled = claims_in_text(f"1 {_statement(m.group(1))}")
+    return filled[0] if filled and filled[0].kind != "date" else None
+
+
+def answers_count(asked: Claim, given: Claim) -> bool:
+    """Whether ``given`` counts what ``asked`` asks for: same kind of unit, related measure."""
+    if given.kind == "date" or not units_compatible(asked.unit, given.unit):
+        return False
+    if asked.measure in _REPORTING or given.measure in _REPORTING:
+        return True  # "identified as being sent": how a figure was reported, not what it counts
+    if asked.measure and given.measure:
+        return measures_related(asked.measure, given.measure) in ("same", "compatible", "related")
+    return True
+
+
+def _statement(rest: str) -> str:
+    """"troops did North Korea send" -> "troops: did North Korea send" (the counted noun first)."""
+    aux = re.search(r"\b(?:did|do|does|were|was|are|is|have|has|had|will|would|could|can)\b", rest)
+    return f"{rest[: aux.start()].strip()}: {rest[aux.start():]}" if aux else rest
+
+
 def _answer_claims(body: str, question: str, published: str) -> tuple[list[Claim], str]:
     """The figures and dates ``body`` states; a bare figure gets what the question counts.
 
@@ -326,8 +353,7 @@ def _answer_claims(body: str, question: str, published: str) -> tuple[list[Claim
     if not m:
         return claims, ""
     rest = m.group(1)
-    aux = re.search(r"\b(?:did|do|does|were|was|are|is|have|has|had|will|would|could|can)\b", rest)
-    phrase = f"{rest[: aux.start()].strip()}: {rest[aux.start():]}" if aux else rest
+    phrase = _statement(rest)
     out = []
     for cl in claims:
         if cl.kind != "date" and not cl.unit and not cl.measure:
@@ -336,6 +362,15 @@ def _answer_claims(body: str, question: str, published: str) -> tuple[list[Claim
             cl = filled[0] if filled else cl
         out.append(cl)
     return out, (rest if out != claims else "")
+
+
+def _supported(claim: Claim, facts: Sequence[Claim]) -> tuple[bool, str]:
+    """``supported_by``, with the reason taken from a source figure of the same kind when there is one."""
+    same = [f for f in facts if (f.kind == "date") == (claim.kind == "date")]
+    ok, why = supported_by(claim, same)
+    if ok or same:
+        return ok, why
+    return supported_by(claim, facts)
 
 
 def _source_claims(c: _Sentence) -> tuple[Claim, ...]:

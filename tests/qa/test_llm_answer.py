@@ -86,11 +86,18 @@ def test_answer_without_citations_gets_them_when_a_passage_says_it(passages, doc
 
 
 def test_citation_out_of_range_never_reaches_the_answer(passages, docs):
-    reply = "Around 600 North Korean soldiers have been killed in action [9]."
+    reply = "Approximately 12,000 North Korean soldiers were deployed last year [9]."
     _, final, _ = run(FakeLLM(reply), passages, docs)
     assert final.mode == "llm"
     assert "[9]" not in final.text and final.text.endswith("[1].")
-    assert len(final.citations) == 1
+    assert [c.quote for c in final.citations] == [DEPLOYED_QUOTE]
+
+
+def test_true_figure_of_another_measure_is_no_answer(passages, docs):
+    reply = "Around 600 North Korean soldiers have been killed in action [1]."
+    _, final, _ = run(FakeLLM(reply), passages, docs)
+    assert final.mode == "extractive-fallback"
+    assert "gives no figure" in final.note
 
 
 def test_echoed_prompt_injection_falls_back(passages, docs):
@@ -183,3 +190,18 @@ def test_verified_sentence_without_the_asked_figure_falls_back(passages, docs):
     _, final, _ = run(FakeLLM(reply), passages, docs)
     assert final.mode == "extractive-fallback" and final.rejected == ()
     assert "gives no figure" in final.note
+
+
+def test_true_figure_that_counts_something_else_falls_back(docs):
+    d0 = docs["000_39919b6c59c34877"]
+    ps = [passage(d0, "Between August 2023 and March 2025", "These shipments included")]
+    q = "How many shipments of military goods did North Korea send to Russia?"
+    settings = Settings(llm="llama-cpp")
+    wrong = list(llm_stream(q, q, ps, docs, FakeLLM("Over 15,800 containers [1]."), settings,
+                            lambda: extractive_stand_in(q)))[-1]
+    assert wrong.mode == "extractive-fallback"
+    assert "shipments" in wrong.note
+    right = list(llm_stream(q, q, ps, docs, FakeLLM("At least 64 shipments of military goods were identified [1]."), settings,
+                            lambda: extractive_stand_in(q)))[-1]
+    assert right.mode == "llm"
+    assert right.citations[0].quote.startswith("Between August 2023 and March 2025, at least 64 shipments")
