@@ -177,6 +177,10 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         if i == len(pieces) - 1 and not markers and not re.search(r"[.!?]['\"”’)]*$", body):
             rejected.append((body, "cut off before the end of the sentence"))
             continue
+        echo = _echoes_subject(body, question)
+        if echo:
+            rejected.append((body, f"names {echo}, whom the question is about, instead of answering it"))
+            continue
         valid = [n for n in markers if n in by_number]
         dropped += [n for n in markers if n not in by_number]
         cited = [s for s in shown if s.source.number in valid]
@@ -339,6 +343,20 @@ def _statement(rest: str) -> str:
     """"troops did North Korea send" -> "troops: did North Korea send" (the counted noun first)."""
     aux = re.search(r"\b(?:did|do|does|were|was|are|is|have|has|had|will|would|could|can)\b", rest)
     return f"{rest[: aux.start()].strip()}: {rest[aux.start():]}" if aux else rest
+
+
+def _echoes_subject(body: str, question: str) -> str:
+    """For a short answer to "who ...?", the answer's last name if the question already names it.
+
+    "Who sent Shoigu to Pyongyang?" - "Russia's top security official, Sergei Shoigu." names
+    the person asked about, not the one who sent him.
+    """
+    if not re.match(r"\s*who(?:m|se)?\b", question or "", re.IGNORECASE) or len(words(body)) > 8:
+        return ""
+    runs = re.findall(r"(?:[A-Z][\w’'-]*\s*)+", _MARKER.sub("", body))
+    head = runs[-1].strip() if runs else ""
+    asked = {stem(w) for w in words(question)[1:] if w[:1].isupper()}
+    return head if head and any(stem(w) in asked for w in words(head)) else ""
 
 
 def _answer_claims(body: str, question: str, published: str) -> tuple[list[Claim], str]:

@@ -191,3 +191,14 @@ def test_ordinal_not_in_the_cited_sentence_is_rejected(sources, docs):
     v = check("The visit by Shoigu is the fifth in nearly three months [4].", sources, docs)
     assert v.text == ""
     assert "fifth" in v.rejected[0][1]
+
+
+def test_short_answer_naming_the_person_asked_about_is_rejected(docs):
+    d0 = docs["000_39919b6c59c34877"]
+    p = passage(d0, "Moscow’s top security official", "Online media reports say")
+    srcs = [Source(1, p, p.start, p.end)]
+    q = "Who sent Shoigu to Pyongyang?"
+    echo = verify_answer("Russia's top security official, Sergei Shoigu [1].", srcs, docs, question=q)
+    assert echo.text == "" and "Sergei Shoigu" in echo.rejected[0][1]
+    right = verify_answer("Russian President Vladimir Putin [1].", srcs, docs, question=q)
+    assert right.citations and "Putin" in right.citations[0].quote
