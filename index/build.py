@@ -51,6 +51,17 @@ def collect_documents(paths: Sequence[Path]) -> tuple[list[Document], list[str]]
     file's directory). A doc_id found under two paths keeps the first and warns.
     Paths that do not exist contribute nothing (e.g. an uploads directory not yet created).
     """
+    raw, overrides, warnings = _load_all(paths)
+    return [apply_metadata(clean(d), overrides.get(d.doc_id)) for d in raw], warnings
+
+
+def source_key(raw: Document, overrides: dict[str, str] | None) -> str:
+    """What a prepared document depends on: the loaded file, its overrides, the pipeline version."""
+    blob = json.dumps([raw.content_hash, raw.source, overrides or {}, PIPELINE_VERSION], sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _load_all(paths: Sequence[Path]) -> tuple[list[Document], dict[str, dict[str, str]], list[str]]:
     docs: list[Document] = []
     warnings: list[str] = []
     overrides: dict[str, dict[str, str]] = {}
@@ -70,7 +81,26 @@ def collect_documents(paths: Sequence[Path]) -> tuple[list[Document], list[str]]
                 continue
             seen[d.doc_id] = d.source
             docs.append(d)
-    return [apply_metadata(clean(d), overrides.get(d.doc_id)) for d in docs], warnings
+    return docs, overrides, warnings
+
+
+def _previous(index_dir: Path, old: dict | None, old_docs: dict[str, dict]
+              ) -> tuple[dict[str, Document], dict[str, list[Chunk]]]:
+    """The prepared documents and chunks of the last build, when they are trustworthy."""
+    if not old_docs:
+        return {}, {}
+    try:
+        _, docs, chunk_list = store.read_documents(index_dir)
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, {}
+    chunks: dict[str, list[Chunk]] = {}
+    for c in chunk_list:
+        chunks.setdefault(c.doc_id, []).append(c)
+    # Only documents whose stored chunks are exactly the ones the manifest lists.
+    good = {d: doc for d, doc in docs.items()
+            if d in old_docs and [c.chunk_id for c in chunks.get(d, [])] == old_docs[d].get("chunk_ids")
+            and doc.content_hash == old_docs[d].get("hash")}
+    return good, {d: chunks.get(d, []) for d in good}
 
 
 def _params(config: IndexConfig, embedder: Embedder) -> dict:
@@ -123,14 +153,28 @@ def build_index(config: IndexConfig, paths: Sequence[Path], progress: Progress |
 def _build(config: IndexConfig, paths: Sequence[Path], progress: Progress | None,
            embedder: Embedder) -> BuildReport:
     index_dir = Path(config.index_dir)
-    docs, warnings = collect_documents(paths)
     params = _params(config, embedder)
     old = store.read_manifest(index_dir)
     full = old is None or any(old.get(k) != v for k, v in params.items())
     old_docs: dict[str, dict] = {} if full else old["docs"]
-    chunks = {d.doc_id: chunk_document(d, config.chunk_size, config.chunk_overlap) for d in docs}
+    raw, overrides, warnings = _load_all(paths)
+    prev_docs, prev_chunks = _previous(index_dir, old, old_docs)
+    docs: list[Document] = []
+    chunks: dict[str, list[Chunk]] = {}
+    keys: dict[str, str] = {}
+    for r in raw:
+        key = keys[r.doc_id] = source_key(r, overrides.get(r.doc_id))
+        if old_docs.get(r.doc_id, {}).get("source_key") == key and r.doc_id in prev_docs:
+            # Same file, same overrides, same pipeline and chunking: reuse the prepared
+            # document and its chunks instead of cleaning and splitting it again.
+            docs.append(prev_docs[r.doc_id])
+            chunks[r.doc_id] = prev_chunks.get(r.doc_id, [])
+        else:
+            d = apply_metadata(clean(r), overrides.get(r.doc_id))
+            docs.append(d)
+            chunks[d.doc_id] = chunk_document(d, config.chunk_size, config.chunk_overlap)
     expected = {c.chunk_id for cs in chunks.values() for c in cs}
-    new_docs = {d.doc_id: {"hash": d.content_hash, "source": d.source,
+    new_docs = {d.doc_id: {"hash": d.content_hash, "source": d.source, "source_key": keys[d.doc_id],
                            "chunk_ids": [c.chunk_id for c in chunks[d.doc_id]]} for d in docs}
 
     # Plan with read-only steps first, so an unreachable server or a missing model fails
@@ -150,7 +194,7 @@ def _build(config: IndexConfig, paths: Sequence[Path], progress: Progress | None
     removed = len(set(old_docs) - set(new_docs))
     report = BuildReport(**counts, removed=removed, chunks=len(expected), skipped=tuple(warnings))
     if not full and old.get("state") == store.STATE_COMPLETE and not stale and counts["unchanged"] == len(docs) \
-            and not removed and (index_dir / store.DOCUMENTS).is_file():
+            and not removed and old["docs"] == new_docs and (index_dir / store.DOCUMENTS).is_file():
         if progress:
             for i, d in enumerate(docs, start=1):
                 progress(i, len(docs), d.doc_id)

@@ -240,3 +240,18 @@ def test_model_failure_leaves_a_complete_index_complete(cfg, corpus_dir):
     with pytest.raises(RuntimeError, match="cannot be loaded"):
         build_index(cfg, [corpus_dir], embedder=_BrokenModel())
     assert index_exists(cfg)
+
+
+def test_unchanged_files_are_not_cleaned_again(cfg, corpus_dir, monkeypatch):
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    f = next(corpus_dir.glob("001_*.txt"))
+    f.write_text(f.read_text(encoding="utf-8") + "\nA new closing sentence.", encoding="utf-8")
+    cleaned = []
+    real_clean = build_mod.clean
+    monkeypatch.setattr(build_mod, "clean", lambda d: cleaned.append(d.doc_id) or real_clean(d))
+    report = build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    assert cleaned == [f.stem]
+    assert (report.updated, report.unchanged) == (1, 4)
+    reader = open_index(cfg, embedder=HashingEmbedder())
+    assert reader.documents()[f.stem].text.endswith("A new closing sentence.")
+    assert all(reader.documents()[c.doc_id].text[c.start:c.end] == c.text for c in reader.chunks())
