@@ -71,7 +71,11 @@ BOILERPLATE_SENTENCE = re.compile(
     r"(you|you're|you are) agree(ing)? to (our|the)|click here to|follow us on|log on to our website|"
     r"for more news and updates|registered user|if you are already a registered|"
     r"please (log in|register|enter your email)|reset[- ]password|"
-    r"(we've|we have) sent you a confirmation|thank you for (signing up|subscribing))",
+    r"(we've|we have) sent you a confirmation|thank you for (signing up|subscribing|your report)|"
+    # engagement prompts and comment/report widgets
+    r"stay updated with the latest|catch all the action|stories you might be interested in|"
+    r"commenting platform|reason for reporting|report button|log ?in ?/ ?connect with|"
+    r"keep you posted|get (the )?\w+ apps? on|connect with us)",
     re.IGNORECASE,
 )
 
@@ -143,7 +147,15 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_ticker(sentence: str) -> bool:
+    """A run of numbers and signs (a stock ticker strip), not prose."""
+    tokens = sentence.split()
+    return len(tokens) >= 8 and sum(1 for t in tokens if re.search(r"[^\W\d_]{2}", t)) < len(tokens) / 4
+
+
 def _furniture_sentence(sentence: str) -> bool:
+    if _is_ticker(sentence):
+        return True
     if len(sentence) > MAX_FURNITURE_LINE:
         return bool(BOILERPLATE_SENTENCE.search(sentence))
     return bool(BOILERPLATE_SENTENCE.search(sentence)
