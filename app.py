@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the pipeline pulls in Chroma and torch; import it only when
 log = logging.getLogger("qa.app")
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".jsonl")
-DEFAULT_MAX_UPLOAD_MB = 5.0
+DEFAULT_MAX_UPLOAD_MB = 2.0  # the pipeline refuses files over 2 MB too
 EXAMPLES = [
     "When did Sergei Shoigu visit Pyongyang in 2025?",
     "How many North Korean soldiers have been killed fighting for Russia?",
@@ -97,7 +97,7 @@ class ChatHandlers:
         history = [m for a in answers for m in ({"role": "user", "content": a.question},
                                                  {"role": "assistant", "content": a.text})]
         shown = chat_messages(answers)
-        sources = ui.render_sources(answers, self._docs_or_empty())
+        sources = gr.skip()  # the panel keeps the previous answer's sources until this one is verified
 
         def step(html: str):
             return shown + [{"role": "user", "content": q}, {"role": "assistant", "content": html}], "", sources, answers
@@ -206,11 +206,15 @@ class ChatHandlers:
             raise gr.Error("Choose one or more .txt, .md, .html or .jsonl files first.", title="No files")
         added, rejected = [], []
         for i, p in enumerate(paths):
-            progress(i / len(paths), desc=f"Indexing {p.name} ({i + 1}/{len(paths)})")
+            progress(i / len(paths), desc=f"Reading {p.name} ({i + 1}/{len(paths)})")
             reason = self._reject_reason(p)
             if reason is None:
+                def step(done: int, total: int, doc_id: str, i=i, name=p.name) -> None:
+                    # the index reports each document it checks; spread that over this file's share
+                    progress((i + done / max(total, 1)) / len(paths), desc=f"Indexing {name}: {doc_id}")
+
                 try:
-                    report = self.pipeline.add_files([p], progress=None)
+                    report = self.pipeline.add_files([p], progress=step)
                     added.append(f"{p.name} ({report.chunks} chunks in the index)")
                     rejected.extend(report.skipped)
                 except BadDocument as e:
@@ -232,8 +236,13 @@ class ChatHandlers:
 
 def chat_messages(answers: list[Answer]) -> list[dict]:
     """The chat as the Chatbot shows it: each question, then its rendered answer."""
-    return [m for t, a in enumerate(answers) for m in ({"role": "user", "content": a.question},
-                                                        {"role": "assistant", "content": ui.render_answer(a, t)})]
+    out = []
+    for t, a in enumerate(answers):
+        # A note that repeats the previous answer's moves into the mode badge's tooltip.
+        repeated = t > 0 and a.note == answers[t - 1].note
+        out += [{"role": "user", "content": a.question},
+                {"role": "assistant", "content": ui.render_answer(a, t, show_note=not repeated)}]
+    return out
 
 
 def _pending(text: str) -> str:
@@ -255,12 +264,15 @@ CSS = """
 .qa-mode { display: inline-block; padding: 0 .5em; border-radius: 999px; border: 1px solid var(--border-color-primary); }
 .qa-mode-llm { border-color: #7c3aed; color: #7c3aed; }
 .qa-mode-extractive-fallback { border-color: #b45309; color: #b45309; }
-a.qa-cite { text-decoration: none; font-weight: 600; font-size: .85em; vertical-align: super;
-  padding: 0 .15em; border-radius: 4px; color: var(--color-accent); cursor: pointer; }
-a.qa-cite:hover { background: var(--color-accent-soft); }
+#qa-chat a.qa-cite, .qa-answer a.qa-cite { text-decoration: none !important; font-weight: 700; font-size: .8em;
+  vertical-align: super; padding: 0 .2em; margin-left: .1em; border-radius: 4px; cursor: pointer;
+  color: var(--color-accent) !important; background: var(--color-accent-soft); }
+#qa-chat a.qa-cite:hover { outline: 1px solid var(--color-accent); }
 .qa-abstain { border-left: 4px solid #d97706; padding-left: .7em; }
 .qa-abstain-title { font-weight: 700; color: #b45309; margin-bottom: .2em; }
-.qa-closest-hint { font-size: .9em; margin-top: .3em; }
+.qa-closest { font-size: .9em; margin-top: .4em; }
+.qa-closest ul { margin: .2em 0 0 1.1em; padding: 0; }
+.qa-note { font-style: italic; }
 .qa-pending, .qa-draft { color: var(--body-text-color-subdued); }
 .qa-pending::after { content: " ⏳"; }
 .qa-failed { color: #b91c1c; }
@@ -341,7 +353,8 @@ def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None
 
             settings = Settings()
     h = ChatHandlers(pipeline, max_upload_mb=max_upload_mb)
-    with gr.Blocks(title="Cited news QA", fill_width=True) as app:
+    # No telemetry: the app runs offline and sends nothing anywhere.
+    with gr.Blocks(title="Cited news QA", fill_width=True, analytics_enabled=False) as app:
         gr.HTML(f"<style>{CSS}</style>", js_on_load=JS_ON_LOAD, padding=False, container=False)
         gr.Markdown("# Cited news QA\nAsk the news corpus. Every claim carries an **[n]**: click it to "
                     "read the quoted sentence in its article. When the sources don't say, the app says so.",
@@ -405,6 +418,13 @@ def _parse_auth(auth: str | None) -> list[tuple[str, str]] | None:
     return pairs
 
 
+def theme() -> gr.themes.Base:
+    """A quiet theme with the machine's own fonts: the app never fetches web fonts."""
+    local = ("ui-sans-serif", "system-ui", "DejaVu Sans", "sans-serif")
+    return gr.themes.Soft(primary_hue="indigo", neutral_hue="slate", font=local,
+                          font_mono=("ui-monospace", "DejaVu Sans Mono", "monospace"))
+
+
 def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, auth: str | None = None,
            max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB, **kwargs):
     """Launch ``app`` bound to ``host`` (None: ``GRADIO_SERVER_NAME`` or 127.0.0.1).
@@ -415,7 +435,8 @@ def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, aut
     """
     credentials = _parse_auth(auth)
     return app.launch(server_name=host, server_port=port, auth=credentials, show_error=False,
-                      max_file_size=f"{max_upload_mb:g}mb", allowed_paths=[], **kwargs)
+                      max_file_size=f"{max_upload_mb:g}mb", allowed_paths=[], ssr_mode=False,
+                      theme=theme(), **kwargs)
 
 
 def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None,

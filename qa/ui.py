@@ -22,9 +22,9 @@ from qa.records import Answer, Citation, Passage, Value
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 MODE_LABELS = {
-    "extractive": "Extractive: sentences quoted from the sources",
-    "llm": "Local model, every sentence checked against its citation",
-    "extractive-fallback": "Extractive (the local model's answer did not pass the citation check)",
+    "extractive": "Extractive: quoted from the sources",
+    "llm": "Local model, citations checked",
+    "extractive-fallback": "Extractive fallback: the model's answer failed the check",
 }
 
 # Relations worth a reader's attention; "same" values are not a disagreement.
@@ -34,6 +34,15 @@ _RELATION_LABELS = {
     "part-of-total": "part of a total",
     "different-event": "another event",
     "contradiction": "contradicts",
+}
+
+
+# The block's title when every value relates to the others the same way.
+_DIFFER_TITLES = {
+    "contradiction": "Sources differ: they contradict each other",
+    "different-measure": "Sources differ: they count different things",
+    "part-of-total": "Sources differ: each gives part of a total",
+    "different-event": "Sources differ: they describe different events",
 }
 
 
@@ -82,19 +91,22 @@ def render_values(values: Sequence[Value], turn: int, n_citations: int) -> str:
     """A compact "Sources differ" block: each value, its [n] links, and its relation note."""
     if not _differs(values):
         return ""
+    relations = {v.relation for v in values} - {"", "same"}
+    title = _DIFFER_TITLES.get(next(iter(relations)), "Sources differ") if len(relations) == 1 else "Sources differ"
     rows = []
     for v in values:
         cites = "".join(_marker_link(turn, n) for n in v.citations if 1 <= n <= n_citations)
         what = " ".join(_esc(x) for x in (v.unit, v.measure) if x)
         when = f' <span class="qa-when">({_esc(v.when)})</span>' if v.when else ""
-        relation = _RELATION_LABELS.get(v.relation, v.relation)
+        # a relation the title already states for every value is not repeated on each row
+        relation = _RELATION_LABELS.get(v.relation, v.relation) if len(relations) > 1 else ""
         rel = f' <span class="qa-rel qa-rel-{_esc(v.relation)}">{_esc(relation)}</span>' if relation else ""
         note = f'<div class="qa-value-note">{_esc(v.note)}</div>' if v.note else ""
         rows.append(
             f'<li><b class="qa-value">{_esc(v.text)}</b> {what}{when} {cites}{rel}{note}</li>'
         )
     return (
-        '<div class="qa-differ"><div class="qa-differ-title">Sources differ</div>'
+        f'<div class="qa-differ"><div class="qa-differ-title">{_esc(title)}</div>'
         f'<ul>{"".join(rows)}</ul></div>'
     )
 
@@ -104,27 +116,32 @@ def mode_label(mode: str) -> str:
     return MODE_LABELS.get(mode, mode)
 
 
-def render_answer(answer: Answer, turn: int) -> str:
+def _closest_list(passages: Sequence[Passage], limit: int = 3) -> str:
+    items = []
+    for p in passages[:limit]:
+        snippet = p.text if len(p.text) <= 160 else p.text[:157].rsplit(" ", 1)[0] + "…"
+        items.append(f'<li><span class="qa-title">{_esc(p.title or p.doc_id)}</span>: {_esc(snippet)}</li>')
+    return f'<div class="qa-closest">Closest passages:<ul>{"".join(items)}</ul></div>' if items else ""
+
+
+def render_answer(answer: Answer, turn: int, show_note: bool = True) -> str:
     """The chat bubble for ``answer``: linked text, differing values, and a mode footer.
 
-    An abstention gets its own look (``qa-abstain``) and points the reader to the closest
-    passages, which the sources panel lists.
+    An abstention gets its own look (``qa-abstain``) and lists the closest passages; the
+    sources panel shows them in full. ``show_note=False`` moves ``answer.note`` into the
+    mode badge's tooltip (the chat does so when the note repeats the previous answer's).
     """
     n = len(answer.citations)
-    footer_bits = [f'<span class="qa-mode qa-mode-{_esc(answer.mode)}">{_esc(mode_label(answer.mode))}</span>']
-    if answer.note:
+    tip = f' title="{_esc(answer.note)}"' if answer.note else ""
+    footer_bits = [f'<span class="qa-mode qa-mode-{_esc(answer.mode)}"{tip}>{_esc(mode_label(answer.mode))}</span>']
+    if answer.note and show_note:
         footer_bits.append(f'<span class="qa-note">{_esc(answer.note)}</span>')
     footer = f'<div class="qa-footer">{" · ".join(footer_bits)}</div>'
     if not answer.answered:
-        closest = (
-            f"<div class=\"qa-closest-hint\">The {len(answer.passages)} closest passages are in the "
-            "sources panel.</div>"
-            if answer.passages
-            else ""
-        )
         return (
             '<div class="qa-answer qa-abstain"><div class="qa-abstain-title">Not in the sources</div>'
-            f'<div class="qa-text">{link_markers(answer.text, turn, n)}</div>{closest}{footer}</div>'
+            f'<div class="qa-text">{link_markers(answer.text, turn, n)}</div>'
+            f"{_closest_list(answer.passages)}{footer}</div>"
         )
     return (
         f'<div class="qa-answer"><div class="qa-text">{link_markers(answer.text, turn, n)}</div>'
@@ -188,6 +205,10 @@ def article_html(doc: Document, start: int | None = None, end: int | None = None
     return f'<div class="qa-article">{paras}</div>'
 
 
+def _untitled(publisher: str, doc_id: str) -> str:
+    return f"Untitled article ({publisher})" if publisher else f"Untitled article ({doc_id})"
+
+
 def _card(anchor: str, badge: str, title: str, meta: str, body: str, article: str) -> str:
     details = (
         f'<details class="qa-open"><summary>Open the whole article</summary>{article}</details>'
@@ -207,7 +228,7 @@ def citation_card(c: Citation, n: int, turn: int, doc: Document | None) -> str:
         body, article = paragraph_html(doc, c.start, c.end), article_html(doc, c.start, c.end)
     else:  # no document to show it in: the quote alone is still the verified evidence
         body, article = f'<p class="qa-para"><mark>{_esc(c.quote)}</mark></p>', ""
-    title = c.title or (doc.title if doc else "") or c.doc_id
+    title = c.title or (doc.title if doc else "") or _untitled(c.publisher, c.doc_id)
     return _card(cite_anchor(turn, n), f"[{n}]", title, _meta_line(c.publisher, c.date, c.url), body, article)
 
 
@@ -215,7 +236,7 @@ def passage_card(p: Passage, i: int, turn: int, doc: Document | None) -> str:
     """One of the closest passages shown for an abstention (nothing is marked as support)."""
     article = article_html(doc) if doc is not None else ""
     body = f'<p class="qa-para">{_esc(p.text)}</p>'
-    title = p.title or (doc.title if doc else "") or p.doc_id
+    title = p.title or (doc.title if doc else "") or _untitled(p.publisher, p.doc_id)
     return _card(f"qa-psg-{turn}-{i}", f"#{i}", title, _meta_line(p.publisher, p.date, p.url), body, article)
 
 

@@ -150,5 +150,5 @@ class FakePipeline:
                 self._docs[p.stem] = make_document(p.stem, text, title=first)
                 added += 1
                 if progress is not None:
-                    progress((i + 1) / len(paths), f"indexed {p.name}")
+                    progress(i + 1, len(paths), p.stem)  # as index.build_index reports
             return BuildReport(added=added, chunks=sum(self.chunk_counts().values()))

@@ -125,3 +125,17 @@ def test_document_rows_list_metadata_and_chunk_counts_by_date():
     rows = ui.document_rows(DOCS, {"visit": 3, "troops": 2})
     assert rows == [["Shoigu arrives in Pyongyang", "Example News", "2025-06-04", 3, "visit"],
                     ["Troops in Kursk", "Other Wire", "2025-06-18", 2, "troops"]]
+
+
+def test_abstention_bubble_lists_the_closest_passages_briefly():
+    long = "word " * 60
+    p = Passage(chunk_id="c", doc_id="d", text=long.strip(), start=0, end=10, score=0.1, title="T")
+    bubble = ui.render_answer(Answer(question="q", text="The sources don't say.", answered=False, passages=(p,)), 0)
+    assert "Closest passages" in bubble and "…" in bubble
+
+
+def test_hidden_note_stays_in_the_mode_badge_tooltip():
+    a = Answer(question="q", text="x", answered=True, note="No local model is configured.")
+    assert '<span class="qa-note">' in ui.render_answer(a, 0)
+    quiet = ui.render_answer(a, 0, show_note=False)
+    assert '<span class="qa-note">' not in quiet and 'title="No local model is configured."' in quiet
