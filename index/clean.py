@@ -92,9 +92,10 @@ SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _WORD = re.compile(r"\w", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
+_BLOCK_GAP = re.compile(r"[ \t\xa0]*\t[ \t\xa0]*|[ \xa0]{3,}")
 SHORT_LINE = 80          # chars: menu labels and widget texts are shorter than this
-LONG_LINE = 1000         # chars: lines longer than this are split into sentences for cleaning
-MAX_FURNITURE_LINE = 400  # chars: no whole line longer than this is judged furniture
+MAX_FURNITURE_LINE = 400  # chars: no whole line longer than this is judged furniture...
+LONG_LINE = MAX_FURNITURE_LINE  # ...instead, its sentences are judged one by one
 
 
 def _norm(line: str) -> str:
@@ -154,7 +155,7 @@ def _is_ticker(sentence: str) -> bool:
 
 
 def _furniture_sentence(sentence: str) -> bool:
-    if _is_ticker(sentence):
+    if _is_ticker(sentence) or is_furniture(sentence):
         return True
     if len(sentence) > MAX_FURNITURE_LINE:
         return bool(BOILERPLATE_SENTENCE.search(sentence))
@@ -166,7 +167,15 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of an over-long line, with furniture sentences removed."""
     from index.chunk import sentence_spans
 
-    kept = [(s, e) for s, e in sentence_spans(text, start, end) if not _furniture_sentence(text[s:e])]
+    # Flattened HTML keeps page blocks apart with runs of blanks or tabs: treat those as
+    # boundaries too, so a widget never shares a "sentence" with the article's first words.
+    pieces, pos = [], start
+    for m in _BLOCK_GAP.finditer(text, start, end):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, end))
+    kept = [(s, e) for ps, pe in pieces if pe > ps for s, e in sentence_spans(text, ps, pe)
+            if not _furniture_sentence(text[s:e])]
     # Merge adjacent kept sentences back into runs so a long line stays one segment
     # unless furniture sits inside it.
     runs: list[tuple[int, int]] = []

@@ -124,7 +124,7 @@ def test_clean_does_not_change_text_or_hash(corpus):
 def test_ticker_strip_and_comment_widget_inside_a_long_line_are_cut():
     ticker = "+ 487.20 + 167.35 + 141.00 + 6,481.00 + 24,823.00 + 487.20 + 167.35 + 141.00"
     body = " ".join(f"The minister said point {i} mattered a great deal." for i in range(30))
-    text = (f"{ticker} The ruling alliance named its candidate on Sunday. {body} "
+    text = (f"{ticker} \t\t\t The ruling alliance named its candidate on Sunday. {body} "
             "Choose your reason below and click on the Report button. Stories you might be interested in")
     kept = " ".join(kept_lines(clean(make(text))))
     assert "487.20" not in kept and "Report button" not in kept
