@@ -310,7 +310,9 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     absent = [n for n in names if not _name_in(n, context)]
     if absent:
         return None, f"names not in the cited passage: {', '.join(absent)}"
-    said = " ".join(c.text for c in chosen).lower()
+    # An ordinal may be stated in a neighbouring sentence of the passage ("This marks his
+    # second visit"); one the passage never states is invented.
+    said = " ".join(c.doc.text[c.source.start : c.source.end] for c in chosen).lower()
     extra = [o for o in dict.fromkeys(_ORDINAL.findall(body.lower())) if not re.search(rf"\b{o}\b", said)]
     if extra:
         return None, f"the cited sentence does not say {extra[0]!r}"
