@@ -1,8 +1,9 @@
 """Sentence offsets and sentence-aware chunks, both as offsets into the original text.
 
-``sentence_spans`` finds sentences with the Punkt tokenizer that llama-index-core
-bundles (its ``split_by_sentence_tokenizer`` uses the same NLTK data, shipped inside
-the wheel, so nothing is downloaded); a regex splitter takes over if that is missing.
+``sentence_spans`` finds sentences with NLTK's trained English Punkt model from the
+data llama-index-core ships inside its wheel (the data behind its
+``split_by_sentence_tokenizer``), so nothing is downloaded; a regex splitter takes
+over if that is missing.
 Line breaks are hard boundaries: a headline never merges with the sentence below it.
 
 ``chunk_document`` packs whole sentences of a cleaned document into chunks of about
@@ -21,11 +22,11 @@ from pathlib import Path
 
 from index.records import Chunk, Document
 
-# Fallback sentence end: punctuation (plus closing quotes/brackets), whitespace, then an
-# uppercase letter, digit or opening quote.
 # A "sentence" longer than this is unpunctuated scraped text, cut at whitespace; real
 # sentences are never cut (and the embedding model reads ~256 tokens, about this many chars).
 OVERLONG = 1000
+# Fallback sentence end: punctuation (plus closing quotes/brackets), whitespace, then an
+# uppercase letter, digit or opening quote.
 _FALLBACK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 

@@ -120,3 +120,12 @@ def test_embedding_text_prefixes_the_title_once(corpus):
     first, later = chunk_document(doc, 300, 0)[0], chunk_document(doc, 300, 0)[-1]
     assert embedding_text(first, doc.title) == first.text  # the chunk already opens with the title
     assert embedding_text(later, doc.title) == f"{doc.title}\n{later.text}"
+
+
+def test_regex_fallback_when_punkt_is_unavailable(monkeypatch):
+    import index.chunk as chunk_mod
+
+    monkeypatch.setattr(chunk_mod, "_punkt", lambda: None)
+    text = "Headline\nShoigu arrived on Tuesday. \"We talked,\" he said. 12,000 troops went.\nLast line"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Headline", "Shoigu arrived on Tuesday.", "\"We talked,\" he said.", "12,000 troops went.", "Last line"]
