@@ -731,8 +731,14 @@ def _raw_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def document_sentences(doc: Document) -> list[tuple[int, int]]:
     """``(start, end)`` of every sentence in the document's kept segments (all text if none)."""
-    regions = doc.segments or ((0, len(doc.text)),)
-    return [sp for s, e in regions for sp in _sentences(doc.text, s, e)]
+    return list(_document_sentences(doc.text, doc.segments))
+
+
+@lru_cache(maxsize=2048)
+def _document_sentences(text: str, segments: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    # cached: the ledger and the event finder both split every document
+    regions = segments or ((0, len(text)),)
+    return tuple(sp for s, e in regions for sp in _sentences(text, s, e))
 
 
 def extract_claims(doc: Document) -> list[Claim]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -545,6 +546,12 @@ def reference_date(text: str, published: str = "") -> str:
     Raises:
         ValueError: ``published`` is neither "" nor an ISO date.
     """
+    return _reference_date(text, published or "")
+
+
+@lru_cache(maxsize=1024)
+def _reference_date(text: str, published: str) -> str:
+    # cached: the claim ledger and the event finder both ask for every document's date
     pub = parse_reference(published)
     if pub is not None:
         for t in _stated_times(text, published):

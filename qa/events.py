@@ -15,6 +15,7 @@ fits several events gets them all, marked ambiguous, so the answer goes per even
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ class Event:
         kind: the event family ("visit", "start", "signing", ...) or "" when unknown.
         ordinal: its 1-based position by date among the events of the same kind.
         inferred: the subset of ``doc_ids`` placed here by inference (no date of their own).
+        names: capitalised words its articles mention, lower case ("shoigu", "pyongyang"),
+            so that "Shoigu's second visit" counts only the visits of articles naming Shoigu.
     """
 
     date: str
@@ -48,6 +51,7 @@ class Event:
     kind: str = ""
     ordinal: int = 0
     inferred: tuple[str, ...] = ()
+    names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,10 @@ class EventFilter:
     reason: str
 
 
+# Share of an article's (rarity-weighted) names that an event's articles must also mention
+# for the article to join that event.
+NAME_SHARE = 0.3
+
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7}
 _ORD = r"first|second|third|fourth|fifth|sixth|seventh|1st|2nd|3rd|4th|5th|6th|7th"
@@ -76,6 +84,27 @@ _EARLIEST = r"earliest|initial"
 # "is the third in nearly three months", "marks Shoigu's second visit"
 _IS_ORDINAL = re.compile(rf"(?i)\b(?:is|was|marks|marked|marking|became|becomes)\s+(?:the\s+|his\s+|her\s+|their\s+|"
                          rf"its\s+|[A-Z][\w-]*['’]s\s+)?(?P<o>{_ORD})\b")
+
+
+_NOT_NAMES = {"the", "a", "an", "in", "on", "at", "what", "when", "who", "why", "how", "which", "where", "did", "does",
+              "was", "were", "is", "his", "her", "their", "this", "that", "during", "after", "before", "monday",
+              "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words (names, places) in lower case, possessives dropped."""
+    out = set()
+    for m in re.finditer(r"\b[A-Z][\w-]+(?:['’]s)?", text):
+        w = re.sub(r"['’]s$", "", m.group(0)).lower()
+        if len(w) > 2 and w not in _NOT_NAMES and not _NAMED_DATE.fullmatch(m.group(0)):
+            out.add(w)
+    return out
+
+
+def _doc_names(doc: Document, spans: list[tuple[int, int]]) -> set[str]:
+    """The names an article mentions (its title and every sentence but photo captions)."""
+    texts = [doc.title] + [doc.text[s:e] for s, e in spans if not is_caption(doc.text[s:e])]
+    return set().union(*(_names(t) for t in texts if t))
 
 
 def _lead_kind(doc: Document, spans: list[tuple[int, int]]) -> str:
@@ -175,25 +204,41 @@ def events_of_documents(documents: Mapping[str, Document],
     """
     claims_by_doc = claims_by_doc or {}
     anchored: list[tuple[str, str, str]] = []          # (day, kind, doc_id)
+    names: dict[str, set[str]] = {}
     floating: list[tuple[str, str, date | None, int]] = []  # (doc_id, kind, lower bound, ordinal)
     for doc_id, doc in documents.items():
         claims = claims_by_doc.get(doc_id)
         if claims is None:
             claims = extract_claims(doc)
         spans = document_sentences(doc)
+        names[doc_id] = _doc_names(doc, spans)
         day, kind, lower = _anchor(doc, claims, spans)
         kind = kind or _lead_kind(doc, spans)
         if day:
             anchored.append((day, kind, doc_id))
-        else:
+        elif kind:  # an article about no kind of event is placed in none
             floating.append((doc_id, kind, lower, _ordinal_mention(doc, spans, kind)))
+
+    # Which event an article reports is told by the names it shares with the event's articles,
+    # weighted by rarity: "Shoigu" and "Halden" say much, "President" and "Russia" little.
+    df = Counter(n for ns in names.values() for n in ns)
+    weight = {n: math.log(1 + len(documents) / k) for n, k in df.items()}
+
+    def shares_names(doc_id: str, doc_ids: list[str]) -> bool:
+        mine = names[doc_id]
+        if not mine:
+            return False
+        theirs = set().union(*(names[d] for d in doc_ids))
+        shared = sum(weight[n] for n in mine & theirs)
+        return shared >= NAME_SHARE * sum(weight[n] for n in mine)
 
     clusters: list[list[tuple[str, str, str]]] = []
     for item in sorted(anchored):
         d = date.fromisoformat(item[0])
         for cl in clusters:
             same_kind = not cl[0][1] or not item[1] or cl[0][1] == item[1]
-            if same_kind and abs((date.fromisoformat(cl[0][0]) - d).days) <= tolerance_days:
+            if same_kind and abs((date.fromisoformat(cl[0][0]) - d).days) <= tolerance_days \
+                    and shares_names(item[2], [x[2] for x in cl]):
                 cl.append(item)
                 break
         else:
@@ -209,7 +254,9 @@ def events_of_documents(documents: Mapping[str, Document],
                        "docs": [doc_id for _, _, doc_id in cl], "inferred": []})
     drafts.sort(key=lambda e: e["date"])
     for doc_id, kind, lower, ordinal in floating:
-        same = [e for e in drafts if not kind or not e["kind"] or e["kind"] == kind]
+        # only among events of the same kind whose articles share names with this one
+        # ("Shoigu", "Pyongyang"): an undated article about something else joins nothing
+        same = [e for e in drafts if e["kind"] == kind and shares_names(doc_id, e["docs"])]
         target = None
         if ordinal and ordinal <= len(same):
             target = same[ordinal - 1]
@@ -225,8 +272,16 @@ def events_of_documents(documents: Mapping[str, Document],
         seen[e["kind"]] += 1
         events.append(Event(date=e["date"], doc_ids=tuple(sorted(e["docs"], key=order.get)),
                             label=timex.label(e["date"]), kind=e["kind"], ordinal=seen[e["kind"]],
-                            inferred=tuple(sorted(e["inferred"], key=order.get))))
+                            inferred=tuple(sorted(e["inferred"], key=order.get)),
+                            names=frozenset().union(*(names[d] for d in e["docs"]))))
     return events
+
+
+def _date_fits(asked: str, day: str) -> bool:
+    """Does an event day fall in the asked time ("2025-03", "--03", "--06-17")?"""
+    if asked.startswith("--"):
+        return day[4:].startswith(asked[1:])
+    return timex.overlaps(asked, day)
 
 
 def event_family_of_question(question: str) -> str:
@@ -257,16 +312,19 @@ def resolve_event(question: str, events: Sequence[Event]) -> EventFilter | None:
     if not pool:
         return None
     pool.sort(key=lambda e: e.date)
+    # "Shoigu's second visit": count only the events whose articles name Shoigu
+    asked_names = _names(question[1:]) | {w for w in _names(question) if any(w in e.names for e in pool)}
+    named = [e for e in pool if asked_names & e.names]
+    if named:
+        pool = named
     words = [(s, e) for lemma, s, e in measure_words(question) if measure_family(lemma) == family]
-    asked = []
-    latest = max(e.date for e in pool)
-    for t in timex.find_times(question, latest, loose=True):
-        if t.value and not t.value.startswith("--") and t.granularity in ("day", "month", "year", "season", "range"):
-            asked.append(t)
+    # dates are read without a reference: "the March visit" is any March's visit
+    asked = [t for t in timex.find_times(question, "", loose=True)
+             if t.value and t.granularity in ("day", "month", "year", "season", "range")]
     chosen = pool
     described = []
     if asked:
-        chosen = [e for e in chosen if any(timex.overlaps(t.value, e.date) for t in asked)]
+        chosen = [e for e in chosen if any(_date_fits(t.value, e.date) for t in asked)]
         described.append(" and ".join(t.text for t in asked))
     ordinal = None
     for s, _ in words:

@@ -140,3 +140,23 @@ def test_a_photo_caption_date_does_not_anchor_an_article():
 def test_for_the_second_time_names_the_second_event(corpus_events):
     f = resolve_event("When did Shoigu visit Pyongyang for the second time?", corpus_events)
     assert [e.date for e in f.events] == ["2025-06-04"]
+
+
+DISTRACTORS = ROOT.parent / "shared" / "distractors" / "news.jsonl"
+
+
+@pytest.mark.skipif(not DISTRACTORS.exists(), reason="distractor articles not present")
+def test_unrelated_news_neither_joins_nor_displaces_the_visits():
+    docs = corpus()
+    with DISTRACTORS.open(encoding="utf-8") as fh:
+        for _, line in zip(range(150), fh):
+            row = json.loads(line)
+            docs[row["id"]] = Document(doc_id=row["id"], text=row["text"], source="distractors", content_hash="x")
+    events = events_of_documents(docs)
+    ours = [e for e in events if any(d in CORPUS_DATES for d in e.doc_ids)]
+    assert [(e.date, e.doc_ids) for e in ours] == [
+        ("2025-03-21", ("004",)), ("2025-06-04", ("000", "001", "002")), ("2025-06-17", ("003",))]
+    f = resolve_event("What happened on Shoigu's second visit?", events)
+    assert f.doc_ids == ("000", "001", "002")
+    f = resolve_event("What did Shoigu discuss during the March visit?", events)
+    assert f.doc_ids == ("004",)
