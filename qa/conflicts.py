@@ -431,8 +431,12 @@ def _fmt(x: float) -> str:
     return f"{int(round(x)):,}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
 
 
+_GENERIC_SOURCE = re.compile(r"(?i)^(?:online\s+|media\s+|news\s+)?reports?$")
+
+
 def _who(g: Sequence[Claim]) -> str:
-    names = list(dict.fromkeys(c.attribution for c in g if c.attribution))
+    # "Reports reveal that ..." names no one; leave it out rather than print "per Reports"
+    names = list(dict.fromkeys(c.attribution for c in g if c.attribution and not _GENERIC_SOURCE.match(c.attribution)))
     return f" (per {', '.join(names)})" if names else ""
 
 
