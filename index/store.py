@@ -239,14 +239,14 @@ class IndexReader:
 
     def __init__(self, config: IndexConfig, manifest: dict, docs: dict[str, Document],
                  chunks: list[Chunk], collection, embedder: Embedder) -> None:
-        self.config = config
-        self.version: str = manifest["version"]
-        self.collection = collection
-        self.embedder = embedder
-        self._manifest = manifest
-        self._docs = docs
-        self._chunks = tuple(chunks)
-        self._by_id = {c.chunk_id: c for c in chunks}
+        # Frozen: a reader is a snapshot of one index version; open a new one after a build.
+        for name, value in (("config", config), ("version", manifest["version"]), ("collection", collection),
+                            ("embedder", embedder), ("_manifest", manifest), ("_docs", docs),
+                            ("_chunks", tuple(chunks)), ("_by_id", {c.chunk_id: c for c in chunks})):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"IndexReader is read-only (cannot set {name!r}); open_index() again after a build")
 
     def documents(self) -> dict[str, Document]:
         """Cleaned documents with metadata, by doc_id (a fresh dict; the records are frozen)."""

@@ -121,3 +121,20 @@ def test_unreachable_server_says_how_to_start_one(tmp_path):
     cfg = IndexConfig(index_dir=tmp_path / "index", chroma_host="127.0.0.1", chroma_port=_free_port())
     with pytest.raises(StoreUnavailable, match="chroma run"):
         build_index(cfg, [CORPUS], embedder=HashingEmbedder())
+
+
+def test_stock_llama_index_chroma_vector_store_reads_our_collection(tmp_path):
+    """The eval baseline wraps ``reader.collection`` in llama-index's ChromaVectorStore."""
+    from llama_index.core.vector_stores.types import VectorStoreQuery
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    cfg = IndexConfig(index_dir=tmp_path / "index")
+    emb = HashingEmbedder()
+    build_index(cfg, [CORPUS], embedder=emb)
+    reader = open_index(cfg, embedder=emb)
+    store = ChromaVectorStore(chroma_collection=reader.collection)
+    query = "How many containers of ammunition?"
+    result = store.query(VectorStoreQuery(query_embedding=reader.embed_query(query).tolist(), similarity_top_k=3))
+    ours = reader.dense_search(query, 3)
+    assert [n.node_id for n in result.nodes] == [c.chunk_id for c, _ in ours]
+    assert [n.get_content() for n in result.nodes] == [c.text for c, _ in ours]

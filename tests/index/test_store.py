@@ -108,3 +108,8 @@ def test_open_index_without_a_build_raises_index_not_found(tmp_path):
     assert not index_exists(cfg)
     with pytest.raises(IndexNotFound, match="build it first"):
         open_index(cfg, embedder=HashingEmbedder())
+
+
+def test_reader_is_read_only(reader):
+    with pytest.raises(AttributeError, match="read-only"):
+        reader.version = "other"
