@@ -455,8 +455,10 @@ def _phrase(g: ValueGroup) -> str:
         return g.when or g.value_text
     measure = g.measure if g.measure and g.measure != g.unit else ""
     head = f"{g.value_text} {measure}".strip()
-    if g.when:
-        head += f" {_when_phrase(g.when)}"
+    # sources that agree on the figure may place it differently in time: say each
+    whens = list(dict.fromkeys(timex.label(c.time) for c in g.claims if c.time)) or ([g.when] if g.when else [])
+    if whens:
+        head += " " + " or ".join(_when_phrase(w) for w in whens)
     if g.detail:
         head += f", {g.detail}"
     return head
