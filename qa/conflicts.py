@@ -450,15 +450,24 @@ def _when_phrase(when: str) -> str:
     return f"in {when}"
 
 
+def _claim_when(c: Claim) -> str:
+    """When a figure applies, for a reader: "in 2024", "since September 2024", "as of June 4, 2025"."""
+    start, _, end = c.time.partition("/")
+    if end and end == c.reference:  # "since last fall", counted up to the article's date
+        return f"since {timex.label(start)}"
+    return _when_phrase(timex.label(c.time))
+
+
 def _phrase(g: ValueGroup) -> str:
     if g.unit == "date":
         return g.when or g.value_text
     measure = g.measure if g.measure and g.measure != g.unit else ""
     head = f"{g.value_text} {measure}".strip()
     # sources that agree on the figure may place it differently in time: say each
-    whens = list(dict.fromkeys(timex.label(c.time) for c in g.claims if c.time)) or ([g.when] if g.when else [])
+    whens = list(dict.fromkeys(_claim_when(c) for c in g.claims if c.time)) or \
+        ([_when_phrase(g.when)] if g.when else [])
     if whens:
-        head += " " + " or ".join(_when_phrase(w) for w in whens)
+        head += " " + " or ".join(whens)
     if g.detail:
         head += f", {g.detail}"
     return head
