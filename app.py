@@ -12,7 +12,9 @@ This module only turns pipeline results into components and pipeline errors into
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -251,7 +253,8 @@ def _pending(text: str) -> str:
 
 def _draft(text: str) -> str:
     # While drafting, markers are shown but not yet linked: they are checked only at the end.
-    return f'<div class="qa-answer qa-draft">{ui._esc(text)}</div>'
+    return ('<div class="qa-answer qa-draft"><div class="qa-draft-label">Draft, being checked against the '
+            f'sources…</div>{ui._esc(text)}</div>')
 
 
 def _failed(message: str) -> str:
@@ -274,6 +277,7 @@ CSS = """
 .qa-closest ul { margin: .2em 0 0 1.1em; padding: 0; }
 .qa-note { font-style: italic; }
 .qa-pending, .qa-draft { color: var(--body-text-color-subdued); }
+.qa-draft-label { font-size: .75em; font-style: italic; margin-bottom: .2em; }
 .qa-pending::after { content: " ⏳"; }
 .qa-failed { color: #b91c1c; }
 .qa-differ { margin-top: .6em; padding: .4em .7em; border: 1px solid #f59e0b; border-radius: 8px; background: rgba(245,158,11,.08); }
@@ -425,6 +429,15 @@ def theme() -> gr.themes.Base:
                           font_mono=("ui-monospace", "DejaVu Sans Mono", "monospace"))
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, auth: str | None = None,
            max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB, **kwargs):
     """Launch ``app`` bound to ``host`` (None: ``GRADIO_SERVER_NAME`` or 127.0.0.1).
@@ -434,6 +447,10 @@ def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, aut
     is served as files: no ``allowed_paths``.
     """
     credentials = _parse_auth(auth)
+    bind = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
+    if not _is_loopback(bind) and credentials is None:
+        log.warning("serving on %s without a login: anyone who can reach this address can use the app "
+                    "and add documents; set QA_AUTH=user:password to require one", bind)
     return app.launch(server_name=host, server_port=port, auth=credentials, show_error=False,
                       max_file_size=f"{max_upload_mb:g}mb", allowed_paths=[], ssr_mode=False,
                       theme=theme(), **kwargs)

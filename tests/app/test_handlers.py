@@ -269,3 +269,19 @@ def test_bad_document_error_class_is_what_the_fake_raises(pipe, tmp_path):
     f.write_bytes(b"%PDF")
     with pytest.raises(BadDocument):
         pipe.add_files([f])
+
+
+def test_importing_the_app_loads_no_model_index_or_server():
+    import subprocess
+    import sys
+
+    code = ("import sys, app; heavy = [m for m in ('chromadb', 'torch', 'sentence_transformers', "
+            "'llama_cpp', 'qa.pipeline') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(app.Path(app.__file__).parent))
+    assert out.stdout.strip() == "[]"
+
+
+def test_binding_beyond_loopback_is_told_apart():
+    assert app._is_loopback("127.0.0.1") and app._is_loopback("localhost") and app._is_loopback("::1")
+    assert not app._is_loopback("0.0.0.0") and not app._is_loopback("192.0.2.10")

@@ -1,0 +1,93 @@
+"""The running app over HTTP: the ``ask`` endpoint through gradio_client, and what the server will not serve."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+from gradio_client import Client
+
+from tests.app.conftest import REPO
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_ask_endpoint_returns_the_answer_dict(served_fake):
+    client = Client(served_fake.url, verbose=False)
+    d = client.predict("When did Shoigu arrive in Pyongyang?", api_name="/ask")
+    assert d["answered"] is True
+    assert "[1]" in d["text"]
+    assert d["citations"][0]["quote"] == "Sergei Shoigu arrived in Pyongyang on June 4, 2025."
+
+
+def test_ask_endpoint_empty_question_fails_with_a_plain_message(served_fake):
+    client = Client(served_fake.url, verbose=False)
+    with pytest.raises(Exception, match="Type a question first") as err:
+        client.predict("  ", api_name="/ask")
+    assert "Traceback" not in str(err.value)
+
+
+def test_chat_handlers_are_not_callable_as_api_endpoints(served_fake):
+    client = Client(served_fake.url, verbose=False)
+    assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]
+
+
+def _upload(url: str, name: str, data: bytes) -> str:
+    boundary = "qa-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(f"{url}gradio_api/upload", data=body, method="POST",
+                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return __import__("json").loads(r.read())[0]
+
+
+def test_an_uploaded_file_is_served_back(served_fake):
+    # the positive control for the test below: the file route works for what the app must serve
+    path = _upload(served_fake.url, "note.txt", b"hello")
+    assert _status(f"{served_fake.url}gradio_api/file={path}") == 200
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", str(REPO / "corpus" / "000_39919b6c59c34877.txt"),
+                                  str(REPO / "app.py"), "../../../../etc/passwd"])
+def test_files_of_the_machine_are_not_served(served_fake, path):
+    assert _status(f"{served_fake.url}gradio_api/file={path}") in (403, 404)
+
+
+@pytest.mark.integration
+def test_ask_endpoint_cites_the_bundled_corpus(served_real):
+    client = Client(served_real.url, verbose=False)
+    d = client.predict("How many shipments of military goods did North Korea send to Russia?", api_name="/ask")
+    assert d["answered"] is True
+    docs = served_real.pipeline.documents()
+    for n in (int(x) for x in __import__("re").findall(r"\[(\d+)\]", d["text"])):
+        c = d["citations"][n - 1]
+        assert docs[c["doc_id"]].text[c["start"]:c["end"]] == c["quote"]  # every marker is a verbatim lookup
+    assert any("64" in c["quote"] for c in d["citations"])
+
+
+def test_basic_auth_guards_the_app_and_the_api(tmp_path):
+    import app
+    from qa.config import Settings
+    from tests.app.conftest import free_port
+    from tests.app.fakes import FakePipeline
+
+    blocks = app.build_app(FakePipeline(Settings(index_dir=tmp_path / "index")))
+    port = free_port()
+    app.launch(blocks, host="127.0.0.1", port=port, auth="ann:s3cret", prevent_thread_lock=True, quiet=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert _status(f"{url}config") in (401, 403)
+        with pytest.raises(Exception):
+            Client(url, verbose=False).predict("When did Shoigu arrive?", api_name="/ask")
+        d = Client(url, auth=("ann", "s3cret"), verbose=False).predict("When did Shoigu arrive?", api_name="/ask")
+        assert d["answered"] is True
+    finally:
+        blocks.close()
