@@ -105,6 +105,9 @@ def chart(result: dict, path: Path) -> Path:
             ys = [per.get(c, {}).get(key) or 0.0 for c in cats]
             ax.bar([x + (i - (len(systems) - 1) / 2) * width for x in range(len(cats))], ys, width,
                    label=name)
+        for x, c in enumerate(cats):  # say "n/a" rather than draw an empty gap
+            if all(result["systems"][n]["by_category"].get(c, {}).get(key) is None for n in systems):
+                ax.text(x, 0.03, "n/a", ha="center", fontsize=9, color="gray")
         ax.set_title(title)
         ax.set_ylim(0, 1.05)
         ax.grid(axis="y", alpha=0.3)
