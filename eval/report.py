@@ -144,7 +144,10 @@ def write_markdown(result: dict, out_dir: Path) -> Path:
         "'acc (answerable)' below does not). wrong!: answered, but no gold value (or the question is "
         "unanswerable).", "",
         "## Against the baselines", "", "Accuracy by category:", "",
-        _md_table(*_comparison(result, "overall_accuracy")), "", "Overall:", "", _md_table(*_overall(result)), "",
+        _md_table(*_comparison(result, "overall_accuracy")), "",
+        "Citation precision by category:", "", _md_table(*_comparison(result, "citation_precision")), "",
+        "Wrong confident answers by category:", "", _md_table(*_comparison(result, "wrong_confident_answers")), "",
+        "Overall:", "", _md_table(*_overall(result)), "",
     ]
     wrong = [q for q in result.get("questions", []) if q["wrong_confident"]]
     if wrong:
