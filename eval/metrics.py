@@ -307,18 +307,18 @@ def reciprocal_rank(ranked: Sequence[Span], gold: Sequence[Span]) -> float:
 # ---------------------------------------------------------------- abstention and latency
 
 
-def abstention(declined: Sequence[bool], answerable: Sequence[bool]) -> tuple[float, float]:
+def abstention(declined: Sequence[bool], answerable: Sequence[bool]) -> tuple[float | None, float | None]:
     """Precision and recall of declining, where the positives are the unanswerable questions.
 
     Returns:
-        ``(precision, recall)``; precision is 1.0 when nothing was declined (no false
-        declines), recall is 1.0 when there is no unanswerable question.
+        ``(precision, recall)``; precision is None when nothing was declined and recall is
+        None when there is no unanswerable question (undefined, not perfect).
     """
     tp = sum(d and not a for d, a in zip(declined, answerable))
     n_declined = sum(declined)
     n_unanswerable = sum(not a for a in answerable)
-    precision = tp / n_declined if n_declined else 1.0
-    recall = tp / n_unanswerable if n_unanswerable else 1.0
+    precision = tp / n_declined if n_declined else None
+    recall = tp / n_unanswerable if n_unanswerable else None
     return precision, recall
 
 

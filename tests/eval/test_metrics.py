@@ -99,6 +99,8 @@ def test_abstention_precision_and_recall():
     precision, recall = M.abstention(declined, answerable)
     assert precision == pytest.approx(2 / 3)   # 2 of 3 declines were on unanswerable questions
     assert recall == pytest.approx(2 / 3)      # 2 of 3 unanswerable questions were declined
+    assert M.abstention([False, False], [False, True]) == (None, 0.0)  # never declining is not precise
+    assert M.abstention([True], [True]) == (0.0, None)
 
 
 def test_percentile_interpolates_like_numpy():

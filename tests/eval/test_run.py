@@ -122,7 +122,7 @@ def test_suite_report_has_the_json_keys_and_hand_computed_metrics(questions):
     assert base["answer_accuracy"] == pytest.approx(0.5 / 3)
     assert base["wrong_confident_answers"] == 3
     assert base["wrong_confident_on_unanswerable"] == 1
-    assert base["abstention_recall"] == 0.0
+    assert base["abstention_recall"] == 0.0 and base["abstention_precision"] is None
     assert result["questions"][0]["baselines"]["llamaindex"]["accuracy"] == 0.0
 
 
