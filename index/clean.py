@@ -43,9 +43,11 @@ MENU_PHRASES = (
 )
 
 # Line prefixes that announce a link to another article or section, at any length.
+# Words that also open ordinary sentences ("Watch ...", "Related talks ...") count only
+# when punctuation follows them, as in "Watch: ..." or "Related | ...".
 LINK_PREFIXES = re.compile(
-    r"^\s*(read more|read next|read also|also read|see also|related|explore more|more from|"
-    r"more on|watch|listen|recommended|sponsored)\b\s*[:|\-–—]?",
+    r"^\s*((read more|read next|read also|also read|see also|explore more)\b|"
+    r"(related|more from|more on|watch|listen|recommended|sponsored)\s*[:|\-–—])",
     re.IGNORECASE,
 )
 
