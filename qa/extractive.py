@@ -27,11 +27,21 @@ from qa.records import Answer, Citation, Passage
 from qa.text import terms
 
 ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."
+UNDISCLOSED_TEXT = "The sources don't say; the closest one states that it is not known or was not disclosed:"
+
+# A best sentence that says the thing is not known answers "the sources don't say", with it cited.
+_UNDISCLOSED = re.compile(
+    r"\b(did\s+not|didn['’]t|does\s+not|doesn['’]t|would\s+not|wouldn['’]t|could\s+not|declined\s+to|refused\s+to)\s+"
+    r"(elaborate|say|specify|disclose|comment|confirm|reveal|identify|name|give\s+(details|a\s+figure))\b|"
+    r"\b(is|was|were|are|remains?|remained)\s+(still\s+)?(not\s+(known|disclosed|clear|immediately\s+clear|made\s+public|specified)|"
+    r"unknown|unclear|undisclosed)\b|\bno\s+(details|figures?)\s+(were|was|have\s+been)\s+(given|released|disclosed)\b", re.I)
 
 # Weights of the sentence score; they sum to 1 so the score stays in [0, 1] for the threshold.
 W_DENSE, W_LEXICAL = 0.5, 0.5
-# A sentence without the kind of thing asked for keeps this share of its score.
-KIND_MISMATCH = 0.6
+# A sentence without the kind of thing asked for keeps this share of its score: little for a
+# figure, a date or a duration (a sentence without one cannot answer "how many"), more for a
+# person or a place, which our patterns recognise less reliably.
+KIND_MISMATCH = {"count": 0.3, "date": 0.3, "duration": 0.3, "person": 0.7, "place": 0.7}
 # Another article's sentence is cited with the answer when it is this close in meaning to it ...
 SAME_FACT_SIMILARITY = 0.78
 # ... and scores at least this share of the best sentence on the question.
@@ -46,8 +56,13 @@ _HAS = {
     "count": re.compile(rf"(?<![\w.])\d[\d,.]*(?!\d)(?!th\b|st\b|nd\b|rd\b)|\b({_NUMBER_WORDS})\b", re.I),
     "date": re.compile(rf"\b({_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({_MONTHS})\b|\b(19|20)\d\d\b|"
                        r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+                       r"\b(yesterday|today|tomorrow|tonight|(later|earlier)\s+(in\s+)?(the|that)\s+(day|week|month|year)|"
+                       r"the\s+(same|next|following|previous)\s+(day|week|month|year)|\w+\s+(days|weeks|months|years)\s+(ago|later|earlier))\b|"
                        r"\b(last|this|next|previous)\s+(year|month|week|fall|autumn|spring|summer|winter)\b|"
                        rf"\b(early|late|mid)[- ]({_MONTHS})\b|\b(in|since|until|by)\s+({_MONTHS})\b", re.I),
+    "duration": re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|few|"
+                           r"many|\w+-(hour|day|week|month|year))[- ](seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b|"
+                           r"\b(all|half|most\s+of)\s+(the\s+)?(day|night|week|morning|afternoon)\b", re.I),
     "person": re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b|"
                          r"\b(President|Minister|Secretary|lawmaker|leader|Chancellor|spokesperson|"
                          r"official|agency|embassy)\b"),
@@ -66,7 +81,9 @@ class Candidate:
     end: int
     text: str
     score: float
-    passage: Passage
+    passage: Passage | None = None
+    dense: float = 0.0  # cosine of question and sentence embeddings
+    coverage: float = 0.0  # IDF-weighted share of the question's corpus terms in the sentence
 
 
 def has_kind(sentence: str, kind: str) -> bool:
@@ -99,7 +116,7 @@ def score_sentences(
     passages: Sequence[Passage],
     documents: Mapping[str, Document],
     embed: Callable[[list[str]], np.ndarray],
-    idf: Callable[[str], float],
+    idf: Idf,
 ) -> tuple[list[Candidate], np.ndarray]:
     """Score every candidate sentence; returns candidates (best first) and their embeddings.
 
@@ -114,14 +131,17 @@ def score_sentences(
     cosine = vectors[1:] @ vectors[0]
     q_terms = set(spec.terms)
     q_weight = sum(idf(t) for t in q_terms) or 1.0
+    known = {t for t in q_terms if idf.known(t)}
+    known_weight = sum(idf(t) for t in known) or 1.0
     scored = []
     for (p, s, e), text, cos in zip(spans, texts, cosine):
         present = q_terms & set(terms(text))
         lexical = sum(idf(t) for t in present) / q_weight
+        coverage = sum(idf(t) for t in present & known) / known_weight if known else 1.0
         score = W_DENSE * max(float(cos), 0.0) + W_LEXICAL * lexical
         if not has_kind(text, spec.kind):
-            score *= KIND_MISMATCH
-        scored.append(Candidate(p.doc_id, s, e, text, score, p))
+            score *= KIND_MISMATCH.get(spec.kind, 1.0)
+        scored.append(Candidate(p.doc_id, s, e, text, score, p, float(cos), coverage))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].doc_id, scored[i].start))
     return [scored[i] for i in order], vectors[1:][order]
 
@@ -171,20 +191,24 @@ def compose(groups: Sequence[Sequence[Candidate]], documents: Mapping[str, Docum
     return " ".join(parts), tuple(citations)
 
 
-def idf_table(chunk_texts: Sequence[str]) -> Callable[[str], float]:
+class Idf:
     """BM25-style IDF over chunks: log(1 + (N - df + 0.5) / (df + 0.5)); unseen terms get the maximum."""
-    df: dict[str, int] = {}
-    for text in chunk_texts:
-        for t in set(terms(text)):
-            df[t] = df.get(t, 0) + 1
-    n = len(chunk_texts)
-    top = math.log(1 + (n + 0.5) / 0.5)
 
-    def idf(term: str) -> float:
-        d = df.get(term)
-        return top if d is None else math.log(1 + (n - d + 0.5) / (d + 0.5))
+    def __init__(self, chunk_texts: Sequence[str]) -> None:
+        self.df: dict[str, int] = {}
+        for text in chunk_texts:
+            for t in set(terms(text)):
+                self.df[t] = self.df.get(t, 0) + 1
+        self.n = len(chunk_texts)
+        self.top = math.log(1 + (self.n + 0.5) / 0.5)
 
-    return idf
+    def __call__(self, term: str) -> float:
+        d = self.df.get(term)
+        return self.top if d is None else math.log(1 + (self.n - d + 0.5) / (d + 0.5))
+
+    def known(self, term: str) -> bool:
+        """Whether the corpus uses ``term`` at all (paraphrases use words it does not)."""
+        return term in self.df
 
 
 def answer_extractively(
@@ -193,7 +217,7 @@ def answer_extractively(
     passages: Sequence[Passage],
     documents: Mapping[str, Document],
     embed: Callable[[list[str]], np.ndarray],
-    idf: Callable[[str], float],
+    idf: Idf,
     threshold: float,
 ) -> tuple[Answer, list[Candidate]]:
     """Answer ``spec`` from ``passages`` with verbatim sentences, or decline.
@@ -213,6 +237,10 @@ def answer_extractively(
     ranked, vectors = score_sentences(spec, passages, documents, embed, idf)
     if not ranked or ranked[0].score < threshold:
         return abstain(question, passages), ranked
+    if _UNDISCLOSED.search(ranked[0].text):
+        text, citations = compose([[ranked[0]]], documents)
+        return Answer(question=question, text=f"{UNDISCLOSED_TEXT} {text}", answered=False, citations=citations,
+                      mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked
     group = [ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors)]
     text, citations = compose([group], documents)
     return Answer(question=question, text=text, answered=True, citations=citations,

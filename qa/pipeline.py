@@ -21,7 +21,11 @@ from index.build import IndexLocked, build_index
 from index.load import SUPPORTED_SUFFIXES, LoadError, load_path
 from index.records import BuildReport, Document
 from index.store import IndexReader, index_exists, open_index
+from index.claims import Claim, extract_claims
 from qa import extractive
+from qa.conflicts import reconcile
+from qa.events import Event, events_of_documents, resolve_event
+from qa.figures import apply_values, resolved_times, values_required
 from qa.chat import condense
 from qa.config import Settings
 from qa.errors import BadDocument, BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, QAError
@@ -30,6 +34,7 @@ from qa.records import Answer, Passage
 from qa.retrieve import Retriever
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
+NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
 # Uploads larger than this are refused: a news article is a few tens of kilobytes.
 MAX_UPLOAD_BYTES = 2_000_000
 # Sentence embeddings kept in memory; the bundled corpus has a few hundred sentences.
@@ -50,7 +55,8 @@ class Pipeline:
         self._lock = threading.RLock()
         self._reader: IndexReader | None = None
         self._retriever: Retriever | None = None
-        self._idf: tuple[str, Callable[[str], float]] | None = None
+        self._idf: tuple[str, extractive.Idf] | None = None
+        self._ledger: tuple[str, dict[str, list[Claim]], list[Event]] | None = None
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._llm = None
         self._llm_error: str | None = None
@@ -149,11 +155,20 @@ class Pipeline:
                     self._vectors.popitem(last=False)
         return np.stack([self._vectors[t] for t in texts])
 
-    def _idf_fn(self) -> Callable[[str], float]:
+    def _idf_fn(self) -> extractive.Idf:
         version = self.reader.version
         if self._idf is None or self._idf[0] != version:
-            self._idf = (version, extractive.idf_table([c.text for c in self.reader.chunks()]))
+            self._idf = (version, extractive.Idf([c.text for c in self.reader.chunks()]))
         return self._idf[1]
+
+    def ledger(self) -> tuple[dict[str, list[Claim]], list[Event]]:
+        """The claim ledger (figures and dates of every document) and the events it reports."""
+        version = self.reader.version
+        if self._ledger is None or self._ledger[0] != version:
+            docs = self.documents()
+            claims = {doc_id: extract_claims(doc) for doc_id, doc in docs.items()}
+            self._ledger = (version, claims, events_of_documents(docs, claims))
+        return self._ledger[1], self._ledger[2]
 
     def check_question(self, question: str) -> str:
         """The question stripped, or BadQuestion when it is empty or too long."""
@@ -174,11 +189,30 @@ class Pipeline:
         question = self.check_question(question)
         standalone = condense(question, history)
         spec = analyze(question, standalone)
-        passages = self.retrieve(standalone, method=method)
-        answer, _ = extractive.answer_extractively(
-            question, spec, passages, self.documents(), self._embed, self._idf_fn(),
-            self.settings.abstain_threshold)
-        return dataclasses.replace(answer, standalone_question=standalone)
+        claims, events = self.ledger()
+        event = resolve_event(standalone, events)
+        if event is not None and not event.events:
+            # The question names an event (e.g. "his fifth visit") that no source reports.
+            passages = self.retrieve(standalone, method=method)
+            return dataclasses.replace(extractive.abstain(question, passages, note=event.reason),
+                                       standalone_question=standalone)
+        doc_ids = set(event.doc_ids) if event is not None else None
+        passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
+        documents = self.documents()
+        answer, ranked = extractive.answer_extractively(
+            question, spec, passages, documents, self._embed, self._idf_fn(), self.settings.abstain_threshold)
+        if spec.kind in ("count", "date"):
+            in_passages = [c for p in passages for c in claims.get(p.doc_id, ())
+                           if p.start <= c.value_start < p.end]
+            recon = reconcile(standalone, list(dict.fromkeys(in_passages)))
+            with_values = apply_values(answer, recon, ranked, documents)
+            if answer.answered and not with_values.values and values_required(spec.kind, recon):
+                # Asked for a figure of a kind the ledger reads, and no source gives one.
+                answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
+            else:
+                answer = resolved_times(with_values)
+        note = event.reason if event is not None else ""
+        return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note)
 
     def answer(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
         """Answer a question; see ``qa.answer``."""

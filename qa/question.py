@@ -13,10 +13,13 @@ from qa.text import terms
 
 # Order matters: "how many" before the generic "how", "what date" before the generic "what".
 _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("duration", re.compile(r"\bhow\s+long\b(?!\s+ago)|\bfor\s+how\s+(long|many\s+(hours|days|weeks|months|years))\b|"
+                            r"\bwhat\s+(duration|length\s+of\s+time)\b", re.I)),
     ("count", re.compile(
-        r"\bhow\s+(many|much|large|big|high|long|far)\b|\bwhat\s+(number|figure|amount|share|"
+        r"\bhow\s+(many|much|large|big|high|far)\b|\bwhat\s+(number|figure|amount|share|"
         r"percentage|proportion|portion|fraction|quantity|toll|total|size|calibre|caliber)\b|"
-        r"\b(number|count|amount|total|tally)\s+of\b|\bhow\s+heavy\b|\btoll\b", re.I)),
+        r"\b(number|count|amount|total|tally)\s+of\b|\bhow\s+heavy\b|\btoll\b|"
+        r"\bwhat\s+(is|was|were|are)\s+the\s+(\w+\s+)?(value|worth|cost|price|budget|sum)\b", re.I)),
     ("date", re.compile(
         r"\bwhen\b|\bwhat\s+(date|day|year|month|time)\b|\bwhich\s+(date|day|year|month)\b|"
         r"\bon\s+what\s+(date|day)\b|\bin\s+what\s+(year|month)\b|\bhow\s+long\s+ago\b|\bdate\s+of\b", re.I)),
@@ -26,8 +29,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"country|government|body)\b|\bby\s+whom\b|\bname\s+of\b|\bwhat\s+(agency|outlet|"
         r"organi[sz]ation|official|news\s+agency)\b", re.I)),
     ("place", re.compile(
-        r"\bwhere\b|\bwhich\s+(city|country|region|place|town|capital|province|oblast|area|border)\b|"
-        r"\bin\s+what\s+(city|country|region|place)\b|\bwhat\s+(city|country|region|place|capital)\b", re.I)),
+        r"\bwhere\b|\bwhich\s+(?:\w+\s+)?(city|country|region|place|town|capital|province|oblast|area|border)\b|"
+        r"\bin\s+what\s+(?:\w+\s+)?(city|country|region|place)\b|\bwhat\s+(?:\w+\s+)?(city|country|region|place|capital)\b", re.I)),
 )
 
 
@@ -37,7 +40,7 @@ class QuestionSpec:
 
     Attributes:
         text: the (self-contained) question.
-        kind: "count", "date", "person", "place" or "statement".
+        kind: "count", "duration", "date", "person", "place" or "statement".
         terms: stemmed content terms, stopwords and question words removed.
     """
 
@@ -51,7 +54,7 @@ _QUESTION_WORDS = frozenset({"how", "many", "much", "what", "when", "where", "wh
 
 
 def kind_of(question: str) -> str:
-    """"count", "date", "person", "place" or "statement": what ``question`` asks for."""
+    """"count", "duration", "date", "person", "place" or "statement": what ``question`` asks for."""
     for name, pattern in _KIND_PATTERNS:
         if pattern.search(question):
             return name

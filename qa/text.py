@@ -7,7 +7,11 @@ agree on what a term is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from nltk.stem.snowball import SnowballStemmer
+
+_SNOWBALL = SnowballStemmer("english")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
 STOPWORDS = frozenset(
@@ -22,21 +26,14 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light, deterministic English stemmer: enough to match troop/troops, visit/visited."""
+    """The Snowball (Porter 2) stem of ``word``, lower-cased: troops -> troop, commemorated ->
+    commemor. nltk's stemmer is pure code: it needs no downloaded data."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    for suffix in ("ing", "ed", "es", "s"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            if suffix == "s" and w.endswith(("ss", "us", "is")):
-                break
-            w = w[: -len(suffix)]
-            break
-    # Drop a final silent e so arrive/arrived/arriving meet at "arriv".
-    return w[:-1] if w.endswith("e") and len(w) > 4 else w
+    return _SNOWBALL.stem(w)
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,125 @@
+"""Figures and dates in answers: every value the sources give, each with its citations.
+
+``qa/conflicts.py`` decides which claims answer the question and how their values relate;
+this module turns that into the answer the reader sees: the verbatim sentences that state
+each value, with ``[n]`` markers, a one-line "Sources differ: ..." summary when there is
+more than one value, and ``Answer.values`` for the chat and the eval suite.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from index import timex
+from index.claims import Claim, measures_related, units_compatible
+from index.records import Document
+from qa.conflicts import Need, Reconciliation, ValueGroup
+from qa.extractive import Candidate, compose
+from qa.records import Answer, Value
+
+# A value is used only when a sentence stating it scored at least this share of the best
+# sentence on the question: the ledger says what a figure measures, retrieval says whether
+# the sentence is about what was asked.
+RELEVANT_SHARE = 0.6
+
+
+def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | None:
+    """The ranked sentence that holds the claim's value, if it was retrieved."""
+    for c in ranked:
+        if c.doc_id == claim.doc_id and c.start <= claim.value_start < c.end:
+            return c
+    return None
+
+
+def answers_need(need: Need, group: ValueGroup) -> bool:
+    """Whether a value group counts what the question asks (a figure of soldiers killed does
+    not answer "how many were captured"; a count of troops does not answer "how much ammunition")."""
+    if need.measure and group.measure and not measures_related(need.measure, group.measure):
+        return False
+    return not (need.unit and group.unit and not units_compatible(need.unit, group.unit))
+
+
+def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candidate],
+                 documents: Mapping[str, Document]) -> Answer:
+    """Rewrite an extractive answer around the values of ``recon``; unchanged when none is relevant.
+
+    Args:
+        answer: the sentence answer (answered or not).
+        recon: the reconciled values for the question.
+        ranked: the scored candidate sentences, best first.
+        documents: the indexed documents (for quotes and metadata).
+    """
+    if not answer.answered or not recon.groups or not ranked:
+        return answer
+    floor = RELEVANT_SHARE * ranked[0].score
+    statements: list[list[Candidate]] = []
+    kept = []
+    for group in recon.groups:
+        if not answers_need(recon.need, group):
+            continue
+        sentences = []
+        for claim in group.claims:
+            c = _candidate_for(claim, ranked)
+            if c is not None and c not in sentences:
+                sentences.append(c)
+        if sentences and max(c.score for c in sentences) >= floor:
+            statements.append(sentences)
+            kept.append(group)
+    if not kept:
+        return answer
+    text, citations = compose(statements, documents)
+    index = {(c.doc_id, c.start): n for n, c in enumerate(citations, start=1)}
+    values = tuple(
+        Value(text=g.value_text + (f" ({g.detail})" if g.detail else ""), normalized=g.normalized,
+              unit=g.unit, measure=g.measure, when=g.when,
+              citations=tuple(dict.fromkeys(index[(c.doc_id, c.start)] for c in sentences)),
+              relation=g.relation if len(kept) > 1 or g.relation == "same" else "",
+              note=g.note if len(kept) > 1 else "")
+        for g, sentences in zip(kept, statements))
+    direct = [g for g in kept if not (recon.need.measure and g.measure)
+              or measures_related(recon.need.measure, g.measure) in ("same", "compatible")]
+    if not direct:
+        # Only figures of a related but different measure (casualties, asked for captured):
+        # show them as the nearest the sources come, without calling that an answer.
+        lead = (f"The sources give no figure for “{recon.need.measure}”; the nearest they give counts "
+                f"something different:")
+        return dataclasses.replace(answer, text=f"{lead} {text}", citations=citations, values=values, answered=False)
+    if len(kept) > 1:
+        if len(kept) == len(recon.groups) and recon.summary:
+            summary = recon.summary
+        else:  # the conflicts summary names values we dropped as off-topic: say only what we keep
+            summary = "Sources give different values: " + "; ".join(
+                f"{v.text}{' (' + v.when + ')' if v.when else ''}" for v in values) + "."
+        text = f"{summary} {text}"
+    return dataclasses.replace(answer, text=text, citations=citations, values=values, answered=True)
+
+
+def resolved_times(answer: Answer) -> Answer:
+    """Say what relative times in the quoted sentences mean ("last year" in an article of June
+    4, 2025 is 2024), after the sentence's markers; the quotes themselves stay verbatim."""
+    text = answer.text
+    for n, c in enumerate(answer.citations, start=1):
+        if not c.date:
+            continue
+        glosses = [f"“{t.text}” = {timex.label(t.value)}" for t in timex.find_times(c.quote, c.date)
+                   if t.relative and t.value]
+        marker = f"[{n}]"
+        at = text.find(marker)
+        if not glosses or at < 0:
+            continue
+        # after the last marker of the run "[1][2]" that holds this citation
+        end = at + len(marker)
+        while end < len(text) and text[end] == "[":
+            close = text.find("]", end)
+            end = close + 1 if close > 0 else len(text)
+        gloss = f" ({'; '.join(dict.fromkeys(glosses))}, as of the article's date {timex.label(c.date)})"
+        if gloss not in text:
+            text = text[:end] + gloss + text[end:]
+    return dataclasses.replace(answer, text=text)
+
+
+def values_required(kind: str, recon: Reconciliation) -> bool:
+    """Whether a count question names what it counts in words the ledger knows, so that no
+    matching figure means the sources do not give one (rather than a paraphrase we missed)."""
+    return kind == "count" and bool(recon.need.measure and recon.need.unit)
