@@ -115,10 +115,10 @@ MEASURE_LEMMAS: dict[str, tuple[str, ...]] = {
     "began": ("began", "begin", "begins", "started", "start", "starts", "launched", "launch", "opened",
               "opening", "kicked off", "commenced", "broke out", "hit"),
     "ended": ("ended", "ends", "finished", "closed", "called off"),
-    "issued": ("issued",),
+    "issued": ("issued", "issue"),
     "dismissed": ("dismissed", "dismissal", "fired", "removed", "resigned", "resignation", "ousted"),
     "announced": ("announced", "unveiled"),
-    "confirmed": ("confirmed",),
+    "confirmed": ("confirmed", "confirm", "confirms", "acknowledged", "admitted"),
 }
 _FAMILY = {
     "killed": "deaths", "wounded": "injuries", "casualties": "casualties", "missing": "missing",
@@ -216,7 +216,7 @@ _REPORTING_SET = set(_REPORTING)
 _FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
                              r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")
 # Measure families that name events (dated things), as opposed to counted things.
-EVENT_FAMILIES = {"visit", "signing", "start", "end", "issuing", "dismissal", "announcement"}
+EVENT_FAMILIES = {"visit", "signing", "start", "end", "issuing", "dismissal", "announcement", "confirmation"}
 _NOUNISH_EVENT = re.compile(r"(?i)^(signing|arrival|visit|trip|meeting|talks|summit|launch|opening|dismissal|deployment)$")
 
 
@@ -642,7 +642,7 @@ def _read_date(sentence: str, t: timex.TimeExpr) -> tuple[str, str]:
 
 
 def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str = "",
-                   context: Iterable[str] = ()) -> list[Claim]:
+                   context: Iterable[str] = (), year_reference: str = "") -> list[Claim]:
     """Every figure and date in one sentence (or a short passage read as one sentence).
 
     Args:
@@ -651,6 +651,7 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
         published: ISO reference date for relative times ("" = unknown).
         doc_id: copied into each claim.
         context: the following sentences (for "These figures come from X" attribution).
+        year_reference: when ``published`` is "", a date that only places year-less dates.
 
     Returns:
         Claims in text order: counts, amounts, fractions, parts, percents and dates.
@@ -659,7 +660,7 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
         ValueError: ``published`` is neither "" nor an ISO date.
     """
     sentence = text
-    times = timex.find_times(sentence, published)
+    times = timex.find_times(sentence, published, year_reference=year_reference)
     attribution = _attribution(sentence)
     for nxt in list(context)[:2]:
         m = _SOURCE_NEXT.search(nxt.strip())
@@ -745,11 +746,15 @@ def extract_claims(doc: Document) -> list[Claim]:
     """The claim ledger of one document: every figure and date in its kept sentences.
 
     Relative times are resolved against ``timex.reference_date(doc.text, doc.date)``: the
-    publication date, or (when there is none) the latest date the article states.
+    publication date, or (when there is none) the latest date the article states, unless
+    the text outdates it; then only year-less dates are placed, by the years it states.
     Offsets point into ``doc.text``: ``doc.text[c.value_start:c.value_end]`` is the figure.
     """
     spans = document_sentences(doc)
     reference = timex.reference_date(doc.text, doc.date)
+    # without a trusted date, "last month" stays unresolved but "late April" still gets the
+    # year the article's own dates imply
+    year_reference = "" if reference else timex.latest_stated_day(doc.text)
     out: list[Claim] = []
     for i, (s, e) in enumerate(spans):
         sentence = doc.text[s:e]
@@ -758,7 +763,8 @@ def extract_claims(doc: Document) -> list[Claim]:
                          sentence, re.I):
             continue
         context = [doc.text[a:b] for a, b in spans[i + 1:i + 3]]
-        out.extend(claims_in_text(sentence, offset=s, published=reference, doc_id=doc.doc_id, context=context))
+        out.extend(claims_in_text(sentence, offset=s, published=reference, doc_id=doc.doc_id, context=context,
+                                  year_reference=year_reference))
     return out
 
 

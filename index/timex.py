@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 __all__ = ["TimeExpr", "find_times", "parse_reference", "bounds", "overlaps", "contains",
-           "label", "reference_date", "shift_months"]
+           "label", "reference_date", "latest_stated_day", "shift_months"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +177,13 @@ def _season_of(d: date) -> tuple[str, int]:
     return "winter", d.year if d.month == 12 else d.year - 1
 
 
-def _resolve(name: str, m: re.Match, ref: date | None) -> tuple[str, str, bool] | None:
-    """(value, granularity, relative) for one pattern match, or None to reject the match."""
+def _resolve(name: str, m: re.Match, ref: date | None, year_ref: date | None = None) -> tuple[str, str, bool] | None:
+    """(value, granularity, relative) for one pattern match, or None to reject the match.
+
+    ``year_ref`` (when ``ref`` is None) only places year-less dates ("in late April").
+    """
     g = m.groupdict()
+    yref = ref if ref is not None else year_ref
     if name in ("iso", "mdy", "dmy"):
         mon = int(g["m"]) if name == "iso" else _month_of(g["m"])
         y, d = int(g["y"]), int(g["d"])
@@ -190,7 +194,7 @@ def _resolve(name: str, m: re.Match, ref: date | None) -> tuple[str, str, bool] 
         mon, d = _month_of(g["m"]), int(g["d"])
         if not 1 <= d <= 31:
             return None
-        y = _infer_year(mon, d, ref)
+        y = _infer_year(mon, d, yref)
         if y is None:
             return f"--{mon:02d}-{d:02d}", "day", True
         if d > calendar.monthrange(y, mon)[1]:
@@ -200,7 +204,7 @@ def _resolve(name: str, m: re.Match, ref: date | None) -> tuple[str, str, bool] 
         mon = _month_of(g["m"])
         if g.get("y"):
             return _iso_month(int(g["y"]), mon), "month", False
-        y = _infer_year(mon, None, ref)
+        y = _infer_year(mon, None, yref)
         return (f"--{mon:02d}" if y is None else _iso_month(y, mon)), "month", True
     if name == "month_relyear":
         if ref is None:
@@ -418,7 +422,7 @@ _GATE_OF = {
 _GATES = {g: re.compile(g) for g in set(_GATE_OF.values())}
 
 
-def _raw_matches(text: str, ref: date | None, loose: bool) -> list[TimeExpr]:
+def _raw_matches(text: str, ref: date | None, loose: bool, year_ref: date | None = None) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     if not _ANY_TIME.search(text):
         return found
@@ -431,7 +435,7 @@ def _raw_matches(text: str, ref: date | None, loose: bool) -> list[TimeExpr]:
                 before = text[max(0, m.start() - 10):m.start()].lower()
                 if not re.search(r"\b(in|since|by|until|till|during|of|from|to|early|late|mid|last|next|this)\s+$", before):
                     continue  # "May" alone is far more often the verb
-            res = _resolve(name, m, ref)
+            res = _resolve(name, m, ref, year_ref)
             if res is None:
                 continue
             s, e = m.span()
@@ -492,7 +496,8 @@ def _combine(text: str, times: list[TimeExpr], ref: date | None) -> list[TimeExp
     return out
 
 
-def find_times(text: str, reference: str = "", offset: int = 0, loose: bool = False) -> list[TimeExpr]:
+def find_times(text: str, reference: str = "", offset: int = 0, loose: bool = False,
+               year_reference: str = "") -> list[TimeExpr]:
     """Every time expression in ``text``, resolved against ``reference``, in order.
 
     Args:
@@ -501,6 +506,8 @@ def find_times(text: str, reference: str = "", offset: int = 0, loose: bool = Fa
             and year-less expressions get ``value == ""``).
         offset: added to every start/end (pass the text's offset in its document).
         loose: accept lower-case month names (for typed questions), except "may".
+        year_reference: when ``reference`` is "", a date that only places year-less dates
+            ("late April" in an article whose own date is unknown but whose years are stated).
 
     Returns:
         Non-overlapping ``TimeExpr`` in text order; the longest reading wins
@@ -510,7 +517,7 @@ def find_times(text: str, reference: str = "", offset: int = 0, loose: bool = Fa
         ValueError: ``reference`` is neither "" nor an ISO date.
     """
     ref = parse_reference(reference)
-    times = _combine(text, _raw_matches(text, ref, loose), ref)
+    times = _combine(text, _raw_matches(text, ref, loose, parse_reference(year_reference)), ref)
     if offset:
         times = [TimeExpr(t.text, t.start + offset, t.end + offset, t.value, t.granularity, t.relative)
                  for t in times]
@@ -538,10 +545,9 @@ def reference_date(text: str, published: str = "") -> str:
     """The date to resolve an article's relative expressions against, or "".
 
     ``published`` is trusted unless the text reports (not after "will", "scheduled", ...)
-    a named date more than a week after it: then ``published`` is probably a photo or
-    file date, and "" is returned (better unresolved than wrong). Without ``published``,
-    the latest day-precise date the text states is used (an article is written after
-    what it reports), year-less ones ("reported on March 21") included.
+    a named date more than a week after it: then it is probably a photo or file date, and
+    "" is returned (better unresolved than wrong). Without ``published``, the latest day
+    the text states (``latest_stated_day``) is used, under the same check.
 
     Raises:
         ValueError: ``published`` is neither "" nor an ISO date.
@@ -553,13 +559,23 @@ def reference_date(text: str, published: str = "") -> str:
 def _reference_date(text: str, published: str) -> str:
     # cached: the claim ledger and the event finder both ask for every document's date
     pub = parse_reference(published)
-    if pub is not None:
-        for t in _stated_times(text, published):
-            b = bounds(t.value)
-            if (_NAMED.search(t.text) and t.granularity in ("day", "month") and b
-                    and b[0] > pub + timedelta(days=7)):
-                return ""
-        return published
+    if pub is None:
+        latest = latest_stated_day(text)
+        return _reference_date(text, latest) if latest else ""
+    for t in _stated_times(text, published):
+        b = bounds(t.value)
+        if _NAMED.search(t.text) and t.granularity in ("day", "month") and b and b[0] > pub + timedelta(days=7):
+            return ""
+    return published
+
+
+@lru_cache(maxsize=1024)
+def latest_stated_day(text: str) -> str:
+    """The latest day-precise date the text states as past, year-less ones ("reported on
+    March 21") placed by the years it states; "" when it states none. An article is written
+    after what it reports, so this bounds its date from below (a photo caption's date may
+    be all it has: ``reference_date`` checks it against the rest of the text).
+    """
     latest: date | None = None
     for t in _stated_times(text, ""):
         if t.granularity == "day" and t.value and not t.relative:

@@ -196,12 +196,24 @@ def _time_fits(asked: str, value: str) -> bool:
     return False
 
 
+_GENERIC_UNITS = {"units", "pieces", "items", "sets", "systems", "batches", "lots", "types", "kinds"}
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"(?:ers|ies|es|s|ing|ed)$", "", word.lower())[:max(4, len(word) - 3)]
+
+
 def _unit_fits(need: Need, c: Claim) -> bool:
     if need.unit == "money":
         return c.kind == "money"
     if need.unit == "percent":
         return c.kind == "percent"
-    return c.kind != "percent" and (not need.unit or units_compatible(need.unit, c.unit))
+    if c.kind == "percent":
+        return False
+    if not need.unit or units_compatible(need.unit, c.unit):
+        return True
+    # "220 units of 240mm multiple rocket launch systems" counts launchers
+    return c.unit in _GENERIC_UNITS and _mentions(_stem(need.unit), c.sentence[c.value_end - c.start:])
 
 
 def _measure_fits(need: Need, c: Claim, loose: int) -> bool:

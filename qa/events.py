@@ -175,7 +175,7 @@ def _anchor(doc: Document, claims: Sequence[Claim], spans: list[tuple[int, int]]
     if pub is not None:
         return pub.isoformat(), "", None
     # no date of its own: resolve the year-less names it states against the years it states
-    provisional = timex.reference_date(doc.text)
+    provisional = timex.latest_stated_day(doc.text)
     lower = None
     for s, e in spans:
         sent = doc.text[s:e]

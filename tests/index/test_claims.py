@@ -227,3 +227,11 @@ def test_real_news_articles_extract_without_errors_and_spans_hold():
             assert doc.text[c.value_start:c.value_end] == c.value_text
             total += 1
     assert total > 100
+
+
+@pytest.mark.parametrize("date", ["", "2025-03-21"])
+def test_article_with_an_outdated_date_resolves_names_but_not_relative_times(date):
+    # 002: its only full date is a photo caption of March 21, yet it reports "late April"
+    claims = extract_claims(corpus_doc("002", date=date))
+    assert find(claims, "2025-04", "date").measure == "confirmed"
+    assert not [c for c in claims if c.value_text == "last month"]  # no reference: unresolved, no claim

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.timex import bounds, contains, find_times, label, overlaps, reference_date
+from index.timex import bounds, contains, find_times, label, latest_stated_day, overlaps, reference_date
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -122,3 +122,12 @@ def test_reference_date_without_publication_date_is_the_latest_stated_day():
     # "Last updated: January 23, 2026" is page furniture, not news
     text3 = (CORPUS / "003_652080ecbbae7d75.txt").read_text(encoding="utf-8")
     assert reference_date(text3) == "2025-06-17"
+
+
+def test_an_outdated_caption_date_is_not_a_reference_but_still_places_years():
+    text = (CORPUS / "002_edba56166cb57432.txt").read_text(encoding="utf-8")
+    assert latest_stated_day(text) == "2025-03-21"      # the photo caption
+    assert reference_date(text) == ""                    # outdated by "In late April"
+    times = find_times("In late April, the DPRK confirmed", "", year_reference="2025-03-21")
+    assert [t.value for t in times] == ["2025-04"]
+    assert [t.value for t in find_times("met last month", "", year_reference="2025-03-21")] == [""]

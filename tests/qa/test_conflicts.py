@@ -208,3 +208,14 @@ def test_a_mention_of_a_previous_visit_adds_no_date_of_its_own(corpus_claims):
     june4 = [c for c in corpus_claims if c.doc_id in ("000", "001")]
     r = reconcile("When did Shoigu visit Pyongyang for the second time?", june4)
     assert [g.normalized for g in r.groups] == ["2025-06-04"]
+
+
+def test_a_generic_unit_counts_the_thing_named_after_it(corpus_claims):
+    r = reconcile("How many multiple rocket launchers did North Korea supply?", corpus_claims)
+    assert [(g.normalized, g.unit) for g in r.groups] == [("220", "units")]
+    assert reconcile("How many howitzers were supplied?", corpus_claims).groups == ()
+
+
+def test_a_date_the_sources_give_only_by_month_name(corpus_claims):
+    r = reconcile("When did North Korea confirm it had deployed troops to Russia?", corpus_claims)
+    assert [(g.normalized, g.when) for g in r.groups] == [("2025-04", "April 2025")]
