@@ -20,6 +20,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -34,7 +35,8 @@ from index import store
 
 EMBED_BATCH = 64          # chunks per embedding call
 LOCK_TIMEOUT = 2.0        # seconds to wait for another writer before giving up
-# Bump when cleaning/metadata/chunking rules change in a way content hashes do not capture.
+# Bump when what is embedded changes in a way content hashes do not capture (e.g. the
+# format of chunk.embedding_text); a bump re-embeds everything.
 PIPELINE_VERSION = 1
 
 Progress = Callable[[int, int, str], None]
@@ -57,8 +59,28 @@ def collect_documents(paths: Sequence[Path]) -> tuple[list[Document], list[str]]
 
 def source_key(raw: Document, overrides: dict[str, str] | None) -> str:
     """What a prepared document depends on: the loaded file, its overrides, the pipeline version."""
-    blob = json.dumps([raw.content_hash, raw.source, overrides or {}, PIPELINE_VERSION], sort_keys=True)
+    blob = json.dumps([raw.content_hash, raw.source, overrides or {}, PIPELINE_VERSION, _code_fingerprint()],
+                      sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Hash of the loading/cleaning/metadata/chunking code.
+
+    An edited rule must not be skipped by the reuse of prepared documents: any change
+    here re-prepares every document, and only those whose content hash (text, kept
+    segments, metadata) actually changed are re-embedded.
+    """
+    import index.chunk
+    import index.clean
+    import index.load
+    import index.meta
+
+    h = hashlib.sha256()
+    for module in (index.load, index.clean, index.meta, index.chunk):
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
 
 
 def _load_all(paths: Sequence[Path]) -> tuple[list[Document], dict[str, dict[str, str]], list[str]]:

@@ -255,3 +255,15 @@ def test_unchanged_files_are_not_cleaned_again(cfg, corpus_dir, monkeypatch):
     reader = open_index(cfg, embedder=HashingEmbedder())
     assert reader.documents()[f.stem].text.endswith("A new closing sentence.")
     assert all(reader.documents()[c.doc_id].text[c.start:c.end] == c.text for c in reader.chunks())
+
+
+def test_changed_cleaning_code_reprepares_documents_but_reembeds_only_changed_ones(cfg, corpus_dir, monkeypatch):
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    monkeypatch.setattr(build_mod, "_code_fingerprint", lambda: "edited rules")
+    cleaned = []
+    real_clean = build_mod.clean
+    monkeypatch.setattr(build_mod, "clean", lambda d: cleaned.append(d.doc_id) or real_clean(d))
+    emb = HashingEmbedder()
+    report = build_index(cfg, [corpus_dir], embedder=emb)
+    assert len(cleaned) == 5                      # every document prepared again...
+    assert emb.texts_embedded == 0 and report.unchanged == 5   # ...but identical output: nothing embedded
