@@ -158,10 +158,13 @@ def normalize(text: str) -> list[str]:
     text = _CITATION_MARK.sub(" ", text or "").lower()
     text = (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
             .replace("\u2014", " ").replace("\u00a0", " "))
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 12,000 -> 12000 (repeat for millions)
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 12,000 -> 12000 (twice for millions)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(\d)\s*-\s*(\d+(?:\.\d+)?)\s+(thousand|million|billion)\b", r"\1 to \2 \3", text)
     text = _dates_to_iso(text)
+    # "12 000" -> "12000"; after the dates, so "March 21 600 troops" keeps its two numbers.
+    text = re.sub(r"(?<![\w.,-])(\d{1,3})((?:[ \u202f]\d{3})+)(?![\d.,]?\d)",
+                  lambda m: m[1] + re.sub(r"\s", "", m[2]), text)
     text = re.sub(r"'s\b", "", text)  # "Russia's" == "Russia"
     return _words_to_numbers(_TOKEN.findall(text))
 

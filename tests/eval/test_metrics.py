@@ -10,6 +10,8 @@ from eval import metrics as M
 @pytest.mark.parametrize("a, b", [
     ("12,000", "12000"),
     ("12,000", "twelve thousand"),
+    ("12,000", "12 000"),
+    ("1,234,567", "1 234 567"),
     ("4.2 to 5.8 million", "4,200,000 to 5,800,000"),
     ("4.2 to 5.8 million", "4.2 million to 5.8 million"),
     ("June 4, 2025", "2025-06-04"),
@@ -28,6 +30,11 @@ def test_normalize_makes_written_forms_equal(a, b):
                                   ("600", "6000"), ("May 2024", "May 2025")])
 def test_normalize_keeps_different_values_apart(a, b):
     assert M.normalize(a) != M.normalize(b)
+
+
+def test_space_thousands_never_swallow_a_neighbouring_day_or_year():
+    assert M.normalize("March 21 600 soldiers") == ["--03-21", "600", "soldiers"]
+    assert M.normalize("in 2025 300 more") == ["in", "2025", "300", "more"]
 
 
 def test_normalize_drops_citation_markers():
