@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from qa import ui
-from qa.errors import BadDocument, BadQuestion, QAError
+from qa.errors import BadDocument, QAError
 from qa.records import Answer
 
 if TYPE_CHECKING:  # the pipeline pulls in Chroma and torch; import it only when used
@@ -41,6 +41,7 @@ EXAMPLES = [
     "How many shipments of military goods did North Korea send to Russia?",
 ]
 MODE_CHOICES = [("Extractive (quotes only)", "extractive"), ("Local model", "llm")]
+_PIPELINE_MODE = {"llm": "auto"}
 _UNEXPECTED = "Something went wrong while answering; the server log has the details."
 
 
@@ -58,7 +59,7 @@ class ChatHandlers:
         self._init_lock = threading.Lock()
         # llama.cpp runs one generation at a time; extractive answers never wait on this.
         self.llm_lock = threading.Lock()
-        self.max_upload_bytes = int(max_upload_mb * 1024 * 1024)
+        self.max_upload_bytes = int(max_upload_mb * 1_000_000)
 
     @property
     def pipeline(self) -> Pipeline:
@@ -76,7 +77,10 @@ class ChatHandlers:
         q = (question or "").strip()
         if not q:
             raise gr.Error("Type a question first.", title="Empty question")
-        limit = self.pipeline.settings.max_question_chars
+        try:
+            limit = self.pipeline.settings.max_question_chars
+        except QAError as e:  # e.g. a bad QA_ setting met when the default pipeline is built
+            raise gr.Error(str(e), title="Configuration") from None
         if len(q) > limit:
             raise gr.Error(f"The question is {len(q)} characters long; keep it under {limit}.",
                            title="Question too long")
@@ -116,7 +120,8 @@ class ChatHandlers:
                     held = lock.acquire()
             try:
                 draft = ""
-                for piece in self.pipeline.stream(q, history=history or None, mode=mode):
+                # "Local model" asks for auto: the model when it loads, else quotes with a note saying why
+                for piece in self.pipeline.stream(q, history=history or None, mode=_PIPELINE_MODE.get(mode, mode)):
                     if isinstance(piece, Answer):
                         final = piece
                         break
@@ -174,6 +179,10 @@ class ChatHandlers:
             docs, counts = self.pipeline.documents(), self.pipeline.chunk_counts()
         except QAError as e:
             gr.Warning(str(e))
+            return [], gr.Dropdown(choices=[])
+        except Exception:
+            log.exception("listing the documents failed")
+            gr.Warning("The document list could not be read; the server log has the details.")
             return [], gr.Dropdown(choices=[])
         rows = ui.document_rows(docs, counts)
         return rows, gr.Dropdown(choices=[(f"{r[0]} ({r[1] or r[4]})", r[4]) for r in rows])

@@ -91,7 +91,7 @@ class FakePipeline:
         passages = tuple(Passage(chunk_id=f"{d.doc_id}:{s}", doc_id=d.doc_id, text=d.text[s:e], start=s,
                                  end=e, score=float(k), title=d.title, publisher=d.publisher, date=d.date)
                          for k, d, s, e in scored[:3])
-        used_mode = "llm" if mode == "llm" else "extractive"
+        used_mode = "llm" if (mode == "llm" or (mode == "auto" and self._llm)) else "extractive"
         if not scored or scored[0][0] == 0:
             return Answer(question=question, text="The sources don't say.", answered=False,
                           passages=passages, mode=used_mode)

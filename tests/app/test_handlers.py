@@ -115,7 +115,9 @@ def test_unexpected_error_is_hidden_behind_a_plain_message(h, pipe):
 
 def test_mode_switch_reaches_the_pipeline_and_the_footer_names_it(settings):
     h = app.ChatHandlers(FakePipeline(settings, llm=True))
+    pipe = h.pipeline
     *_, (chat, _, _, answers) = _run(h, "When did Shoigu arrive?", mode="llm")
+    assert pipe.calls[-1][2] == "auto"  # the model when it loads, the pipeline's fallback otherwise
     assert answers[-1].mode == "llm"
     assert "Local model" in chat[-1]["content"]
 
