@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping, Sequence
 
@@ -51,7 +51,7 @@ class Event:
     kind: str = ""
     ordinal: int = 0
     inferred: tuple[str, ...] = ()
-    names: frozenset[str] = frozenset()
+    names: frozenset[str] = field(default=frozenset(), repr=False)
 
 
 @dataclass(frozen=True, slots=True)
