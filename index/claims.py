@@ -42,7 +42,8 @@ class Claim:
         value: normalised: "12000", a range "4200000-5800000", a fraction "2/3", a percent
             "30%", a vague amount "thousands", or for dates the ``timex`` value ("2025-06-04").
         kind: "count", "vague", "fraction", "part" (a count of some of another figure: "15 of
-            the dead"), "percent", "money", "quantity", "calibre" or "date".
+            the dead"), "percent", "money", "quantity", "duration" ("three months" that no
+            time expression took), "calibre" or "date".
         qualifier: "about", "approximately", "at least", "up to", "over", "estimated", ... or "".
         unit: the unit family ("personnel", "people", "USD", "km") or the counted noun as
             written in lower case ("containers", "shipments"); "date" for dates.
@@ -176,6 +177,8 @@ _LOWER_BOUND = {"more than", "at least", "over", "upwards of", "just over", "wel
                 "at minimum"}
 _UPPER_BOUND = {"fewer than", "less than", "at most", "up to", "as many as", "under", "just under",
                 "no more than", "nearly", "almost"}
+_TIME_UNITS = {"second", "seconds", "minute", "minutes", "min", "hour", "hours", "day", "days", "week", "weeks",
+               "month", "months", "year", "years", "decade", "decades", "century", "centuries"}
 _ADDITIVE = {"an additional", "another", "a further", "additional", "further"}
 
 _SMALL = {w: i for i, w in enumerate(
@@ -600,6 +603,8 @@ def _read_figure(sentence: str, f: _Found, found: list[_Found], times: list[time
         measure = _MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
     if kind not in ("money", "quantity", "calibre"):
         unit = unit_family(head) if head else ""
+    if kind in ("count", "vague") and head in _TIME_UNITS:
+        kind = "duration"  # "three months", "19 years": how long, not how many
     share_of = ""
     earlier = [g for g in found if g.kind in ("count", "vague") and g.start < s]
     if kind == "count" and re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b", sentence[e:]):
