@@ -478,4 +478,5 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own start-up probes
     serve()

@@ -65,6 +65,8 @@ class FakePipeline:
         self._llm = llm
         self.calls: list[tuple[str, list | None, str | None]] = []
         self.fail_with: Exception | None = None
+        # question substring -> event: such a question waits for the event (a slow model)
+        self.gates: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     # --- read side -------------------------------------------------------------------------
@@ -76,6 +78,9 @@ class FakePipeline:
     def answer(self, question: str, history=None, mode=None) -> Answer:
         """The fake's answer: the best-overlapping sentence, cited; or an abstention."""
         self.calls.append((question, history, mode))
+        for word, gate in self.gates.items():
+            if word in question:
+                gate.wait(timeout=120)
         if self.fail_with is not None:
             err, self.fail_with = self.fail_with, None
             raise err

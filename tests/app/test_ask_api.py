@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import urllib.error
 import urllib.request
 
@@ -94,3 +95,20 @@ def test_basic_auth_guards_the_app_and_the_api(tmp_path):
         assert d["answered"] is True
     finally:
         blocks.close()
+
+
+def test_a_slow_request_does_not_hold_up_the_others(served_fake):
+    gate = threading.Event()
+    served_fake.pipeline.gates["slowly"] = gate
+    try:
+        client = Client(served_fake.url, verbose=False)
+        slow = client.submit("When did Shoigu arrive, slowly?", api_name="/ask")
+        fast = client.submit("When did Shoigu arrive?", api_name="/ask")
+        # the second answer comes back while the first is still held at the gate
+        assert fast.result(timeout=90)["answered"] is True
+        assert not slow.done()
+        gate.set()
+        assert slow.result(timeout=90)["answered"] is True
+    finally:
+        gate.set()
+        served_fake.pipeline.gates.clear()
