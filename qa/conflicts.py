@@ -111,7 +111,7 @@ class Reconciliation:
 _COUNT_Q = re.compile(r"(?i)\b(how\s+many|how\s+much|number\s+of|what\s+(?:number|figure|share|percentage|"
                       r"proportion|fraction|amount|total)|how\s+(?:large|big)|death\s+toll|toll|estimates?|"
                       r"figures?|tally|count)\b")
-_DATE_Q = re.compile(r"(?i)\b(when|what\s+(?:date|day|year|month|time)|which\s+(?:date|day|year|month)|"
+_DATE_Q = re.compile(r"(?i)\b(when|what\s+(?:date|day|year|month|time)s?|which\s+(?:date|day|year|month)s?|"
                      r"on\s+what\s+(?:date|day)|since\s+when|how\s+long\s+ago)\b")
 _QSTOP = set("""how many much what which when where who whom whose why is are was were be been being do does did
 has have had the a an of in on at to for from by with about and or that this these those there their its it
@@ -132,7 +132,7 @@ def read_question(question: str, reference: str = "") -> Need:
     unit = ""
     m = re.search(r"(?i)\bhow\s+many\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+?)(?=\s+(?:were|was|have|has|had|did|do|"
                   r"does|are|is|of|in|to|from|did|been|died|killed)\b|[?.,]|$)", q)
-    if m:
+    if m and m.group(2).lower() not in ("more", "additional", "other", "extra", "fewer", "less", "of"):
         head = m.group(2).lower()
         unit = unit_family(head)
         if unit in ("casualties", "deaths", "fatalities", "injuries", "losses"):

@@ -219,3 +219,9 @@ def test_a_generic_unit_counts_the_thing_named_after_it(corpus_claims):
 def test_a_date_the_sources_give_only_by_month_name(corpus_claims):
     r = reconcile("When did North Korea confirm it had deployed troops to Russia?", corpus_claims)
     assert [(g.normalized, g.when) for g in r.groups] == [("2025-04", "April 2025")]
+
+
+def test_how_many_more_is_not_a_unit():
+    need = read_question("and how many more were sent this year?")
+    assert (need.kind, need.measure, need.unit) == ("count", "sent", "")
+    assert read_question("Which dates did Shoigu visit?").kind == "date"
