@@ -185,7 +185,7 @@ class ChatHandlers:
             gr.Warning("The document list could not be read; the server log has the details.")
             return [], gr.Dropdown(choices=[])
         rows = ui.document_rows(docs, counts)
-        return rows, gr.Dropdown(choices=[(f"{r[0]} ({r[1] or r[4]})", r[4]) for r in rows])
+        return rows, gr.Dropdown(choices=[(f"{r[2]} · {r[0]}", r[4]) for r in rows])
 
     def show_document(self, doc_id: str | None) -> str:
         """The chosen document's metadata and whole cleaned text."""

@@ -46,6 +46,13 @@ _DIFFER_TITLES = {
 }
 
 
+def display_title(title: str, publisher: str, doc_id: str) -> str:
+    """The article's title, or a readable stand-in when the source gives none."""
+    if title:
+        return title
+    return f"Untitled article ({publisher})" if publisher else f"Untitled article ({doc_id})"
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -120,7 +127,8 @@ def _closest_list(passages: Sequence[Passage], limit: int = 3) -> str:
     items = []
     for p in passages[:limit]:
         snippet = p.text if len(p.text) <= 160 else p.text[:157].rsplit(" ", 1)[0] + "…"
-        items.append(f'<li><span class="qa-title">{_esc(p.title or p.doc_id)}</span>: {_esc(snippet)}</li>')
+        title = display_title(p.title, p.publisher, p.doc_id)
+        items.append(f'<li><span class="qa-title">{_esc(title)}</span>: {_esc(snippet)}</li>')
     return f'<div class="qa-closest">Closest passages:<ul>{"".join(items)}</ul></div>' if items else ""
 
 
@@ -205,10 +213,6 @@ def article_html(doc: Document, start: int | None = None, end: int | None = None
     return f'<div class="qa-article">{paras}</div>'
 
 
-def _untitled(publisher: str, doc_id: str) -> str:
-    return f"Untitled article ({publisher})" if publisher else f"Untitled article ({doc_id})"
-
-
 def _card(anchor: str, badge: str, title: str, meta: str, body: str, article: str) -> str:
     details = (
         f'<details class="qa-open"><summary>Open the whole article</summary>{article}</details>'
@@ -228,7 +232,7 @@ def citation_card(c: Citation, n: int, turn: int, doc: Document | None) -> str:
         body, article = paragraph_html(doc, c.start, c.end), article_html(doc, c.start, c.end)
     else:  # no document to show it in: the quote alone is still the verified evidence
         body, article = f'<p class="qa-para"><mark>{_esc(c.quote)}</mark></p>', ""
-    title = c.title or (doc.title if doc else "") or _untitled(c.publisher, c.doc_id)
+    title = c.title or (doc.title if doc else "") or display_title("", c.publisher, c.doc_id)
     return _card(cite_anchor(turn, n), f"[{n}]", title, _meta_line(c.publisher, c.date, c.url), body, article)
 
 
@@ -236,7 +240,7 @@ def passage_card(p: Passage, i: int, turn: int, doc: Document | None) -> str:
     """One of the closest passages shown for an abstention (nothing is marked as support)."""
     article = article_html(doc) if doc is not None else ""
     body = f'<p class="qa-para">{_esc(p.text)}</p>'
-    title = p.title or (doc.title if doc else "") or _untitled(p.publisher, p.doc_id)
+    title = p.title or (doc.title if doc else "") or display_title("", p.publisher, p.doc_id)
     return _card(f"qa-psg-{turn}-{i}", f"#{i}", title, _meta_line(p.publisher, p.date, p.url), body, article)
 
 
@@ -273,15 +277,15 @@ def render_sources(answers: Sequence[Answer], docs: Mapping[str, Document]) -> s
 def document_rows(docs: Mapping[str, Document], chunk_counts: Mapping[str, int]) -> list[list]:
     """Rows for the documents table: title, publisher, date, chunks, id (sorted by date, then id)."""
     ordered = sorted(docs.values(), key=lambda d: (d.date or "9999", d.doc_id))
-    return [[d.title or d.doc_id, d.publisher, d.date, int(chunk_counts.get(d.doc_id, 0)), d.doc_id]
-            for d in ordered]
+    return [[display_title(d.title, d.publisher, d.doc_id), d.publisher, d.date,
+             int(chunk_counts.get(d.doc_id, 0)), d.doc_id] for d in ordered]
 
 
 def document_html(doc: Document, chunks: int) -> str:
     """A document's metadata and its whole cleaned text, for the documents tab."""
     meta = _meta_line(doc.publisher, doc.date, doc.url)
     return (
-        f'<div class="qa-doc"><div class="qa-title">{_esc(doc.title or doc.doc_id)}</div>'
+        f'<div class="qa-doc"><div class="qa-title">{_esc(display_title(doc.title, doc.publisher, doc.doc_id))}</div>'
         f'<div class="qa-meta">{meta} · {chunks} chunks · <code>{_esc(doc.doc_id)}</code></div>'
         f"{article_html(doc)}</div>"
     )

@@ -173,7 +173,7 @@ def test_document_table_lists_titles_and_chunk_counts(h):
     rows, dropdown = h.document_table()
     assert [r[4] for r in rows] == ["visit", "troops"]
     assert all(isinstance(r[3], int) and r[3] > 0 for r in rows)
-    assert ("Troops in Kursk (Other Wire)", "troops") in dropdown.choices
+    assert ("2025-06-18 · Troops in Kursk", "troops") in dropdown.choices
 
 
 def test_show_document_renders_the_whole_cleaned_article(h):

@@ -139,3 +139,9 @@ def test_hidden_note_stays_in_the_mode_badge_tooltip():
     assert '<span class="qa-note">' in ui.render_answer(a, 0)
     quiet = ui.render_answer(a, 0, show_note=False)
     assert '<span class="qa-note">' not in quiet and 'title="No local model is configured."' in quiet
+
+
+def test_untitled_article_is_named_by_its_publisher():
+    doc = make_document("x1", "First line\nBody sentence here.\n", publisher="The Wire")
+    assert ui.document_rows({"x1": doc}, {})[0][0] == "Untitled article (The Wire)"
+    assert "Untitled article (The Wire)" in ui.document_html(doc, 1)
