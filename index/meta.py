@@ -10,8 +10,10 @@ Date evidence, strongest first:
 3. a full date in the first content sentences that are not photo captions
    ("arrived ... on Wednesday, June 4, 2025"),
 4. a month and day in the first sentences ("reported on March 21") when the same
-   opening lines state a year,
-5. a photo caption's date, only when nothing above exists.
+   opening lines state a year.
+
+A photo caption's date is never taken: it dates the picture, which may be older than the
+article (article 002 of the bundled corpus reports the June visit under a March photo).
 
 ``load_overrides(dir)`` reads ``<dir>/metadata.json`` (``{doc_id: {title, publisher,
 date, url}}``) and ``apply_metadata`` lets those overrides win; the overrides are part of
@@ -171,10 +173,8 @@ def extract_date(doc: Document) -> str:
                 and not re.search(r"updated|read", line, re.I):
             return d
     opening = _content_lines(doc)[:8]
-    caption_date = ""
     for line in opening:
         if CAPTION.search(line):
-            caption_date = caption_date or find_date(line)
             continue
         first_sentences = " ".join(re.split(r"(?<=[.!?])\s+", line)[:2])
         d = find_date(first_sentences)
@@ -188,7 +188,7 @@ def extract_date(doc: Document) -> str:
             years = YEAR.findall(" ".join(opening))
             if years:
                 return _iso(int(years[0]), _month_number(m["month"]), int(m["day"]))
-    return caption_date
+    return ""
 
 
 def extract(doc: Document) -> Document:

@@ -3,7 +3,8 @@
 No model is needed. A question that leans on the conversation (a pronoun with nothing to point
 to, an opening "and"/"what about", or too few content words of its own) gets the subject of the
 previous user turn: pronouns that stand for a person are replaced by the last named person, and
-the previous question's content words are appended so retrieval finds the same topic.
+the previous question's content words are appended (in brackets) so retrieval finds the
+same topic.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ _NAME = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)+)\b")
 _NOT_NAMES = frozenset({"How", "What", "When", "Where", "Who", "Why", "Which", "And", "The", "Did", "Does",
                         "Is", "Was", "Were", "Are", "In", "On", "At", "North", "South", "Russian", "Security",
                         "Council", "Secretary", "President", "Minister"})
+
+
+_ASKING = frozenset({"how", "many", "much", "what", "when", "where", "who", "whom", "whose", "which", "why"})
 
 
 def _user_turns(history: Sequence[dict] | None) -> list[str]:
@@ -64,4 +68,7 @@ def condense(question: str, history: Sequence[dict] | None) -> str:
         standalone = _PERSON_PRONOUN.sub(lambda m: person + ("'s" if m.group(0).lower() in ("his", "hers") else ""),
                                          standalone, count=1)
     standalone = _CONTINUATION.sub("", standalone).strip() or standalone
-    return f"{standalone} (context: {previous.strip()})"
+    # The previous question's content words, not its wording: its "how many"/"when" must not
+    # change what this question asks for.
+    context = " ".join(w for w in words(previous) if w.lower() not in STOPWORDS and w.lower() not in _ASKING)
+    return f"{standalone} ({context})" if context else standalone

@@ -152,7 +152,7 @@ def _published(doc: Document) -> date | None:
     return None
 
 
-def _anchor(doc: Document, claims: Sequence[Claim], spans: list[tuple[int, int]]) -> tuple[str, str, date | None]:
+def _anchor(doc: Document, claims: Sequence[Claim]) -> tuple[str, str, date | None]:
     """(event day, event family, lower bound) of the article's own event.
 
     The day is the first dated event verb outside captions that is not marked as another
@@ -174,18 +174,14 @@ def _anchor(doc: Document, claims: Sequence[Claim], spans: list[tuple[int, int]]
             return c.value, measure_family(c.measure), None
     if pub is not None:
         return pub.isoformat(), "", None
-    # no date of its own: resolve the year-less names it states against the years it states
-    provisional = timex.latest_stated_day(doc.text)
+    # no date of its own: the latest date it names bounds its event from below (the ledger
+    # placed year-less names by the years the article states)
     lower = None
-    for s, e in spans:
-        sent = doc.text[s:e]
-        if is_caption(sent):
-            continue
-        for t in timex.find_times(sent, provisional):
-            b = timex.bounds(t.value)
-            # only dates the text names ("late April", "June 4"), not spans ("since 2022")
-            if b and "/" not in t.value and _NAMED_DATE.search(t.text) and (lower is None or b[0] > lower):
-                lower = b[0]
+    for c in claims:
+        b = timex.bounds(c.value) if c.kind == "date" and "/" not in c.value else None
+        # only dates the text names ("late April", "June 4"), not spans ("since 2022")
+        if b and _NAMED_DATE.search(c.value_text) and not is_caption(c.sentence) and (lower is None or b[0] > lower):
+            lower = b[0]
     return "", "", lower
 
 
@@ -212,7 +208,7 @@ def events_of_documents(documents: Mapping[str, Document],
             claims = extract_claims(doc)
         spans = document_sentences(doc)
         names[doc_id] = _doc_names(doc, spans)
-        day, kind, lower = _anchor(doc, claims, spans)
+        day, kind, lower = _anchor(doc, claims)
         kind = kind or _lead_kind(doc, spans)
         if day:
             anchored.append((day, kind, doc_id))

@@ -68,6 +68,7 @@ _HAS = {
                          r"official|agency|embassy)\b"),
     "place": re.compile(r"\b(in|to|from|at|near|into|toward|towards)\s+(the\s+)?[A-Z][\w’'-]+"),
 }
+_DIGITS = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 # Years look like numbers; a count question wants a figure that is not just a year.
 _YEAR_ONLY = re.compile(r"^(19|20)\d\d$")
 
@@ -146,15 +147,22 @@ def score_sentences(
     return [scored[i] for i in order], vectors[1:][order]
 
 
+def _figures(text: str) -> set[str]:
+    """The digit figures of a sentence, commas removed ("12,000" -> "12000")."""
+    return {m.replace(",", "") for m in _DIGITS.findall(text)}
+
+
 def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray) -> list[int]:
-    """Indices of sentences in other articles that state what ``ranked[best]`` states."""
+    """Indices of sentences in other articles that state what ``ranked[best]`` states: close
+    in meaning, or giving the same figures, and nearly as good an answer to the question."""
     top = ranked[best]
     out, docs = [], {top.doc_id}
     sims = vectors @ vectors[best]
+    figures = _figures(top.text)
     for i, c in enumerate(ranked):
         if c.doc_id in docs or c.score < SAME_FACT_SCORE_SHARE * top.score:
             continue
-        if sims[i] >= SAME_FACT_SIMILARITY:
+        if sims[i] >= SAME_FACT_SIMILARITY or (figures and figures <= _figures(c.text)):
             out.append(i)
             docs.add(c.doc_id)
     return out

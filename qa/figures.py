@@ -95,14 +95,21 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
     return dataclasses.replace(answer, text=text, citations=citations, values=values, answered=True)
 
 
-def resolved_times(answer: Answer) -> Answer:
+def resolved_times(answer: Answer, references: Mapping[str, str]) -> Answer:
     """Say what relative times in the quoted sentences mean ("last year" in an article of June
-    4, 2025 is 2024), after the sentence's markers; the quotes themselves stay verbatim."""
+    4, 2025 is 2024), after the sentence's markers; the quotes themselves stay verbatim.
+
+    Args:
+        answer: the answer whose citations are glossed.
+        references: doc_id -> the date its relative times count from (its publication date,
+            or the date of the event it reports when it states no date of its own).
+    """
     text = answer.text
     for n, c in enumerate(answer.citations, start=1):
-        if not c.date:
+        reference = references.get(c.doc_id) or c.date
+        if not reference:
             continue
-        glosses = [f"“{t.text}” = {timex.label(t.value)}" for t in timex.find_times(c.quote, c.date)
+        glosses = [f"“{t.text}” = {timex.label(t.value)}" for t in timex.find_times(c.quote, reference)
                    if t.relative and t.value]
         marker = f"[{n}]"
         at = text.find(marker)
@@ -113,7 +120,8 @@ def resolved_times(answer: Answer) -> Answer:
         while end < len(text) and text[end] == "[":
             close = text.find("]", end)
             end = close + 1 if close > 0 else len(text)
-        gloss = f" ({'; '.join(dict.fromkeys(glosses))}, as of the article's date {timex.label(c.date)})"
+        basis = "the article's date" if reference == c.date else "the date of the event it reports"
+        gloss = f" ({'; '.join(dict.fromkeys(glosses))}, counted from {basis}, {timex.label(reference)})"
         if gloss not in text:
             text = text[:end] + gloss + text[end:]
     return dataclasses.replace(answer, text=text)

@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from index.build import IndexLocked, build_index
+from index.embed import EmbedderUnavailable, get_embedder
 from index.load import SUPPORTED_SUFFIXES, LoadError, load_path
 from index.records import BuildReport, Document
-from index.store import IndexReader, index_exists, open_index
+from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreUnavailable, index_exists, open_index
 from index.claims import Claim, extract_claims
 from qa import extractive
 from qa.conflicts import reconcile
@@ -51,12 +52,13 @@ class Pipeline:
 
     def __init__(self, settings: Settings, embedder=None) -> None:
         self.settings = settings
-        self._embedder = embedder
+        # One embedder for builds and queries; it loads its model lazily, on first use.
+        self._embedder = embedder or get_embedder(settings.embed_model, threads=settings.embed_threads)
         self._lock = threading.RLock()
         self._reader: IndexReader | None = None
         self._retriever: Retriever | None = None
         self._idf: tuple[str, extractive.Idf] | None = None
-        self._ledger: tuple[str, dict[str, list[Claim]], list[Event]] | None = None
+        self._ledger: tuple[str, dict[str, list[Claim]], list[Event], dict[str, str]] | None = None
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._llm = None
         self._llm_error: str | None = None
@@ -82,6 +84,10 @@ class Pipeline:
                                  embedder=self._embedder)
         except IndexLocked as exc:
             raise IndexBusy(str(exc)) from exc
+        except EmbedderUnavailable as exc:
+            raise ModelUnavailable(str(exc)) from exc
+        except StoreUnavailable as exc:
+            raise IndexMissing(str(exc)) from exc
         with self._lock:
             self._reader = None  # reopen so the new version is seen
         return report
@@ -94,7 +100,16 @@ class Pipeline:
                 cfg = self.settings.index_config()
                 if not index_exists(cfg):
                     self.build()
-                self._reader = open_index(cfg, embedder=self._embedder)
+                try:
+                    self._reader = open_index(cfg, embedder=self._embedder)
+                except ModelMismatch:
+                    # The embedding model setting changed: the build re-embeds everything.
+                    self.build()
+                    self._reader = open_index(cfg, embedder=self._embedder)
+                except (IndexNotFound, StoreUnavailable) as exc:
+                    raise IndexMissing(str(exc)) from exc
+                except EmbedderUnavailable as exc:
+                    raise ModelUnavailable(str(exc)) from exc
                 if self._retriever is None or self._retriever.reader is not self._reader:
                     self._retriever = Retriever(self._reader)
             return self._reader
@@ -131,7 +146,10 @@ class Pipeline:
             if path.stat().st_size > MAX_UPLOAD_BYTES:
                 raise BadDocument(f"{path.name}: {path.stat().st_size:,} bytes is over the "
                                   f"{MAX_UPLOAD_BYTES:,}-byte limit")
-            docs, warnings = load_path(path)
+            try:
+                docs, warnings = load_path(path)
+            except LoadError as exc:
+                raise BadDocument(str(exc)) from exc
             if not docs:
                 raise BadDocument(warnings[0] if warnings else f"{path.name}: no readable text")
             checked.append(path)
@@ -161,14 +179,20 @@ class Pipeline:
             self._idf = (version, extractive.Idf([c.text for c in self.reader.chunks()]))
         return self._idf[1]
 
-    def ledger(self) -> tuple[dict[str, list[Claim]], list[Event]]:
-        """The claim ledger (figures and dates of every document) and the events it reports."""
+    def ledger(self) -> tuple[dict[str, list[Claim]], list[Event], dict[str, str]]:
+        """The claim ledger (figures and dates of every document), the events the documents
+        report, and each document's reference date for relative times."""
         version = self.reader.version
         if self._ledger is None or self._ledger[0] != version:
             docs = self.documents()
             claims = {doc_id: extract_claims(doc) for doc_id, doc in docs.items()}
-            self._ledger = (version, claims, events_of_documents(docs, claims))
-        return self._ledger[1], self._ledger[2]
+            events = events_of_documents(docs, claims)
+            references = {doc_id: doc.date for doc_id, doc in docs.items() if doc.date}
+            for event in events:  # an undated article counts from the event it reports
+                for doc_id in event.doc_ids:
+                    references.setdefault(doc_id, event.date)
+            self._ledger = (version, claims, events, references)
+        return self._ledger[1:]
 
     def check_question(self, question: str) -> str:
         """The question stripped, or BadQuestion when it is empty or too long."""
@@ -189,7 +213,7 @@ class Pipeline:
         question = self.check_question(question)
         standalone = condense(question, history)
         spec = analyze(question, standalone)
-        claims, events = self.ledger()
+        claims, events, references = self.ledger()
         event = resolve_event(standalone, events)
         if event is not None and not event.events:
             # The question names an event (e.g. "his fifth visit") that no source reports.
@@ -210,7 +234,7 @@ class Pipeline:
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
             else:
-                answer = resolved_times(with_values)
+                answer = resolved_times(with_values, references)
         note = event.reason if event is not None else ""
         return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note)
 

@@ -21,7 +21,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(number|count|amount|total|tally)\s+of\b|\bhow\s+heavy\b|\btoll\b|"
         r"\bwhat\s+(is|was|were|are)\s+the\s+(\w+\s+)?(value|worth|cost|price|budget|sum)\b", re.I)),
     ("date", re.compile(
-        r"\bwhen\b|\bwhat\s+(date|day|year|month|time)\b|\bwhich\s+(date|day|year|month)\b|"
+        r"\bwhen\b|\bwhat\s+(date|day|year|month|time)s?\b|\bwhich\s+(date|day|year|month)s?\b|"
         r"\bon\s+what\s+(date|day)\b|\bin\s+what\s+(year|month)\b|\bhow\s+long\s+ago\b|\bdate\s+of\b", re.I)),
     ("person", re.compile(
         r"^\s*(who|whom|whose)\b|\b(who|whom)\b|\bwhich\s+(official|person|leader|minister|lawmaker|"

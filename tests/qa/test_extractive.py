@@ -1,0 +1,93 @@
+"""The extractive answerer on small hand-made articles, with the hashing fake embedder."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from index.records import Document
+from qa.extractive import ABSTAIN_TEXT, Idf, answer_extractively, has_kind
+from qa.question import analyze
+from qa.records import Passage
+from tests.index.fakes import HashingEmbedder
+
+ARTICLES = {
+    "flood-a": (
+        "River floods hit the valley on Monday.\n"
+        "Officials said 42 people were evacuated from the town of Brenn.\n"
+        "The mayor thanked volunteers who filled sandbags through the night."
+    ),
+    "flood-b": (
+        "Heavy rain swelled the river this week.\n"
+        "About 42 people were evacuated from Brenn, local radio reported.\n"
+        "The cost of the damage was not disclosed."
+    ),
+}
+
+
+def _doc(doc_id: str, text: str) -> Document:
+    segments, pos = [], 0
+    for line in text.split("\n"):
+        segments.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return Document(doc_id=doc_id, text=text, source=doc_id, content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                    title=doc_id.title(), segments=tuple(segments))
+
+
+@pytest.fixture()
+def world():
+    docs = {k: _doc(k, v) for k, v in ARTICLES.items()}
+    passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
+                for k, d in docs.items()]
+    embedder = HashingEmbedder()
+    idf = Idf([d.text for d in docs.values()])
+    return docs, passages, embedder.embed, idf
+
+
+def _ask(world, question, threshold=0.2):
+    docs, passages, embed, idf = world
+    answer, _ = answer_extractively(question, analyze(question), passages, docs, embed, idf, threshold)
+    return answer
+
+
+def test_count_question_answers_with_the_sentence_that_has_the_figure(world):
+    a = _ask(world, "How many people were evacuated from Brenn?")
+    assert a.answered
+    assert "42" in a.text
+    assert a.citations and all("42" in c.quote for c in a.citations)
+
+
+def test_citations_are_verbatim_lookups_into_the_original_text(world):
+    docs = world[0]
+    a = _ask(world, "How many people were evacuated from Brenn?")
+    for c in a.citations:
+        assert docs[c.doc_id].text[c.start:c.end] == c.quote
+
+
+def test_same_fact_in_two_articles_cites_both(world):
+    a = _ask(world, "How many people were evacuated from Brenn?")
+    assert {c.doc_id for c in a.citations} == {"flood-a", "flood-b"}
+    assert "[1]" in a.text and "[2]" in a.text
+
+
+def test_unsupported_question_declines_and_keeps_closest_passages(world):
+    a = _ask(world, "Which stadium hosted the championship final?", threshold=0.5)
+    assert not a.answered
+    assert a.text == ABSTAIN_TEXT
+    assert a.citations == ()
+    assert a.passages
+
+
+def test_sentence_saying_it_is_not_known_is_not_an_answer(world):
+    a = _ask(world, "What was the cost of the damage?", threshold=0.2)
+    assert not a.answered
+    assert "not disclosed" in a.text and a.citations
+
+
+def test_kind_detection_for_figures_dates_and_durations():
+    assert has_kind("Officials said 42 people were evacuated.", "count")
+    assert not has_kind("The agreement was signed in 2024.", "count")  # a year is not a count
+    assert has_kind("He left later in the day.", "date")
+    assert has_kind("The talks lasted three hours.", "duration")
+    assert not has_kind("He arrived on June 4.", "duration")

@@ -1,0 +1,90 @@
+"""answer() end to end over the bundled corpus: real embedder, real Chroma, no LLM."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qa.errors import BadQuestion
+
+pytestmark = pytest.mark.integration
+
+QUESTIONS = [
+    "How many North Korean troops were deployed to Russia last year?",
+    "How many North Korean soldiers have been killed?",
+    "When did Shoigu arrive in Pyongyang for the March visit?",
+    "Who sent Shoigu to Pyongyang?",
+    "What did Shoigu and Kim discuss?",
+    "What is the name of Shoigu's interpreter?",
+]
+
+
+def test_troops_deployed_last_year_is_12000_cited_from_the_diaspora_article(corpus_pipeline):
+    a = corpus_pipeline.answer("How many North Korean troops were deployed to Russia last year?")
+    assert a.answered and a.mode == "extractive"
+    assert "12,000" in a.text
+    cited = {c.doc_id for c in a.citations if "12,000" in c.quote}
+    assert "000_39919b6c59c34877" in cited
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_citation_quote_is_the_original_text_at_its_offsets(corpus_pipeline, question):
+    docs = corpus_pipeline.documents()
+    a = corpus_pipeline.answer(question)
+    for c in a.citations:
+        assert docs[c.doc_id].text[c.start:c.end] == c.quote
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", a.text)}
+    assert markers <= set(range(1, len(a.citations) + 1))
+
+
+def test_killed_figures_from_two_sources_are_both_given_as_different_measures(corpus_pipeline):
+    a = corpus_pipeline.answer("How many North Korean soldiers have been killed?")
+    assert a.answered
+    assert {"600", "4000"} <= {v.normalized for v in a.values}
+    assert {v.relation for v in a.values} == {"different-measure"}
+    assert {c.doc_id for c in a.citations} >= {"000_39919b6c59c34877", "004_373a661a67fa0f25"}
+
+
+def test_march_visit_is_answered_from_the_march_article_only(corpus_pipeline):
+    a = corpus_pipeline.answer("When did Shoigu arrive in Pyongyang for the March visit?")
+    assert a.answered
+    assert {c.doc_id for c in a.citations} == {"004_373a661a67fa0f25"}
+    assert "March 21" in a.text
+
+
+def test_question_the_corpus_cannot_answer_is_declined_with_closest_passages(corpus_pipeline):
+    a = corpus_pipeline.answer("What is the name of Shoigu's interpreter?")
+    assert not a.answered
+    assert a.citations == ()
+    assert a.passages
+
+
+def test_follow_up_uses_the_chat_history(corpus_pipeline):
+    history = [{"role": "user", "content": "How many North Korean troops were deployed to Russia last year?"},
+               {"role": "assistant", "content": "approximately 12,000 [1]"}]
+    a = corpus_pipeline.answer("and how many more were sent this year?", history=history)
+    assert a.answered
+    assert "3,000" in a.text
+    assert "deployed" in a.standalone_question
+
+
+def test_no_model_configured_is_said_in_auto_mode(corpus_pipeline):
+    a = corpus_pipeline.answer("Who sent Shoigu to Pyongyang?", mode="auto")
+    assert a.mode == "extractive"
+    assert "No local model" in a.note
+
+
+@pytest.mark.parametrize("question", ["", "   \n", "x" * 501])
+def test_empty_or_overlong_question_raises_bad_question(corpus_pipeline, question):
+    with pytest.raises(BadQuestion):
+        corpus_pipeline.answer(question)
+
+
+def test_to_dict_is_json_ready(corpus_pipeline):
+    import json
+
+    a = corpus_pipeline.answer("How many North Korean soldiers have been killed?")
+    d = json.loads(json.dumps(a.to_dict()))
+    assert d["answered"] is True and d["citations"][0]["quote"]
+    assert {"text", "mode", "values", "passages", "rejected", "raw_text"} <= set(d)
