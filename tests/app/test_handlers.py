@@ -287,3 +287,18 @@ def test_importing_the_app_loads_no_model_index_or_server():
 def test_binding_beyond_loopback_is_told_apart():
     assert app._is_loopback("127.0.0.1") and app._is_loopback("localhost") and app._is_loopback("::1")
     assert not app._is_loopback("0.0.0.0") and not app._is_loopback("192.0.2.10")
+
+
+@pytest.mark.integration
+def test_failed_upload_leaves_the_real_index_whole(served_real, tmp_path, monkeypatch):
+    monkeypatch.setattr(gr, "Warning", lambda *a, **k: None)
+    h = app.ChatHandlers(served_real.pipeline)
+    before = dict(served_real.pipeline.chunk_counts())
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "text": \n not json at all\n', encoding="utf-8")
+    status, _ = h.upload([str(broken)], progress=_Progress())
+    assert "Nothing added" in status and "broken.jsonl" in status
+    after = served_real.pipeline.chunk_counts()
+    assert {k: after.get(k) for k in before} == before  # every indexed document is still there, unchanged
+    *_, (_, _, _, answers) = _run(h, "When did Sergei Shoigu arrive in Pyongyang in June 2025?", mode="extractive")
+    assert answers[-1].answered
