@@ -409,7 +409,9 @@ _ANY_TIME = re.compile(r"(?i)\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|
 
 
 # Cheap tests that must pass before a pattern is tried (most sentences have no time at all).
-_MONTH_GATE = r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+# month names are capitalised in running text (the patterns require it); loose mode is not
+_MONTH_GATE = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_MONTH_GATE_LOOSE = r"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _UNIT_GATE = r"(?i)day|week|month|year|decade"
 _GATE_OF = {
     "iso": r"\d{4}-\d\d-\d\d", "mdy": _MONTH_GATE, "dmy": _MONTH_GATE, "md": _MONTH_GATE, "dm": _MONTH_GATE,
@@ -420,13 +422,14 @@ _GATE_OF = {
     "weekday": r"(?i)day", "dayword": r"(?i)yesterday|today|tomorrow|tonight",
 }
 _GATES = {g: re.compile(g) for g in set(_GATE_OF.values())}
+_GATES_LOOSE = {**_GATES, _MONTH_GATE: re.compile(_MONTH_GATE_LOOSE)}
 
 
 def _raw_matches(text: str, ref: date | None, loose: bool, year_ref: date | None = None) -> list[TimeExpr]:
     found: list[TimeExpr] = []
     if not _ANY_TIME.search(text):
         return found
-    open_gates = {g for g, rx in _GATES.items() if rx.search(text)}
+    open_gates = {g for g, rx in (_GATES_LOOSE if loose else _GATES).items() if rx.search(text)}
     for name, rx in (_LOOSE if loose else _COMPILED):
         if _GATE_OF[name] not in open_gates:
             continue
