@@ -31,7 +31,8 @@ def _pipeline(args):
     return Pipeline(_settings(args))
 
 
-def _print_answer(a, out=sys.stdout) -> None:
+def _print_answer(a, out=None) -> None:
+    out = out or sys.stdout  # looked up per call: tests and pipes may replace it
     print(a.text, file=out)
     if a.note:
         print(f"\n({a.note})", file=out)
