@@ -473,10 +473,16 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
 
     settings = settings or Settings()
     app = build_app(Pipeline(settings), settings=settings)
-    launch(app, host=host, port=port, auth=auth or getattr(settings, "auth", "") or None)
+    configured = getattr(settings, "auth", "")  # QA_AUTH; a SecretStr or a plain str
+    if hasattr(configured, "get_secret_value"):
+        configured = configured.get_secret_value()
+    launch(app, host=host, port=port, auth=auth or configured or None)
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own start-up probes
-    serve()
+    try:
+        serve()
+    except (QAError, ValueError) as e:  # bad QA_ settings or QA_AUTH: one line, no traceback
+        raise SystemExit(f"app: {e}") from None
