@@ -53,7 +53,8 @@ class Value:
         when: the time the value refers to, resolved against the article's date, or "".
         citations: 1-based indices into ``Answer.citations``.
         relation: how it relates to the others: "same", "different-measure",
-            "part-of-total", "different-event", "contradiction", or "" when alone.
+            "part-of-total", "different-event", "compatible" (bounds that agree: "at least
+            64" and "70"), "contradiction", or "" when alone.
         note: one plain sentence saying that relation for a reader.
     """
 
