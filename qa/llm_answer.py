@@ -25,7 +25,7 @@ from index.claims import claims_in_text
 from index.records import Document
 from qa.generate import LLM, Prompt
 from qa.records import Answer, Passage
-from qa.verify import Source, answers_count, asked_count, strip_markers, verify_answer
+from qa.verify import Source, addresses, answers_count, asked_count, strip_markers, verify_answer
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -103,6 +103,11 @@ def llm_stream(
     if not checked.citations:
         yield _fallback(fallback, raw, checked.rejected,
                         "No sentence of the local model's answer could be verified against the sources; "
+                        "this is the extractive answer.")
+        return
+    if not addresses(ask, checked.text, [c.quote for c in checked.citations]):
+        yield _fallback(fallback, raw, checked.rejected,
+                        "The local model's verified sentences do not address the question; "
                         "this is the extractive answer.")
         return
     missing = _missing_kind(ask, checked.text)

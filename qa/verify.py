@@ -46,6 +46,7 @@ _ABSTAIN = re.compile(
     r"[^.]{0,20}\b(?:say|mention|state|answer|provide|specify|give)|\bno information\b",
     re.IGNORECASE,
 )
+_QUESTION_WORDS = frozenset({"whose", "many", "much", "reportedly", "according"})
 _REPORTING = frozenset({"identified", "confirmed", "announced", "included", "issued"})
 # Ordinals count events ("his third visit") but are no figure to the claim reader.
 _ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b")
@@ -176,6 +177,13 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         seen.add(key)
         if i == len(pieces) - 1 and not markers and not re.search(r"[.!?]['\"”’)]*$", body):
             rejected.append((body, "cut off before the end of the sentence"))
+            continue
+        if len(_terms(body)) < 2 and not claims_in_text(body):
+            rejected.append((body, "too short to check against a source"))
+            continue
+        wh = re.match(r"\s*(who|whom|whose|what|when|where|which|why|how)\b", question or "", re.IGNORECASE)
+        if wh and re.match(rf"\s*{wh.group(1)}\b", body, re.IGNORECASE):
+            rejected.append((body, "repeats the question's opening instead of answering it"))
             continue
         echo = _echoes_subject(body, question)
         if echo:
@@ -319,6 +327,28 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     if bool(_NEGATION.search(body)) != bool(_NEGATION.search(best.text)):
         return None, "the cited sentence says the opposite (negation differs)"
     return list(dict.fromkeys(chosen)), ""
+
+
+def addresses(question: str, text: str, quotes: Sequence[str] = ()) -> bool:
+    """Whether ``text`` is about what ``question`` asks, not merely true.
+
+    The answer with its cited sentences must contain at least half of the question's
+    content words, and the answer itself one of them (or a figure or date whose cited
+    sentences contain most of them).
+    """
+    asked = [t for t in _terms(question) if t not in _QUESTION_WORDS]
+    if not asked:
+        return True
+    own = _terms(strip_markers(text))
+    with_quotes = _terms(" ".join([strip_markers(text), *quotes]))
+    in_own = sum(1 for a in asked if any(_same_term(a, h) for h in own))
+    in_all = sum(1 for a in asked if any(_same_term(a, h) for h in with_quotes))
+    share = in_all / len(asked)
+    if in_own == 0:
+        # A bare figure or date ("About 600.") carries no question word of its own; its
+        # cited sentence must then say most of what was asked.
+        return bool(claims_in_text(strip_markers(text))) and share >= 0.6
+    return share >= 0.5
 
 
 def asked_count(question: str) -> Claim | None:

@@ -97,7 +97,8 @@ def test_true_figure_of_another_measure_is_no_answer(passages, docs):
     reply = "Around 600 North Korean soldiers have been killed in action [1]."
     _, final, _ = run(FakeLLM(reply), passages, docs)
     assert final.mode == "extractive-fallback"
-    assert "gives no figure" in final.note
+    assert final.rejected == ()  # true and cited, and still no answer to "how many deployed"
+    assert "gives no figure" in final.note or "do not address the question" in final.note
 
 
 def test_echoed_prompt_injection_falls_back(passages, docs):
@@ -189,7 +190,7 @@ def test_verified_sentence_without_the_asked_figure_falls_back(passages, docs):
     reply = "These forces played a key role in Russia’s counteroffensive in the Kursk region [2]."
     _, final, _ = run(FakeLLM(reply), passages, docs)
     assert final.mode == "extractive-fallback" and final.rejected == ()
-    assert "gives no figure" in final.note
+    assert "gives no figure" in final.note or "do not address the question" in final.note
 
 
 def test_true_figure_that_counts_something_else_falls_back(docs):
@@ -199,9 +200,20 @@ def test_true_figure_that_counts_something_else_falls_back(docs):
     settings = Settings(llm="llama-cpp")
     wrong = list(llm_stream(q, q, ps, docs, FakeLLM("Over 15,800 containers [1]."), settings,
                             lambda: extractive_stand_in(q)))[-1]
-    assert wrong.mode == "extractive-fallback"
-    assert "shipments" in wrong.note
+    assert wrong.mode == "extractive-fallback" and wrong.rejected == ()
+    assert "figure of shipments" in wrong.note or "do not address the question" in wrong.note
     right = list(llm_stream(q, q, ps, docs, FakeLLM("At least 64 shipments of military goods were identified [1]."), settings,
                             lambda: extractive_stand_in(q)))[-1]
     assert right.mode == "llm"
     assert right.citations[0].quote.startswith("Between August 2023 and March 2025, at least 64 shipments")
+
+
+def test_true_sentence_about_something_else_falls_back(docs):
+    d4 = docs["004_373a661a67fa0f25"]
+    ps = [passage(d4, "Officials estimate that up to 12,000", "President Volodymyr Zelensky previously")]
+    q = "Who led the International Criminal Court investigation?"
+    reply = "President Volodymyr Zelensky previously reported that North Korean forces had suffered 4,000 casualties [1]."
+    final = list(llm_stream(q, q, ps, docs, FakeLLM(reply), Settings(llm="llama-cpp"),
+                            lambda: extractive_stand_in(q)))[-1]
+    assert final.mode == "extractive-fallback"
+    assert "do not address the question" in final.note

@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from qa.verify import Source, is_instruction_like, verify_answer
+from index.claims import claims_in_text
+from qa.verify import Source, addresses, answers_count, asked_count, is_instruction_like, verify_answer
 from tests.qa.fakes_llm import corpus_document, passage
 
 KILLED = "Reports from South Korea indicate that around 600 North Korean soldiers have been killed in action."
@@ -202,3 +203,33 @@ def test_short_answer_naming_the_person_asked_about_is_rejected(docs):
     assert echo.text == "" and "Sergei Shoigu" in echo.rejected[0][1]
     right = verify_answer("Russian President Vladimir Putin [1].", srcs, docs, question=q)
     assert right.citations and "Putin" in right.citations[0].quote
+
+
+def test_one_word_answer_is_too_short_to_check(sources, docs):
+    v = verify_answer("Russian [1]", sources, docs, question="What did they sign?")
+    assert v.text == "" and v.rejected[0][1] == "too short to check against a source"
+
+
+def test_answer_opening_like_the_question_is_rejected(sources, docs):
+    v = verify_answer("When North Korea has sent thousands of troops to bolster Russia’s military efforts [2].",
+                      sources, docs, question="When did Shoigu leave?")
+    assert v.text == "" and "opening" in v.rejected[0][1]
+
+
+def test_a_count_answers_only_a_question_about_the_same_thing():
+    asked = asked_count("How many shipments of military goods did North Korea send to Russia?")
+    assert asked is not None and asked.unit == "shipments"
+    (containers,) = claims_in_text("These shipments included over 15,800 containers.")
+    (shipments,) = claims_in_text("At least 64 shipments of military goods were sent.")
+    assert not answers_count(asked, containers)
+    assert answers_count(asked, shipments)
+    assert asked_count("When did Shoigu arrive?") is None
+
+
+def test_answer_must_address_the_question_not_just_be_true():
+    q = "When did Ukraine launch its cross-border incursion into the Kursk region?"
+    assert not addresses(q, "In late April, the DPRK confirmed it had deployed troops to Russia [1].",
+                         ["In late April, the DPRK confirmed for the first time it had deployed troops to Russia."])
+    assert addresses(q, "Ukraine launched its cross-border incursion in August 2024 [1].",
+                     ["Officials estimate that up to 12,000 North Korean troops have been deployed to Russia's Kursk "
+                      "Oblast since last fall to counter Ukraine's cross-border incursion launched in August 2024."])
