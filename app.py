@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the pipeline pulls in Chroma and torch; import it only when
 
 log = logging.getLogger("qa.app")
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".jsonl")
+ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")  # as index/load.py reads
 DEFAULT_MAX_UPLOAD_MB = 2.0  # the pipeline refuses files over 2 MB too
 EXAMPLES = [
     "When did Sergei Shoigu visit Pyongyang in 2025?",
