@@ -124,7 +124,7 @@ def cmd_eval(args) -> int:
 def cmd_serve(args) -> int:
     from app import serve
 
-    serve(_settings(args))
+    serve(_settings(args), host=args.host, port=args.port)
     return 0
 
 
@@ -152,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("serve", help="start the web chat")
+    p = sub.add_parser("serve", help="start the web chat (http://127.0.0.1:7860)")
+    p.add_argument("--host", default=None, help="address to bind (default: GRADIO_SERVER_NAME or 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default: GRADIO_SERVER_PORT or 7860)")
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=500, ge=10)
     mode: Literal["auto", "extractive", "llm"] = "auto"
 
+    # Web app
+    auth: str = Field(default="", description="user:password for a login in front of the web app; "
+                                                "several separated by commas; '' = no login")
+
     # Local LLM
     llm: Literal["none", "llama-cpp", "openai"] = "none"
     llm_model: str = Field(default="", description="GGUF path (llama-cpp) or model name (openai); '' = bundled Gemma 3 270M")

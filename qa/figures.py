@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from index import timex
-from index.claims import Claim, measures_related, units_compatible
+from index.claims import Claim, measure_words, measures_related, units_compatible
 from index.records import Document
 from qa.conflicts import Need, Reconciliation, ValueGroup
 from qa.extractive import Candidate, compose
@@ -32,10 +32,27 @@ def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | Non
     return None
 
 
+_RELATION_RANK = {"same": 3, "compatible": 2, "related": 1, "": 0}
+
+
+def measure_relation(need: Need, group: ValueGroup) -> str:
+    """How what a value group measures relates to what the question asks: "same",
+    "compatible", "related" or "" (unrelated); "same" when either side names no measure.
+
+    The ledger attaches a figure to one verb, but its sentence may carry the asked one too
+    ("64 shipments were identified as being sent"), so the sentence's measure words count.
+    """
+    if not need.measure or not group.measure:
+        return "same"
+    lemmas = {group.measure} | {lemma for c in group.claims for lemma, _, _ in measure_words(c.sentence)}
+    return max((measures_related(need.measure, m) for m in lemmas), key=_RELATION_RANK.get)
+
+
 def answers_need(need: Need, group: ValueGroup) -> bool:
-    """Whether a value group counts what the question asks (a figure of soldiers killed does
-    not answer "how many were captured"; a count of troops does not answer "how much ammunition")."""
-    if need.measure and group.measure and not measures_related(need.measure, group.measure):
+    """Whether a value group counts what the question asks, or something related to it (a
+    figure of soldiers killed does not answer "how many were captured"... but casualties may
+    include them; a count of troops never answers "how much ammunition")."""
+    if not measure_relation(need, group):
         return False
     return not (need.unit and group.unit and not units_compatible(need.unit, group.unit))
 
@@ -77,8 +94,7 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
               relation=g.relation if len(kept) > 1 or g.relation == "same" else "",
               note=g.note if len(kept) > 1 else "")
         for g, sentences in zip(kept, statements))
-    direct = [g for g in kept if not (recon.need.measure and g.measure)
-              or measures_related(recon.need.measure, g.measure) in ("same", "compatible")]
+    direct = [g for g in kept if measure_relation(recon.need, g) in ("same", "compatible")]
     if not direct:
         # Only figures of a related but different measure (casualties, asked for captured):
         # show them as the nearest the sources come, without calling that an answer.
