@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=120.0, gt=0)
     llm_max_tokens: int = Field(default=256, ge=16, le=4096)
     llm_context: int = Field(default=2048, ge=512, le=131072)
-    llm_threads: int = Field(default=2, ge=1, le=64)
+    llm_threads: int = Field(default=1, ge=1, le=64,
+                             description="llama.cpp threads; more than the idle cores makes it ~10x slower")
 
     @field_validator("chroma_host")
     @classmethod

@@ -252,23 +252,27 @@ class Pipeline:
         if mode not in ("auto", "extractive", "llm"):
             raise QAError(f"unknown mode {mode!r}; use auto, extractive or llm")
         base = self.extractive(question, history)
-        if mode == "extractive":
+        llm = self.llm() if mode in ("auto", "llm") else None
+        if mode == "llm" and llm is None:
+            raise ModelUnavailable(self._llm_error or "no local model is configured; set QA_LLM=llama-cpp "
+                                   "(bundled model) or QA_LLM=openai with QA_LLM_BASE_URL")
+        if llm is None or (not base.answered and base.note):
+            # No model, or the sources were found not to hold what was asked (an event they do not
+            # report, a figure they do not give): a model cannot overrule that.
+            if llm is None and mode == "auto":
+                reason = NO_MODEL_NOTE if self.settings.llm == "none" else \
+                    f"The local model is unavailable ({self._llm_error}); this is an extractive answer."
+                base = dataclasses.replace(base, note=" ".join(x for x in (base.note, reason) if x))
             yield base.text
             yield base
             return
-        llm = self.llm() if mode in ("auto", "llm") else None
-        if llm is None:
-            note = NO_MODEL_NOTE if self.settings.llm == "none" else f"The local model is unavailable ({self._llm_error}); this is an extractive answer."
-            if mode == "llm" and self.settings.llm != "none":
-                raise ModelUnavailable(self._llm_error or "the local model could not be loaded")
-            final = dataclasses.replace(base, note=note)
-            yield final.text
-            yield final
-            return
         from qa.llm_answer import llm_stream
 
-        yield from llm_stream(question, base.standalone_question, base.passages or (), self.documents(), llm,
-                              self.settings, fallback=lambda: base, history=history)
+        for item in llm_stream(question, base.standalone_question, base.passages or (), self.documents(), llm,
+                               self.settings, fallback=lambda: base, history=history):
+            if isinstance(item, Answer) and item.mode == "llm" and len(base.values) > 1:
+                item = with_values_of(item, base)
+            yield item
 
     # -- local model -----------------------------------------------------------------------
 
@@ -289,6 +293,28 @@ class Pipeline:
     def llm_available(self) -> bool:
         """Whether a local model is configured and loads."""
         return self.llm() is not None
+
+
+def with_values_of(answer: Answer, extractive_answer: Answer) -> Answer:
+    """The model's verified answer, plus the values the sources give when they differ.
+
+    The model rarely reports every source's figure; the ledger does. Its citations are
+    appended after the model's (renumbered), and a "Sources differ" line lists each value.
+    """
+    citations = list(answer.citations)
+    key = {(c.doc_id, c.start): n for n, c in enumerate(citations, start=1)}
+    renumber = {}
+    for n, c in enumerate(extractive_answer.citations, start=1):
+        if (c.doc_id, c.start) not in key:
+            citations.append(c)
+            key[(c.doc_id, c.start)] = len(citations)
+        renumber[n] = key[(c.doc_id, c.start)]
+    values = tuple(dataclasses.replace(v, citations=tuple(renumber[n] for n in v.citations))
+                   for v in extractive_answer.values)
+    listed = "; ".join(f"{v.text}{' (' + v.when + ')' if v.when else ''} {''.join(f'[{n}]' for n in v.citations)}"
+                       for v in values)
+    return dataclasses.replace(answer, text=f"{answer.text}\n\nSources differ: {listed}.",
+                               citations=tuple(citations), values=values)
 
 
 @lru_cache(maxsize=1)

@@ -88,3 +88,42 @@ def test_to_dict_is_json_ready(corpus_pipeline):
     d = json.loads(json.dumps(a.to_dict()))
     assert d["answered"] is True and d["citations"][0]["quote"]
     assert {"text", "mode", "values", "passages", "rejected", "raw_text"} <= set(d)
+
+
+def _with_fake_llm(pipeline, monkeypatch, *replies):
+    from tests.qa.fakes_llm import FakeLLM
+
+    fake = FakeLLM(*replies)
+    monkeypatch.setattr(pipeline, "llm", lambda: fake)
+    return fake
+
+
+def test_llm_answer_streams_then_keeps_every_value_the_sources_give(corpus_pipeline, monkeypatch):
+    _with_fake_llm(corpus_pipeline, monkeypatch,
+                   "Around 600 North Korean soldiers have been killed in action, South Korean reports say [1].")
+    items = list(corpus_pipeline.stream("How many North Korean soldiers have been killed?", mode="auto"))
+    final = items[-1]
+    assert all(isinstance(x, str) for x in items[:-1]) and len(items) > 2  # streamed pieces
+    assert final.mode == "llm"
+    assert {"600", "4000"} <= {v.normalized for v in final.values}
+    assert "Sources differ" in final.text
+    docs = corpus_pipeline.documents()
+    for c in final.citations:
+        assert docs[c.doc_id].text[c.start:c.end] == c.quote
+    for v in final.values:
+        assert all(1 <= n <= len(final.citations) for n in v.citations)
+
+
+def test_llm_wrong_figure_falls_back_to_the_extractive_answer(corpus_pipeline, monkeypatch):
+    _with_fake_llm(corpus_pipeline, monkeypatch, "600 North Korean troops were deployed to Russia last year [1].")
+    a = corpus_pipeline.answer("How many North Korean troops were deployed to Russia last year?", mode="auto")
+    assert a.mode == "extractive-fallback"
+    assert "12,000" in a.text and "600" not in a.text
+    assert a.rejected and a.raw_text
+
+
+def test_llm_mode_without_a_model_is_a_clear_error(corpus_pipeline):
+    from qa.errors import ModelUnavailable
+
+    with pytest.raises(ModelUnavailable, match="QA_LLM"):
+        corpus_pipeline.answer("Who sent Shoigu to Pyongyang?", mode="llm")
