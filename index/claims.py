@@ -23,11 +23,12 @@ from functools import lru_cache
 from typing import Iterable
 
 from index import timex
+from index.chunk import sentence_spans
 from index.records import Document
 
 __all__ = ["Claim", "extract_claims", "claims_in_text", "supports", "supported_by", "measure_family",
            "unit_family", "measures_related", "units_compatible", "measure_words", "qualifier_direction",
-           "is_caption", "document_sentences", "MEASURE_LEMMAS", "EVENT_FAMILIES"]
+           "is_caption", "document_sentences", "value_range", "MEASURE_LEMMAS", "EVENT_FAMILIES"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -693,9 +694,6 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
     return claims
 
 
-_FALLBACK_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
-
-
 _ABBREV_END = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Col|"
                          r"Lt|Sgt|Gov|Sen|Rep|Prof|Inc|Corp|Co|vs|approx)|\b[A-Z](?:\.[A-Z])*)\.$")
 
@@ -714,24 +712,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _raw_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans in text[start:end]: ``index.chunk.sentence_spans`` when available."""
-    try:
-        from index.chunk import sentence_spans
-    except ImportError:  # the chunker is optional for this module; a regex split is close enough
-        spans, pos = [], start
-        for m in _FALLBACK_SPLIT.finditer(text, start, end):
-            spans.append((pos, m.start()))
-            pos = m.end()
-        spans.append((pos, end))
-        out = []
-        for s, e in spans:
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            if e > s:
-                out.append((s, e))
-        return out
+    """Sentence spans in text[start:end], split as the index splits them."""
     return sentence_spans(text, start, end)
 
 
@@ -773,19 +754,24 @@ def extract_claims(doc: Document) -> list[Claim]:
     return out
 
 
+def value_range(value: str) -> tuple[float, float] | None:
+    """A numeric claim value as ``(low, high)``: "12000" -> (12000, 12000), "4200000-5800000"
+    -> (4200000, 5800000), "30%" -> (30, 30); None when it is not a number."""
+    v = value.rstrip("%")
+    try:
+        if "-" in v[1:]:
+            a, b = v.split("-", 1)
+            return float(a), float(b)
+        return float(v), float(v)
+    except ValueError:
+        return None
+
+
 def _num_range(c: Claim) -> tuple[float, float] | None:
-    v = c.value
     if c.kind == "vague":
-        return tuple(map(float, _VAGUE.get(v, (0, 0))))  # type: ignore[return-value]
+        return tuple(map(float, _VAGUE.get(c.value, (0, 0))))  # type: ignore[return-value]
     if c.kind in ("count", "money", "quantity", "calibre", "percent"):
-        v = v.rstrip("%")
-        try:
-            if "-" in v[1:]:
-                a, b = v.split("-", 1)
-                return float(a), float(b)
-            return float(v), float(v)
-        except ValueError:
-            return None
+        return value_range(c.value)
     return None
 
 

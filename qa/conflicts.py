@@ -26,7 +26,7 @@ from typing import Sequence
 
 from index import timex
 from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, measure_words, measures_related,
-                          qualifier_direction, unit_family, units_compatible)
+                          qualifier_direction, unit_family, units_compatible, value_range)
 
 __all__ = ["reconcile", "read_question", "Need", "ValueGroup", "Reconciliation", "RELATIONS",
            "SAME", "DIFFERENT_MEASURE", "PART_OF_TOTAL", "DIFFERENT_EVENT", "COMPATIBLE", "CONTRADICTION"]
@@ -344,14 +344,7 @@ def _rank(need: Need, groups: list[list[Claim]]) -> list[list[Claim]]:
 # --- relations ------------------------------------------------------------------------------
 
 def _num(c: Claim) -> tuple[float, float] | None:
-    v = c.value.rstrip("%")
-    try:
-        if "-" in v[1:]:
-            a, b = v.split("-", 1)
-            return float(a), float(b)
-        return float(v), float(v)
-    except ValueError:
-        return None
+    return value_range(c.value)
 
 
 def _words(text: str) -> set[str]:
