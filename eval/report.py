@@ -156,7 +156,9 @@ def write_markdown(result: dict, out_dir: Path) -> Path:
                   for q in wrong]
         lines.append("")
     if gate:
-        lines += ["## Gate", "", "passed" if gate.get("passed") else "FAILED", ""]
+        verdict = "not applied (a subset, or another mode)" if not gate.get("applied") else \
+            ("passed" if gate.get("passed") else "FAILED")
+        lines += ["## Gate", "", verdict, ""]
         lines += [f"- {f}" for f in gate.get("failures", [])]
         lines.append("")
     if result.get("settings"):
