@@ -110,6 +110,8 @@ MEASURE_LEMMAS: dict[str, tuple[str, ...]] = {
     "spent": ("spent", "spend", "spending", "paid", "pay", "cost", "costs", "invested", "disbursed"),
     "raised": ("raised", "collected", "donated"),
     "arrived": ("arrived", "arrive", "arrives", "arriving", "arrival", "landed"),
+    "departed": ("departed", "depart", "departs", "departing", "departure", "left for", "leave", "leaves",
+                 "leaving", "flew home", "returned home"),
     "visited": ("visited", "visit", "visits", "visiting", "trip", "travelled", "traveled", "travel",
                 "travels", "toured"),
     "met": ("met", "meet", "meets", "meeting", "talks", "summit"),
@@ -127,7 +129,7 @@ _FAMILY = {
     "captured": "captured", "deployed": "deployment", "sent": "deployment", "supplied": "supply",
     "identified": "detection", "included": "content", "evacuated": "displacement",
     "affected": "affected", "arrested": "arrests", "striking": "strike", "allocated": "funding",
-    "spent": "funding", "raised": "funding", "arrived": "visit", "visited": "visit", "met": "visit",
+    "spent": "funding", "raised": "funding", "arrived": "visit", "departed": "departure", "visited": "visit", "met": "visit",
     "signed": "signing", "began": "start", "ended": "end", "issued": "issuing",
     "dismissed": "dismissal", "announced": "announcement", "confirmed": "confirmation",
 }
@@ -220,7 +222,7 @@ _REPORTING_SET = set(_REPORTING)
 _FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
                              r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")
 # Measure families that name events (dated things), as opposed to counted things.
-EVENT_FAMILIES = {"visit", "signing", "start", "end", "issuing", "dismissal", "announcement", "confirmation"}
+EVENT_FAMILIES = {"visit", "departure", "signing", "start", "end", "issuing", "dismissal", "announcement", "confirmation"}
 _NOUNISH_EVENT = re.compile(r"(?i)^(signing|arrival|visit|trip|meeting|talks|summit|launch|opening|dismissal|deployment)$")
 
 

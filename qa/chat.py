@@ -18,10 +18,13 @@ _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|what else)\b", re.I)
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)+)\b")
-# Capitalised words that start questions or sentences and are not names.
+# Capitalised words that start a name-shaped run but are titles, places or question words:
+# "Security Council Secretary Sergei Shoigu" is the name "Sergei Shoigu".
 _NOT_NAMES = frozenset({"How", "What", "When", "Where", "Who", "Why", "Which", "And", "The", "Did", "Does",
-                        "Is", "Was", "Were", "Are", "In", "On", "At", "North", "South", "Russian", "Security",
-                        "Council", "Secretary", "President", "Minister"})
+                        "Is", "Was", "Were", "Are", "In", "On", "At", "North", "South", "Russian", "Russia",
+                        "Security", "Council", "Secretary", "President", "Minister", "Defence", "Defense",
+                        "Foreign", "Deputy", "State", "Prime", "Chancellor", "General", "Leader", "Supreme",
+                        "Korean", "Korea", "Ukrainian", "American", "Chinese", "Indonesian", "Lawmaker"})
 
 
 _ASKING = frozenset({"how", "many", "much", "what", "when", "where", "who", "whom", "whose", "which", "why"})
@@ -31,12 +34,26 @@ def _user_turns(history: Sequence[dict] | None) -> list[str]:
     return [str(m.get("content", "")) for m in (history or []) if m.get("role") == "user" and m.get("content")]
 
 
-def _last_person(texts: Sequence[str]) -> str | None:
-    """The last multi-word capitalised name in ``texts`` (most recent text first)."""
-    for text in reversed(texts):
-        names = [n for n in _NAME.findall(text) if n.split()[0] not in _NOT_NAMES]
+def _names(text: str) -> list[str]:
+    """Multi-word capitalised names in ``text``, leading titles removed, in order."""
+    out = []
+    for run in _NAME.findall(text):
+        words_ = run.replace("-", " - ").split()
+        while words_ and (words_[0] in _NOT_NAMES or words_[0] == "-"):
+            words_.pop(0)
+        name = " ".join(words_).replace(" - ", "-")
+        if len(name.split()) >= 2 or "-" in name:
+            out.append(name)
+    return out
+
+
+def _last_person(history: Sequence[dict]) -> str | None:
+    """Who a "he"/"she" of the next question most likely means: the first name of the latest
+    answer (its subject), else the last name of the latest user question that has one."""
+    for message in reversed(history):
+        names = _names(str(message.get("content", "")))
         if names:
-            return names[-1]
+            return names[0] if message.get("role") == "assistant" else names[-1]
     return None
 
 
@@ -62,7 +79,7 @@ def condense(question: str, history: Sequence[dict] | None) -> str:
         return question
     previous = turns[-1]
     standalone = question.strip()
-    person = _last_person(turns)
+    person = _last_person(history or [])
     if person and _PERSON_PRONOUN.search(standalone) and person not in standalone:
         # "where did he meet Shoigu?" -> "where did Kim Jong Un meet Shoigu?"
         standalone = _PERSON_PRONOUN.sub(lambda m: person + ("'s" if m.group(0).lower() in ("his", "hers") else ""),

@@ -132,7 +132,9 @@ def read_question(question: str, reference: str = "") -> Need:
     unit = ""
     m = re.search(r"(?i)\bhow\s+many\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+?)(?=\s+(?:were|was|have|has|had|did|do|"
                   r"does|are|is|of|in|to|from|did|been|died|killed)\b|[?.,]|$)", q)
-    if m and m.group(2).lower() not in ("more", "additional", "other", "extra", "fewer", "less", "of"):
+    # "how many more", "how many of those": no unit named (a pronoun points back to the context)
+    if m and m.group(2).lower() not in ("more", "additional", "other", "extra", "fewer", "less", "of", "those",
+                                        "these", "them", "they", "it", "ones"):
         head = m.group(2).lower()
         unit = unit_family(head)
         if unit in ("casualties", "deaths", "fatalities", "injuries", "losses"):

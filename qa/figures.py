@@ -22,6 +22,8 @@ from qa.records import Answer, Value
 # sentence on the question: the ledger says what a figure measures, retrieval says whether
 # the sentence is about what was asked.
 RELEVANT_SHARE = 0.6
+# ... or half that share when the ledger says it measures exactly what was asked.
+EXACT_MEASURE_RELIEF = 0.5
 
 
 def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | None:
@@ -80,7 +82,10 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
             c = _candidate_for(claim, ranked)
             if c is not None and c not in sentences:
                 sentences.append(c)
-        if sentences and max(c.score for c in sentences) >= floor:
+        # A value of exactly the asked measure ("departed" for "when did he leave") is on topic
+        # even when its sentence shares few words with the question.
+        exact = bool(recon.need.measure and group.measure) and measure_relation(recon.need, group) == "same"
+        if sentences and max(c.score for c in sentences) >= (floor * EXACT_MEASURE_RELIEF if exact else floor):
             statements.append(sentences)
             kept.append(group)
     if not kept:

@@ -31,3 +31,10 @@ def test_needs_context_flags_short_and_pronoun_questions():
     assert needs_context("and this year?")
     assert needs_context("What did they discuss?")
     assert not needs_context("What did Shoigu and Kim Jong Un discuss in Pyongyang?")
+
+
+def test_he_after_a_who_question_means_the_person_the_answer_names():
+    history = [{"role": "user", "content": "Who is the Russian official who met Indonesia's Defence Minister in Jakarta?"},
+               {"role": "assistant", "content": "Security Council Secretary Sergei Shoigu, who met Sjafrie Sjamsoeddin."}]
+    out = condense("What post did he hold until May 2024?", history)
+    assert out.startswith("What post did Sergei Shoigu hold until May 2024?")

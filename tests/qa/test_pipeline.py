@@ -127,3 +127,10 @@ def test_llm_mode_without_a_model_is_a_clear_error(corpus_pipeline):
 
     with pytest.raises(ModelUnavailable, match="QA_LLM"):
         corpus_pipeline.answer("Who sent Shoigu to Pyongyang?", mode="llm")
+
+
+def test_when_did_he_leave_answers_the_departure_not_the_arrival(corpus_pipeline):
+    a = corpus_pipeline.answer("When did Shoigu leave Pyongyang after meeting Kim on June 4?")
+    assert a.answered
+    assert all("departed" in c.quote for c in a.citations)
+    assert "later in the day" in a.text and "June 4, 2025" in a.text  # resolved from the article's date
