@@ -43,7 +43,7 @@ W_DENSE, W_LEXICAL = 0.5, 0.5
 # person or a place, which our patterns recognise less reliably.
 KIND_MISMATCH = {"count": 0.3, "date": 0.3, "duration": 0.3, "person": 0.7, "place": 0.7}
 # Another article's sentence is cited with the answer when it is this close in meaning to it ...
-SAME_FACT_SIMILARITY = 0.78
+SAME_FACT_SIMILARITY = 0.7
 # ... and scores at least this share of the best sentence on the question.
 SAME_FACT_SCORE_SHARE = 0.8
 
