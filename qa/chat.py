@@ -17,7 +17,7 @@ from qa.text import STOPWORDS, words
 _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|what else)\b", re.I)
-_NAME = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)+)\b")
+_NAME = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+|-[a-z]+)+)\b")  # "Ri Chang-dae" too
 # Capitalised words that start a name-shaped run but are titles, places or question words:
 # "Security Council Secretary Sergei Shoigu" is the name "Sergei Shoigu".
 _NOT_NAMES = frozenset({"How", "What", "When", "Where", "Who", "Why", "Which", "And", "The", "Did", "Does",
@@ -88,4 +88,9 @@ def condense(question: str, history: Sequence[dict] | None) -> str:
     # The previous question's content words, not its wording: its "how many"/"when" must not
     # change what this question asks for.
     context = " ".join(w for w in words(previous) if w.lower() not in STOPWORDS and w.lower() not in _ASKING)
+    # The previous answer's names are what "they"/"he" most often point to ("Ri Chang-dae").
+    answers = [m for m in (history or []) if m.get("role") == "assistant"]
+    if answers and (_THING_PRONOUN.search(question) or _PERSON_PRONOUN.search(question)):
+        names = _names(str(answers[-1].get("content", "")))
+        context = " ".join(dict.fromkeys([*names, context])).strip()
     return f"{standalone} ({context})" if context else standalone

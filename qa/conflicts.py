@@ -111,7 +111,10 @@ class Reconciliation:
 _COUNT_Q = re.compile(r"(?i)\b(how\s+many|how\s+much|number\s+of|what\s+(?:number|figure|share|percentage|"
                       r"proportion|fraction|amount|total)|how\s+(?:large|big)|death\s+toll|toll|estimates?|"
                       r"figures?|tally|count)\b")
-_DATE_Q = re.compile(r"(?i)\b(when|what\s+(?:date|day|year|month|time)s?|which\s+(?:date|day|year|month)s?|"
+# "when" asks for a date at the start of a question or before an auxiliary ("and when did he
+# leave"), not as a conjunction ("what did they discuss when they met")
+_DATE_Q = re.compile(r"(?i)(?:^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen\s+(?:did|was|were|is|are|do|does|will|has|have|had)\b)|"
+                     r"\b(what\s+(?:date|day|year|month|time)s?|which\s+(?:date|day|year|month)s?|"
                      r"on\s+what\s+(?:date|day)|since\s+when|how\s+long\s+ago)\b")
 _QSTOP = set("""how many much what which when where who whom whose why is are was were be been being do does did
 has have had the a an of in on at to for from by with about and or that this these those there their its it

@@ -38,6 +38,11 @@ _UNDISCLOSED = re.compile(
 
 # Weights of the sentence score; they sum to 1 so the score stays in [0, 1] for the threshold.
 W_DENSE, W_LEXICAL = 0.5, 0.5
+FOCUS_WEIGHT = 2.0
+# The next sentence is quoted too when it refers back to the answer and scores this well.
+CONTINUATION_SCORE_SHARE = 0.7
+_ANAPHORIC = re.compile(r"(?:(?:During|In|At|After|Before|Since|From)\s+(?:that|this|the|those|these)\b|"
+                        r"(?:This|That|These|Those|It|He|She|They|His|Her|Their|Its|The\s+two)\b)")
 # A sentence without the kind of thing asked for keeps this share of its score: little for a
 # figure, a date or a duration (a sentence without one cannot answer "how many"), more for a
 # person or a place, which our patterns recognise less reliably.
@@ -131,13 +136,18 @@ def score_sentences(
     vectors = embed([spec.text] + texts)  # (1 + n, dim), L2-normalised
     cosine = vectors[1:] @ vectors[0]
     q_terms = set(spec.terms)
-    q_weight = sum(idf(t) for t in q_terms) or 1.0
+    focus = set(spec.focus)
+
+    def weight(t: str) -> float:  # a follow-up's own words count twice its borrowed context
+        return idf(t) * (FOCUS_WEIGHT if t in focus and focus != q_terms else 1.0)
+
+    q_weight = sum(weight(t) for t in q_terms) or 1.0
     known = {t for t in q_terms if idf.known(t)}
     known_weight = sum(idf(t) for t in known) or 1.0
     scored = []
     for (p, s, e), text, cos in zip(spans, texts, cosine):
         present = q_terms & set(terms(text))
-        lexical = sum(idf(t) for t in present) / q_weight
+        lexical = sum(weight(t) for t in present) / q_weight
         coverage = sum(idf(t) for t in present & known) / known_weight if known else 1.0
         score = W_DENSE * max(float(cos), 0.0) + W_LEXICAL * lexical
         if not has_kind(text, spec.kind):
@@ -166,6 +176,17 @@ def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray) -> li
             out.append(i)
             docs.add(c.doc_id)
     return out
+
+
+def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mapping[str, Document]) -> Candidate | None:
+    """The sentence right after ``best`` when it continues it ("During that meeting, ...",
+    "These figures come from ...") and is itself a good answer to the question."""
+    text = documents[best.doc_id].text
+    for c in ranked:
+        if (c.doc_id == best.doc_id and c.start > best.end and not text[best.end:c.start].strip()
+                and _ANAPHORIC.match(c.text) and c.score >= CONTINUATION_SCORE_SHARE * best.score):
+            return c
+    return None
 
 
 def citation_for(c: Candidate, documents: Mapping[str, Document]) -> Citation:
@@ -250,6 +271,10 @@ def answer_extractively(
         return Answer(question=question, text=f"{UNDISCLOSED_TEXT} {text}", answered=False, citations=citations,
                       mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked
     group = [ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors)]
-    text, citations = compose([group], documents)
+    groups = [group]
+    follow = continuation(ranked[0], ranked, documents)
+    if follow is not None:
+        groups.append([follow])
+    text, citations = compose(groups, documents)
     return Answer(question=question, text=text, answered=True, citations=citations,
                   mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked

@@ -9,6 +9,7 @@ more than one value, and ``Answer.values`` for the chat and the eval suite.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 
 from index import timex
@@ -24,6 +25,7 @@ from qa.records import Answer, Value
 RELEVANT_SHARE = 0.6
 # ... or half that share when the ledger says it measures exactly what was asked.
 EXACT_MEASURE_RELIEF = 0.5
+_SEVERAL = re.compile(r"(?i)\b(dates|days|times|visits|trips|occasions|meetings|figures|estimates|each|all)\b")
 
 
 def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | None:
@@ -59,8 +61,20 @@ def answers_need(need: Need, group: ValueGroup) -> bool:
     return not (need.unit and group.unit and not units_compatible(need.unit, group.unit))
 
 
+def _answers_itself(need: Need, top: Candidate, claims: Sequence[Claim]) -> bool:
+    """Whether the best sentence holds a value of the kind asked that is not tied to another
+    measure: then it answers by itself, and no weaker sentence is preferred for its verb."""
+    for c in claims:
+        if c.doc_id != top.doc_id or not top.start <= c.value_start < top.end:
+            continue
+        kind_fits = (c.kind == "date") if need.kind == "date" else (c.kind != "date")
+        if kind_fits and (not c.measure or not need.measure or measures_related(need.measure, c.measure)):
+            return True
+    return False
+
+
 def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candidate],
-                 documents: Mapping[str, Document]) -> Answer:
+                 documents: Mapping[str, Document], claims: Sequence[Claim] = ()) -> Answer:
     """Rewrite an extractive answer around the values of ``recon``; unchanged when none is relevant.
 
     Args:
@@ -68,10 +82,13 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         recon: the reconciled values for the question.
         ranked: the scored candidate sentences, best first.
         documents: the indexed documents (for quotes and metadata).
+        claims: the ledger's claims in the retrieved passages.
     """
     if not answer.answered or not recon.groups or not ranked:
         return answer
     floor = RELEVANT_SHARE * ranked[0].score
+    # Several values wanted ("on which dates", "all the visits"): the best sentence gives one.
+    relief = bool(_SEVERAL.search(answer.standalone_question or answer.question)) or not _answers_itself(recon.need, ranked[0], claims)
     statements: list[list[Candidate]] = []
     kept = []
     for group in recon.groups:
@@ -84,7 +101,7 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
                 sentences.append(c)
         # A value of exactly the asked measure ("departed" for "when did he leave") is on topic
         # even when its sentence shares few words with the question.
-        exact = bool(recon.need.measure and group.measure) and measure_relation(recon.need, group) == "same"
+        exact = relief and bool(recon.need.measure and group.measure) and measure_relation(recon.need, group) == "same"
         if sentences and max(c.score for c in sentences) >= (floor * EXACT_MEASURE_RELIEF if exact else floor):
             statements.append(sentences)
             kept.append(group)

@@ -188,9 +188,12 @@ class Pipeline:
             claims = {doc_id: extract_claims(doc) for doc_id, doc in docs.items()}
             events = events_of_documents(docs, claims)
             references = {doc_id: doc.date for doc_id, doc in docs.items() if doc.date}
-            for event in events:  # an undated article counts from the event it reports
+            for event in events:  # an undated article counts from the event it reports ...
                 for doc_id in event.doc_ids:
-                    references.setdefault(doc_id, event.date)
+                    if doc_id not in references:
+                        references[doc_id] = event.date
+                        # ... so its "last month" resolves too
+                        claims[doc_id] = extract_claims(dataclasses.replace(docs[doc_id], date=event.date))
             self._ledger = (version, claims, events, references)
         return self._ledger[1:]
 
@@ -228,8 +231,9 @@ class Pipeline:
         if spec.kind in ("count", "date"):
             in_passages = [c for p in passages for c in claims.get(p.doc_id, ())
                            if p.start <= c.value_start < p.end]
-            recon = reconcile(standalone, list(dict.fromkeys(in_passages)))
-            with_values = apply_values(answer, recon, ranked, documents)
+            in_passages = list(dict.fromkeys(in_passages))
+            recon = reconcile(standalone, in_passages)
+            with_values = apply_values(answer, recon, ranked, documents, in_passages)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)

@@ -21,15 +21,16 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(number|count|amount|total|tally)\s+of\b|\bhow\s+heavy\b|\btoll\b|"
         r"\bwhat\s+(is|was|were|are)\s+the\s+(\w+\s+)?(value|worth|cost|price|budget|sum)\b", re.I)),
     ("date", re.compile(
-        r"\bwhen\b|\bwhat\s+(date|day|year|month|time)s?\b|\bwhich\s+(date|day|year|month)s?\b|"
+        r"^\W*(and\s+|but\s+|so\s+)?when\b|\bwhen\s+(did|was|were|is|are|do|does|will|has|have|had)\b|"
+        r"\bwhat\s+(date|day|year|month|time)s?\b|\bwhich\s+(date|day|year|month)s?\b|"
         r"\bon\s+what\s+(date|day)\b|\bin\s+what\s+(year|month)\b|\bhow\s+long\s+ago\b|\bdate\s+of\b", re.I)),
     ("person", re.compile(
-        r"^\s*(who|whom|whose)\b|\b(who|whom)\b|\bwhich\s+(official|person|leader|minister|lawmaker|"
+        r"^\W*(and\s+|but\s+)?(who|whom|whose)\b|\b(who|whom)\s+(is|was|were|are|did|does|do|will|has|have)\b|\bwhich\s+(official|person|leader|minister|lawmaker|"
         r"president|journalist|reporter|editor|agency|outlet|newspaper|news\s+agency|organi[sz]ation|"
         r"country|government|body)\b|\bby\s+whom\b|\bname\s+of\b|\bwhat\s+(agency|outlet|"
         r"organi[sz]ation|official|news\s+agency)\b", re.I)),
     ("place", re.compile(
-        r"\bwhere\b|\bwhich\s+(?:\w+\s+)?(city|country|region|place|town|capital|province|oblast|area|border)\b|"
+        r"^\W*(and\s+|but\s+)?where\b|\bwhere\s+(did|was|were|is|are|do|does|will|has|have|had)\b|\bwhich\s+(?:\w+\s+)?(city|country|region|place|town|capital|province|oblast|area|border)\b|"
         r"\bin\s+what\s+(?:\w+\s+)?(city|country|region|place)\b|\bwhat\s+(?:\w+\s+)?(city|country|region|place|capital)\b", re.I)),
 )
 
@@ -42,11 +43,14 @@ class QuestionSpec:
         text: the (self-contained) question.
         kind: "count", "duration", "date", "person", "place" or "statement".
         terms: stemmed content terms, stopwords and question words removed.
+        focus: the terms of the question as asked (a follow-up's own words, without the
+            context added from the chat), which weigh more in sentence scoring.
     """
 
     text: str
     kind: str
     terms: tuple[str, ...]
+    focus: tuple[str, ...] = ()
 
 
 _QUESTION_WORDS = frozenset({"how", "many", "much", "what", "when", "where", "who", "whom", "whose",
@@ -75,4 +79,5 @@ def analyze(question: str, standalone: str | None = None) -> QuestionSpec:
     if kind == "statement" and standalone:
         kind = kind_of(standalone)
     content = tuple(t for t in terms(text) if t not in _QUESTION_WORDS)
-    return QuestionSpec(text=text, kind=kind, terms=content)
+    focus = tuple(t for t in terms(question) if t not in _QUESTION_WORDS)
+    return QuestionSpec(text=text, kind=kind, terms=content, focus=focus)

@@ -91,3 +91,18 @@ def test_kind_detection_for_figures_dates_and_durations():
     assert has_kind("He left later in the day.", "date")
     assert has_kind("The talks lasted three hours.", "duration")
     assert not has_kind("He arrived on June 4.", "duration")
+
+
+def test_a_next_sentence_that_refers_back_is_quoted_with_the_answer():
+    text = ("The envoy met the minister in Oslo on Monday.\n"
+            "During that meeting, the envoy and the minister discussed fishing quotas.\n"
+            "Weather in Oslo was mild.")
+    docs = {"talks": _doc("talks", text)}
+    passages = [Passage(chunk_id="t-0", doc_id="talks", text=text, start=0, end=len(text), score=1.0)]
+    embed = HashingEmbedder().embed
+    idf = Idf([text, "unrelated text about weather", "another article on sport"])
+    question = "What did the envoy and the minister discuss when they met in Oslo?"
+    a, _ = answer_extractively(question, analyze(question), passages, docs, embed, idf, 0.1)
+    assert a.answered
+    quotes = [c.quote for c in a.citations]
+    assert any(q.startswith("During that meeting") for q in quotes)

@@ -22,3 +22,10 @@ def test_follow_up_takes_kind_from_context_only_when_it_asks_nothing_itself():
 def test_terms_drop_question_words_and_stopwords():
     spec = analyze("How many troops were deployed to Russia?")
     assert spec.terms == ("troop", "deploy", "russia")
+
+
+def test_when_and_where_as_conjunctions_do_not_make_date_or_place_questions():
+    assert kind_of("What did the envoy and the minister discuss when they met in Oslo?") == "statement"
+    assert kind_of("What did he say in the city where the talks were held?") == "statement"
+    assert kind_of("And when did he leave?") == "date"
+    assert kind_of("So where did they meet?") == "place"
