@@ -92,13 +92,20 @@ class Candidate:
     coverage: float = 0.0  # IDF-weighted share of the question's corpus terms in the sentence
 
 
-def has_kind(sentence: str, kind: str) -> bool:
-    """Whether ``sentence`` contains the kind of thing a ``kind`` question asks for."""
+def has_kind(sentence: str, kind: str, question: str = "") -> bool:
+    """Whether ``sentence`` contains the kind of thing a ``kind`` question asks for.
+
+    A place already named in the question does not count: "in Ukraine" does not answer
+    "in which region did they fight against Ukraine's forces?".
+    """
     pattern = _HAS.get(kind)
     if pattern is None:
         return True
     if kind == "count":
         return any(not _YEAR_ONLY.match(m.group(0).strip(",.")) for m in pattern.finditer(sentence))
+    if kind == "place" and question:
+        asked = set(terms(question))
+        return any(not set(terms(m.group(0).split()[-1])) <= asked for m in pattern.finditer(sentence))
     return bool(pattern.search(sentence))
 
 
@@ -150,7 +157,7 @@ def score_sentences(
         lexical = sum(weight(t) for t in present) / q_weight
         coverage = sum(idf(t) for t in present & known) / known_weight if known else 1.0
         score = W_DENSE * max(float(cos), 0.0) + W_LEXICAL * lexical
-        if not has_kind(text, spec.kind):
+        if not has_kind(text, spec.kind, spec.text):
             score *= KIND_MISMATCH.get(spec.kind, 1.0)
         scored.append(Candidate(p.doc_id, s, e, text, score, p, float(cos), coverage))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].doc_id, scored[i].start))

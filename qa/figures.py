@@ -166,6 +166,10 @@ def resolved_times(answer: Answer, references: Mapping[str, str]) -> Answer:
 
 
 def values_required(kind: str, recon: Reconciliation) -> bool:
-    """Whether a count question names what it counts in words the ledger knows, so that no
-    matching figure means the sources do not give one (rather than a paraphrase we missed)."""
-    return kind == "count" and bool(recon.need.measure and recon.need.unit)
+    """Whether a count question names what it counts in words the ledger knows (or asks for
+    money or a percentage), so that no matching figure means the sources do not give one
+    (rather than a paraphrase we missed)."""
+    need = recon.need
+    # A sum of money or a percentage is never a paraphrase of another figure: none means none.
+    exact_unit = need.unit in ("money", "percent") or (len(need.unit) == 3 and need.unit.isupper())
+    return kind == "count" and (bool(need.measure and need.unit) or exact_unit)

@@ -106,3 +106,9 @@ def test_a_next_sentence_that_refers_back_is_quoted_with_the_answer():
     assert a.answered
     quotes = [c.quote for c in a.citations]
     assert any(q.startswith("During that meeting") for q in quotes)
+
+
+def test_a_place_named_in_the_question_is_not_an_answer_to_where():
+    q = "In which region did the troops fight against Ukraine's forces?"
+    assert not has_kind("They supplied troops for fighting in Ukraine.", "place", q)
+    assert has_kind("The troops fought in the Kursk region.", "place", q)
