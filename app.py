@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
+from index.load import SUPPORTED_SUFFIXES
 from qa import ui
+from qa.config import Settings as _Settings
 from qa.errors import BadDocument, QAError
 from qa.records import Answer
 
@@ -32,8 +34,8 @@ if TYPE_CHECKING:  # the pipeline pulls in Chroma and torch; import it only when
 
 log = logging.getLogger("qa.app")
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")  # as index/load.py reads
-DEFAULT_MAX_UPLOAD_MB = 2.0  # the pipeline refuses files over 2 MB too
+ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES  # what index/load.py reads
+DEFAULT_MAX_UPLOAD_MB = _Settings.model_fields["max_upload_mb"].default  # QA_MAX_UPLOAD_MB, as the pipeline
 EXAMPLES = [
     "When did Sergei Shoigu visit Pyongyang in 2025?",
     "How many North Korean soldiers have been killed fighting for Russia?",
@@ -345,14 +347,14 @@ def _mode_radio(settings: Settings) -> gr.Radio:
 
 
 def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None,
-              max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB, concurrency: int = 4) -> gr.Blocks:
+              max_upload_mb: float | None = None, concurrency: int = 4) -> gr.Blocks:
     """Build the chat and documents UI over ``pipeline`` (None: ``default_pipeline()`` on first use).
 
     Args:
         pipeline: the question-answering pipeline; tests pass one built on a temporary index.
         settings: used when ``pipeline`` is None to lay out the UI (mode switch) without
             loading anything; defaults to ``Settings()``.
-        max_upload_mb: largest accepted upload per file.
+        max_upload_mb: largest accepted upload per file (None: ``QA_MAX_UPLOAD_MB``).
         concurrency: answers computed at once; local-model answers still run one at a time.
 
     Returns:
@@ -365,6 +367,7 @@ def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None
             from qa.config import Settings
 
             settings = Settings()
+    max_upload_mb = max_upload_mb or settings.max_upload_mb
     h = ChatHandlers(pipeline, max_upload_mb=max_upload_mb)
     # No telemetry: the app runs offline and sends nothing anywhere.
     with gr.Blocks(title="Cited news QA", fill_width=True, analytics_enabled=False) as app:
@@ -476,7 +479,7 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
     configured = getattr(settings, "auth", "")  # QA_AUTH; a SecretStr or a plain str
     if hasattr(configured, "get_secret_value"):
         configured = configured.get_secret_value()
-    launch(app, host=host, port=port, auth=auth or configured or None)
+    launch(app, host=host, port=port, auth=auth or configured or None, max_upload_mb=settings.max_upload_mb)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from filelock import FileLock, Timeout
 from index.chunk import chunk_document, embedding_text
 from index.clean import clean
 from index.embed import Embedder, get_embedder
-from index.load import load_path
+from index.load import add_unique, load_path
 from index.meta import apply_metadata, load_overrides
 from index.records import BuildReport, Chunk, Document, IndexConfig
 from index import store
@@ -97,12 +97,7 @@ def _load_all(paths: Sequence[Path]) -> tuple[list[Document], dict[str, dict[str
             overrides.setdefault(doc_id, fields)
         loaded, load_warnings = load_path(path)
         warnings.extend(load_warnings)
-        for d in loaded:
-            if d.doc_id in seen:
-                warnings.append(f"skipped {d.source}: duplicate doc_id {d.doc_id!r} (already loaded from {seen[d.doc_id]})")
-                continue
-            seen[d.doc_id] = d.source
-            docs.append(d)
+        add_unique(docs, seen, loaded, warnings)
     return docs, overrides, warnings
 
 

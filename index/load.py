@@ -120,13 +120,18 @@ def load_path(path: Path) -> tuple[list[Document], list[str]]:
         except LoadError as e:
             warnings.append(f"skipped {e}")
             continue
-        for d in loaded:
-            if d.doc_id in seen:
-                warnings.append(f"skipped {d.source}: duplicate doc_id {d.doc_id!r} (already loaded from {seen[d.doc_id]})")
-                continue
-            seen[d.doc_id] = d.source
-            docs.append(d)
+        add_unique(docs, seen, loaded, warnings)
     return docs, warnings
+
+
+def add_unique(docs: list[Document], seen: dict[str, str], loaded: list[Document], warnings: list[str]) -> None:
+    """Append ``loaded`` to ``docs`` unless a doc_id was already seen (first wins, with a warning)."""
+    for d in loaded:
+        if d.doc_id in seen:
+            warnings.append(f"skipped {d.source}: duplicate doc_id {d.doc_id!r} (already loaded from {seen[d.doc_id]})")
+            continue
+        seen[d.doc_id] = d.source
+        docs.append(d)
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     abstain_threshold: float = Field(default=0.35, ge=0.0, le=1.0,
                                      description="minimum support score below which the answer declines")
     max_question_chars: int = Field(default=500, ge=10)
+    max_upload_mb: float = Field(default=2.0, gt=0, le=100, description="largest uploaded article, per file")
     mode: Literal["auto", "extractive", "llm"] = "auto"
 
     # Web app

@@ -36,8 +36,6 @@ from qa.retrieve import Retriever
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
-# Uploads larger than this are refused: a news article is a few tens of kilobytes.
-MAX_UPLOAD_BYTES = 2_000_000
 # Sentence embeddings kept in memory; the bundled corpus has a few hundred sentences.
 EMBED_CACHE_SIZE = 20_000
 
@@ -143,9 +141,10 @@ class Pipeline:
                 raise BadDocument(f"{path.name}: unsupported type; upload {', '.join(SUPPORTED_SUFFIXES)} files")
             if not path.is_file():
                 raise BadDocument(f"{path.name}: not a file")
-            if path.stat().st_size > MAX_UPLOAD_BYTES:
-                raise BadDocument(f"{path.name}: {path.stat().st_size:,} bytes is over the "
-                                  f"{MAX_UPLOAD_BYTES:,}-byte limit")
+            limit = int(self.settings.max_upload_mb * 1_000_000)  # a news article is a few tens of kB
+            if path.stat().st_size > limit:
+                raise BadDocument(f"{path.name}: {path.stat().st_size:,} bytes is over the {limit:,}-byte "
+                                  f"limit (QA_MAX_UPLOAD_MB)")
             try:
                 docs, warnings = load_path(path)
             except LoadError as exc:
