@@ -211,20 +211,25 @@ def abstain(question: str, passages: Sequence[Passage], note: str = "") -> Answe
 
 def compose(groups: Sequence[Sequence[Candidate]], documents: Mapping[str, Document]) -> tuple[str, tuple[Citation, ...]]:
     """Answer text and citations: each group is one statement (its first sentence, verbatim)
-    followed by the markers of every sentence in the group."""
+    followed by the markers of every sentence in the group. A sentence that opens two groups
+    (it states two values) is written once, with the markers of both."""
     citations: list[Citation] = []
     index: dict[tuple[str, int], int] = {}
-    parts = []
+    statements: dict[tuple[str, int], list[str]] = {}  # opening sentence -> its markers, in order
+    texts: dict[tuple[str, int], str] = {}
     for group in groups:
-        markers = []
+        head = (group[0].doc_id, group[0].start)
+        markers = statements.setdefault(head, [])
+        texts[head] = group[0].text
         for c in group:
             key = (c.doc_id, c.start)
             if key not in index:
                 citations.append(citation_for(c, documents))
                 index[key] = len(citations)
-            markers.append(f"[{index[key]}]")
-        parts.append(f"{group[0].text} {''.join(dict.fromkeys(markers))}")
-    return " ".join(parts), tuple(citations)
+            if f"[{index[key]}]" not in markers:
+                markers.append(f"[{index[key]}]")
+    text = " ".join(f"{texts[head]} {''.join(markers)}" for head, markers in statements.items())
+    return text, tuple(citations)
 
 
 class Idf:

@@ -135,34 +135,38 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
 
 def resolved_times(answer: Answer, references: Mapping[str, str]) -> Answer:
     """Say what relative times in the quoted sentences mean ("last year" in an article of June
-    4, 2025 is 2024), after the sentence's markers; the quotes themselves stay verbatim.
+    4, 2025 is 2024), once after each run of markers; the quotes themselves stay verbatim.
 
     Args:
         answer: the answer whose citations are glossed.
         references: doc_id -> the date its relative times count from (its publication date,
             or the date of the event it reports when it states no date of its own).
     """
-    text = answer.text
-    for n, c in enumerate(answer.citations, start=1):
-        reference = references.get(c.doc_id) or c.date
-        if not reference:
-            continue
-        glosses = [f"“{t.text}” = {timex.label(t.value)}" for t in timex.find_times(c.quote, reference)
-                   if t.relative and t.value]
-        marker = f"[{n}]"
-        at = text.find(marker)
-        if not glosses or at < 0:
-            continue
-        # after the last marker of the run "[1][2]" that holds this citation
-        end = at + len(marker)
-        while end < len(text) and text[end] == "[":
-            close = text.find("]", end)
-            end = close + 1 if close > 0 else len(text)
-        basis = "the article's date" if reference == c.date else "the date of the event it reports"
-        gloss = f" ({'; '.join(dict.fromkeys(glosses))}, counted from {basis}, {timex.label(reference)})"
-        if gloss not in text:
-            text = text[:end] + gloss + text[end:]
-    return dataclasses.replace(answer, text=text)
+
+    def gloss(run: re.Match) -> str:
+        glosses, bases = {}, set()
+        for n in map(int, re.findall(r"\d+", run.group(0))):
+            if not 1 <= n <= len(answer.citations):
+                continue
+            c = answer.citations[n - 1]
+            reference = references.get(c.doc_id) or c.date
+            for t in timex.find_times(c.quote, reference) if reference else ():
+                if t.relative and t.value:
+                    glosses.setdefault(t.text.lower(), f"“{t.text}” = {timex.label(t.value)}")
+                    bases.add(("the article's date" if reference == c.date else "the date of the event it reports",
+                               reference))
+        if not glosses:
+            return run.group(0)
+        basis = ""
+        if len(bases) == 1:
+            what, day = bases.pop()
+            basis = f", counted from {what}, {timex.label(day)}"
+        return f"{run.group(0)} ({'; '.join(glosses.values())}{basis})"
+
+    return dataclasses.replace(answer, text=_MARKER_RUN.sub(gloss, answer.text))
+
+
+_MARKER_RUN = re.compile(r"(?:\[\d+\])+")
 
 
 def values_required(kind: str, recon: Reconciliation) -> bool:

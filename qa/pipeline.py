@@ -228,11 +228,19 @@ class Pipeline:
         answer, ranked = extractive.answer_extractively(
             question, spec, passages, documents, self._embed, self._idf_fn(), self.settings.abstain_threshold)
         if spec.kind in ("count", "date"):
-            in_passages = [c for p in passages for c in claims.get(p.doc_id, ())
-                           if p.start <= c.value_start < p.end]
-            in_passages = list(dict.fromkeys(in_passages))
-            recon = reconcile(standalone, in_passages)
-            with_values = apply_values(answer, recon, ranked, documents, in_passages)
+            # Every figure or date of the articles retrieval found, not only of the retrieved
+            # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
+            hit = list(dict.fromkeys(p.doc_id for p in passages))
+            in_docs = [c for d in hit for c in claims.get(d, ())]
+            extra = [Passage(chunk_id=f"{c.doc_id}@{c.start}", doc_id=c.doc_id, text=c.sentence, start=c.start,
+                             end=c.end, score=0.0)
+                     for c in in_docs if not any(p.doc_id == c.doc_id and p.start <= c.value_start < p.end
+                                                 for p in passages)]
+            if extra:
+                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, self._idf_fn())
+                ranked = sorted(ranked + more, key=lambda c: -c.score)
+            recon = reconcile(standalone, in_docs)
+            with_values = apply_values(answer, recon, ranked, documents, in_docs)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
