@@ -8,6 +8,7 @@ process pays for each once. ``answer()``/``stream()`` in ``qa/__init__.py`` use 
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import threading
 from collections import OrderedDict
@@ -35,6 +36,8 @@ from qa.records import Answer, Passage
 from qa.retrieve import Retriever
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th))\b",
+                      re.I)
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
 # Sentence embeddings kept in memory; the bundled corpus has a few hundred sentences.
 EMBED_CACHE_SIZE = 20_000
@@ -218,10 +221,12 @@ class Pipeline:
         claims, events, references = self.ledger()
         event = resolve_event(standalone, events)
         if event is not None and not event.events:
-            # The question names an event (e.g. "his fifth visit") that no source reports.
-            passages = self.retrieve(standalone, method=method)
-            return dataclasses.replace(extractive.abstain(question, passages, note=event.reason),
-                                       standalone_question=standalone)
+            if _ORDINAL.search(standalone):
+                # "his fifth visit" when the sources report three: nothing to answer from.
+                passages = self.retrieve(standalone, method=method)
+                return dataclasses.replace(extractive.abstain(question, passages, note=event.reason),
+                                           standalone_question=standalone)
+            event = None  # a dated event the articles mention in passing (a meeting in a caption)
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
@@ -273,7 +278,7 @@ class Pipeline:
             if llm is None and mode == "auto":
                 reason = NO_MODEL_NOTE if self.settings.llm == "none" else \
                     f"The local model is unavailable ({self._llm_error}); this is an extractive answer."
-                base = dataclasses.replace(base, note=" ".join(x for x in (base.note, reason) if x))
+                base = dataclasses.replace(base, note=join_notes(base.note, reason))
             yield base.text
             yield base
             return
@@ -304,6 +309,12 @@ class Pipeline:
     def llm_available(self) -> bool:
         """Whether a local model is configured and loads."""
         return self.llm() is not None
+
+
+def join_notes(*notes: str) -> str:
+    """Notes for the reader as one text, each a sentence ("No such visit. No local model ...")."""
+    parts = [n.strip() for n in notes if n and n.strip()]
+    return " ".join(p[0].upper() + p[1:] + ("" if p[-1] in ".!?)" else ".") for p in parts)
 
 
 def with_values_of(answer: Answer, extractive_answer: Answer) -> Answer:

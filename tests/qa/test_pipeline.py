@@ -134,3 +134,15 @@ def test_when_did_he_leave_answers_the_departure_not_the_arrival(corpus_pipeline
     assert a.answered
     assert all("departed" in c.quote for c in a.citations)
     assert "later in the day" in a.text and "June 4, 2025" in a.text  # resolved from the article's date
+
+
+def test_a_visit_the_sources_do_not_report_is_declined_with_the_reason(corpus_pipeline):
+    a = corpus_pipeline.answer("What did Shoigu discuss during his fifth visit to Pyongyang?")
+    assert not a.answered
+    assert "fifth" in a.note
+
+
+def test_a_dated_meeting_mentioned_in_passing_is_still_answered(corpus_pipeline):
+    a = corpus_pipeline.answer("Who did Shoigu meet in Jakarta in February 2025?")
+    assert a.answered
+    assert "Sjafrie Sjamsoeddin" in a.text
