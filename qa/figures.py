@@ -13,11 +13,12 @@ import re
 from collections.abc import Mapping, Sequence
 
 from index import timex
-from index.claims import Claim, measure_words, measures_related, units_compatible
+from index.claims import Claim, measure_family, measure_words, measures_related, units_compatible
 from index.records import Document
 from qa.conflicts import Need, Reconciliation, ValueGroup
 from qa.extractive import Candidate, compose
-from qa.records import Answer, Value
+from qa.events import Event
+from qa.records import Answer, Citation, Value
 
 # A value is used only when a sentence stating it scored at least this share of the best
 # sentence on the question: the ledger says what a figure measures, retrieval says whether
@@ -133,7 +134,7 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
     return dataclasses.replace(answer, text=text, citations=citations, values=values, answered=True)
 
 
-def resolved_times(answer: Answer, references: Mapping[str, str]) -> Answer:
+def resolved_times(answer: Answer, references: Mapping[str, str], events: Sequence[Event] = ()) -> Answer:
     """Say what relative times in the quoted sentences mean ("last year" in an article of June
     4, 2025 is 2024), once after each run of markers; the quotes themselves stay verbatim.
 
@@ -141,6 +142,8 @@ def resolved_times(answer: Answer, references: Mapping[str, str]) -> Answer:
         answer: the answer whose citations are glossed.
         references: doc_id -> the date its relative times count from (its publication date,
             or the date of the event it reports when it states no date of its own).
+        events: the events the corpus reports; a period that holds exactly one of them, in a
+            sentence about such an event ("his visit earlier in June"), is named as that event.
     """
 
     def gloss(run: re.Match) -> str:
@@ -152,7 +155,9 @@ def resolved_times(answer: Answer, references: Mapping[str, str]) -> Answer:
             reference = references.get(c.doc_id) or c.date
             for t in timex.find_times(c.quote, reference) if reference else ():
                 if t.relative and t.value:
-                    glosses.setdefault(t.text.lower(), f"“{t.text}” = {timex.label(t.value)}")
+                    event = _event_in(t.value, c, events)
+                    named = f": the {event.kind or 'event'} of {event.label}" if event else ""
+                    glosses.setdefault(t.text.lower(), f"“{t.text}” = {timex.label(t.value)}{named}")
                     bases.add(("the article's date" if reference == c.date else "the date of the event it reports",
                                reference))
         if not glosses:
@@ -164,6 +169,18 @@ def resolved_times(answer: Answer, references: Mapping[str, str]) -> Answer:
         return f"{run.group(0)} ({'; '.join(glosses.values())}{basis})"
 
     return dataclasses.replace(answer, text=_MARKER_RUN.sub(gloss, answer.text))
+
+
+def _event_in(period: str, citation: Citation, events: Sequence[Event]) -> Event | None:
+    """The one event of another article that falls in ``period``, when the quote is about
+    an event of that kind ("his visit earlier in June" -> the visit of June 4, 2025)."""
+    span = timex.bounds(period)
+    if span is None or span[0] == span[1]:
+        return None
+    families = {measure_family(m) for m, _, _ in measure_words(citation.quote)}
+    inside = [e for e in events if e.kind in families and citation.doc_id not in e.doc_ids
+              and timex.overlaps(period, e.date)]
+    return inside[0] if len(inside) == 1 else None
 
 
 _MARKER_RUN = re.compile(r"(?:\[\d+\])+")

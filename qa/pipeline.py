@@ -250,7 +250,7 @@ class Pipeline:
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
             else:
-                answer = resolved_times(with_values, references)
+                answer = resolved_times(with_values, references, events)
         note = event.reason if event is not None else ""
         return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note)
 

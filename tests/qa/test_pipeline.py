@@ -146,3 +146,10 @@ def test_a_dated_meeting_mentioned_in_passing_is_still_answered(corpus_pipeline)
     a = corpus_pipeline.answer("Who did Shoigu meet in Jakarta in February 2025?")
     assert a.answered
     assert "Sjafrie Sjamsoeddin" in a.text
+
+
+def test_a_period_holding_one_reported_visit_is_named_as_that_visit(corpus_pipeline):
+    a = corpus_pipeline.answer("The June 17 report mentions Shoigu's visit 'earlier in June'. "
+                               "On what date did that earlier visit happen?")
+    assert a.answered
+    assert "the visit of June 4, 2025" in a.text
