@@ -115,12 +115,6 @@ def cmd_sources(args) -> int:
     return 0
 
 
-def cmd_eval(args) -> int:
-    from eval.run import main as eval_main
-
-    return eval_main(args.rest)
-
-
 def cmd_serve(args) -> int:
     from app import serve
 
@@ -149,9 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sources)
 
     # listed for "qa --help"; main() hands "qa eval ..." to the eval suite before parsing
-    p = sub.add_parser("eval", help="run the eval suite (same options as python -m eval)")
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_eval)
+    sub.add_parser("eval", help="run the eval suite (same options as python -m eval)")
 
     p = sub.add_parser("serve", help="start the web chat (http://127.0.0.1:7860)")
     p.add_argument("--host", default=None, help="address to bind (default: GRADIO_SERVER_NAME or 127.0.0.1)")

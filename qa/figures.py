@@ -54,9 +54,9 @@ def measure_relation(need: Need, group: ValueGroup) -> str:
 
 
 def answers_need(need: Need, group: ValueGroup) -> bool:
-    """Whether a value group counts what the question asks, or something related to it (a
-    figure of soldiers killed does not answer "how many were captured"... but casualties may
-    include them; a count of troops never answers "how much ammunition")."""
+    """Whether a value group counts what the question asks or something related to it
+    (casualties for "how many were captured": shown, but not as the answer), in a unit that
+    can count the same things (troops never answer "how much ammunition")."""
     if not measure_relation(need, group):
         return False
     return not (need.unit and group.unit and not units_compatible(need.unit, group.unit))
@@ -194,3 +194,25 @@ def values_required(kind: str, recon: Reconciliation) -> bool:
     # A sum of money or a percentage is never a paraphrase of another figure: none means none.
     exact_unit = need.unit in ("money", "percent") or (len(need.unit) == 3 and need.unit.isupper())
     return kind == "count" and (bool(need.measure and need.unit) or exact_unit)
+
+
+def with_values_of(answer: Answer, extractive_answer: Answer) -> Answer:
+    """The model's verified answer, plus the values the sources give when they differ.
+
+    The model rarely reports every source's figure; the ledger does. Its citations are
+    appended after the model's (renumbered), and a "Sources differ" line lists each value.
+    """
+    citations = list(answer.citations)
+    key = {(c.doc_id, c.start): n for n, c in enumerate(citations, start=1)}
+    renumber = {}
+    for n, c in enumerate(extractive_answer.citations, start=1):
+        if (c.doc_id, c.start) not in key:
+            citations.append(c)
+            key[(c.doc_id, c.start)] = len(citations)
+        renumber[n] = key[(c.doc_id, c.start)]
+    values = tuple(dataclasses.replace(v, citations=tuple(renumber[n] for n in v.citations))
+                   for v in extractive_answer.values)
+    listed = "; ".join(f"{v.text}{' (' + v.when + ')' if v.when else ''} {''.join(f'[{n}]' for n in v.citations)}"
+                       for v in values)
+    return dataclasses.replace(answer, text=f"{answer.text}\n\nSources differ: {listed}.",
+                               citations=tuple(citations), values=values)

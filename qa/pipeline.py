@@ -12,7 +12,7 @@ import re
 import shutil
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from index.claims import Claim, extract_claims
 from qa import extractive
 from qa.conflicts import reconcile
 from qa.events import Event, events_of_documents, resolve_event
-from qa.figures import apply_values, resolved_times, values_required
+from qa.figures import apply_values, resolved_times, values_required, with_values_of
 from qa.chat import condense
 from qa.config import Settings
 from qa.errors import BadDocument, BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, QAError
@@ -315,28 +315,6 @@ def join_notes(*notes: str) -> str:
     """Notes for the reader as one text, each a sentence ("No such visit. No local model ...")."""
     parts = [n.strip() for n in notes if n and n.strip()]
     return " ".join(p[0].upper() + p[1:] + ("" if p[-1] in ".!?)" else ".") for p in parts)
-
-
-def with_values_of(answer: Answer, extractive_answer: Answer) -> Answer:
-    """The model's verified answer, plus the values the sources give when they differ.
-
-    The model rarely reports every source's figure; the ledger does. Its citations are
-    appended after the model's (renumbered), and a "Sources differ" line lists each value.
-    """
-    citations = list(answer.citations)
-    key = {(c.doc_id, c.start): n for n, c in enumerate(citations, start=1)}
-    renumber = {}
-    for n, c in enumerate(extractive_answer.citations, start=1):
-        if (c.doc_id, c.start) not in key:
-            citations.append(c)
-            key[(c.doc_id, c.start)] = len(citations)
-        renumber[n] = key[(c.doc_id, c.start)]
-    values = tuple(dataclasses.replace(v, citations=tuple(renumber[n] for n in v.citations))
-                   for v in extractive_answer.values)
-    listed = "; ".join(f"{v.text}{' (' + v.when + ')' if v.when else ''} {''.join(f'[{n}]' for n in v.citations)}"
-                       for v in values)
-    return dataclasses.replace(answer, text=f"{answer.text}\n\nSources differ: {listed}.",
-                               citations=tuple(citations), values=values)
 
 
 @lru_cache(maxsize=1)
