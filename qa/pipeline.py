@@ -112,7 +112,7 @@ class Pipeline:
                 except EmbedderUnavailable as exc:
                     raise ModelUnavailable(str(exc)) from exc
                 if self._retriever is None or self._retriever.reader is not self._reader:
-                    self._retriever = Retriever(self._reader)
+                    self._retriever = Retriever(self._reader, cache_dir=cfg.index_dir / "cache")
             return self._reader
 
     def ensure_index(self) -> IndexReader:
@@ -176,9 +176,10 @@ class Pipeline:
         return np.stack([self._vectors[t] for t in texts])
 
     def _idf_fn(self) -> extractive.Idf:
+        """IDF over the index's chunks, from the BM25 index's term counts (one tokenisation, saved)."""
         version = self.reader.version
         if self._idf is None or self._idf[0] != version:
-            self._idf = (version, extractive.Idf([c.text for c in self.reader.chunks()]))
+            self._idf = (version, extractive.Idf.from_counts(*self.retriever.term_counts()))
         return self._idf[1]
 
     def ledger(self) -> tuple[dict[str, list[Claim]], list[Event], dict[str, str]]:
