@@ -8,10 +8,10 @@ process pays for each once. ``answer()``/``stream()`` in ``qa/__init__.py`` use 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import shutil
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -34,13 +34,12 @@ from qa.errors import BadDocument, BadQuestion, IndexBusy, IndexMissing, ModelUn
 from qa.question import analyze
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever
+from qa.vectors import SentenceVectors
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th))\b",
                       re.I)
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
-# Sentence embeddings kept in memory; the bundled corpus has a few hundred sentences.
-EMBED_CACHE_SIZE = 20_000
 
 
 class Pipeline:
@@ -60,7 +59,7 @@ class Pipeline:
         self._retriever: Retriever | None = None
         self._idf: tuple[str, extractive.Idf] | None = None
         self._ledger: tuple[str, dict[str, list[Claim]], list[Event], dict[str, str]] | None = None
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors: SentenceVectors | None = None
         self._llm = None
         self._llm_error: str | None = None
 
@@ -164,16 +163,15 @@ class Pipeline:
     # -- answering -------------------------------------------------------------------------
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embeddings of ``texts``, (n, dim) L2-normalised, cached by text."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            vectors = self.reader.embedder.embed(missing)
-            with self._lock:
-                for t, v in zip(missing, vectors):
-                    self._vectors[t] = v
-                while len(self._vectors) > EMBED_CACHE_SIZE:
-                    self._vectors.popitem(last=False)
-        return np.stack([self._vectors[t] for t in texts])
+        """Embeddings of ``texts``, (n, dim) L2-normalised; each text is embedded once, and kept
+        for later processes in ``index_dir/cache`` (see ``qa/vectors.py``)."""
+        embedder = self.reader.embedder
+        with self._lock:
+            if self._vectors is None:
+                # Per model: a vector depends on the text and the model only.
+                key = hashlib.sha256(embedder.name.encode()).hexdigest()[:16]
+                self._vectors = SentenceVectors(self.settings.index_dir / "cache" / f"sentences-{key}.f32")
+        return self._vectors.get(texts, embedder.embed)
 
     def _idf_fn(self) -> extractive.Idf:
         """IDF over the index's chunks, from the BM25 index's term counts (one tokenisation, saved)."""
