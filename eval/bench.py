@@ -82,8 +82,12 @@ def build_synthetic(corpus_dir: Path, index_dir: Path, embedder, pool: Sequence[
             "synthetic_vectors": vectors.synthetic}
 
 
-def measure_latency(index_dir: Path, corpus_dir: Path, questions, repeat: int, peer: bool = True) -> dict:
+def measure_latency(index_dir: Path, corpus_dir: Path, questions, repeat: int, peer: bool = True,
+                    stock: bool = False) -> dict:
     """Warm ``answer()`` and the llama-index peer against one query embedding, with accuracy.
+
+    ``peer``: the llama-index pipeline with the index's own query encoder; ``stock``: also with
+    sentence-transformers as the encoder, as a stock llama-index set-up has.
 
     Every question is answered once untimed first (its sentences are embedded then, the BM25
     index and the ledger built); then ``repeat`` passes time, per question, a never-seen query
@@ -99,13 +103,21 @@ def measure_latency(index_dir: Path, corpus_dir: Path, questions, repeat: int, p
     systems = {"project": ProjectSystem(pipeline, "extractive")}
     if peer:
         systems["llamaindex"] = LlamaIndexBaseline(pipeline)
+    if stock:
+        # What a stock llama-index set-up embeds queries with: sentence-transformers (torch, its
+        # default threads), same model, same vectors.
+        from index.embed import SentenceTransformerEmbedder
+
+        st = SentenceTransformerEmbedder(pipeline.settings.embed_model)
+        systems["llamaindex-st"] = LlamaIndexBaseline(pipeline, embedder=st, name="llamaindex-st")
     first = []
     for q in questions:
         t0 = time.perf_counter()
         systems["project"].answer(q)
         first.append((time.perf_counter() - t0) * 1000)
-        if peer:
-            systems["llamaindex"].answer(q)
+        for name, system in systems.items():
+            if name != "project":
+                system.answer(q)
     texts = {d: doc.text for d, doc in pipeline.documents().items()}
     embedder = pipeline.reader.embedder
     times: dict[str, list[float]] = {"embedding": [], **{name: [] for name in systems}}
@@ -135,6 +147,8 @@ def measure_latency(index_dir: Path, corpus_dir: Path, questions, repeat: int, p
     out["answer_to_embedding"] = out["project_ms_p50"] / out["embedding_ms_p50"]
     if peer:
         out["peer_to_answer"] = out["llamaindex_ms_p50"] / out["project_ms_p50"]
+    if stock:
+        out["stock_peer_to_answer"] = out["llamaindex-st_ms_p50"] / out["project_ms_p50"]
     return out
 
 
@@ -193,7 +207,8 @@ def run(args) -> dict:
                           measure_build(corpus_dir, index_dir, embedder, args.raw_sample))
         if "latency" not in skip:
             print(f"bench: {name}: latency", file=sys.stderr)
-            entry["latency"] = measure_latency(index_dir, corpus_dir, questions, args.repeat, peer="peer" not in skip)
+            entry["latency"] = measure_latency(index_dir, corpus_dir, questions, args.repeat,
+                                               peer="peer" not in skip, stock="stock" not in skip)
         report["corpora"][name] = entry
     bundled = report["corpora"]["bundled"]
     if "cold" not in skip:
@@ -240,7 +255,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-distractors", action="store_true", help="skip the mixed corpus")
     p.add_argument("--raw-sample", type=int, default=512, help="chunks the raw encoder is timed on")
     p.add_argument("--cold-runs", type=int, default=5, help="new processes per cold qa ask figure")
-    p.add_argument("--skip", default="", help=f"comma-separated sections to skip: {', '.join(SECTIONS)}, peer")
+    p.add_argument("--skip", default="", help=f"comma-separated sections to skip: {', '.join(SECTIONS)}, peer, stock "
+                        "(the llama-index peer with sentence-transformers as its encoder)")
     p.add_argument("--work-dir", type=Path, default=None, help="where corpora and indexes go (default: a temp dir)")
     p.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="bench.json and bench_latency.png go here")
     p.add_argument("--plot", type=Path, default=None, help="also write the latency plot here (e.g. docs/)")

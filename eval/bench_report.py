@@ -27,15 +27,17 @@ def table(report: dict) -> str:
     lat = {n: c["latency"] for n, c in report["corpora"].items() if "latency" in c}
     if lat:
         lines += ["", "| corpus | chunks | answer() p50 / p95 | one query embedding p50 | answer / embedding | "
-                  "llama-index p50 / p95 | peer / answer | accuracy: project / peer | wrong confident: "
-                  "project / peer | first sight p50 |", "|---|---|---|---|---|---|---|---|---|---|"]
+                  "llama-index p50 / p95 | peer / answer | llama-index, stock encoder p50 | stock peer / answer | "
+                  "accuracy: project / peer | wrong confident: project / peer | first sight p50 |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, x in lat.items():
-            peer = "llamaindex_ms_p50" in x
+            peer, stock = "llamaindex_ms_p50" in x, "llamaindex-st_ms_p50" in x
             lines.append(
                 f"| {name} | {x['chunks']:,} | {x['project_ms_p50']:.1f} / {x['project_ms_p95']:.1f} ms | "
                 f"{x['embedding_ms_p50']:.1f} ms | {x['answer_to_embedding']:.2f}× | "
                 + (f"{x['llamaindex_ms_p50']:.1f} / {x['llamaindex_ms_p95']:.1f} ms | {x['peer_to_answer']:.2f}× | "
                    if peer else "– | – | ")
+                + (f"{x['llamaindex-st_ms_p50']:.1f} ms | {x['stock_peer_to_answer']:.2f}× | " if stock else "– | – | ")
                 + f"{_f(x['project_accuracy'], '.2f')} / {_f(x.get('llamaindex_accuracy'), '.2f')} | "
                 f"{x['project_wrong_confident']} / {x.get('llamaindex_wrong_confident', '–')} | "
                 f"{x['first_sight_ms_p50']:.0f} ms |")
@@ -70,7 +72,8 @@ def plot_latency(report: dict, path: Path) -> None:
     xs = [n for n, _ in rows]
     fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
     for key, label, style in (("project_ms_p50", "answer(), extractive", "o-"),
-                              ("llamaindex_ms_p50", "stock llama-index query", "s--"),
+                              ("llamaindex_ms_p50", "llama-index query, same encoder", "s--"),
+                              ("llamaindex-st_ms_p50", "llama-index query, sentence-transformers", "d-."),
                               ("embedding_ms_p50", "one query embedding", "^:")):
         if all(key in r for _, r in rows):
             ax.plot(xs, [r[key] for _, r in rows], style, label=label)
