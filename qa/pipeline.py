@@ -33,7 +33,7 @@ from qa.config import Settings
 from qa.errors import BadDocument, BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, QAError
 from qa.question import analyze
 from qa.records import Answer, Passage
-from qa.retrieve import Retriever
+from qa.retrieve import Retriever, TopicIdf
 from qa.vectors import SentenceVectors
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
@@ -180,6 +180,11 @@ class Pipeline:
             self._idf = (version, extractive.Idf.from_counts(*self.retriever.term_counts()))
         return self._idf[1]
 
+    def _topic_idf(self, spec, passages: Sequence[Passage]) -> TopicIdf:
+        """IDF of the question's terms over the corpus and over the retrieved articles (``TopicIdf``)."""
+        local, n = self.retriever.local_term_counts(spec.terms, [p.doc_id for p in passages])
+        return TopicIdf(self._idf_fn(), local, n)
+
     def ledger(self) -> tuple[dict[str, list[Claim]], list[Event], dict[str, str]]:
         """The claim ledger (figures and dates of every document), the events the documents
         report, and each document's reference date for relative times."""
@@ -229,8 +234,9 @@ class Pipeline:
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
+        idf = self._topic_idf(spec, passages)
         answer, ranked = extractive.answer_extractively(
-            question, spec, passages, documents, self._embed, self._idf_fn(), self.settings.abstain_threshold)
+            question, spec, passages, documents, self._embed, idf, self.settings.abstain_threshold)
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
@@ -241,7 +247,7 @@ class Pipeline:
                      for c in in_docs if not any(p.doc_id == c.doc_id and p.start <= c.value_start < p.end
                                                  for p in passages)]
             if extra:
-                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, self._idf_fn())
+                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
             recon = reconcile(standalone, in_docs)
             with_values = apply_values(answer, recon, ranked, documents, in_docs)

@@ -120,3 +120,49 @@ def test_a_damaged_saved_index_is_rebuilt(tmp_path):
     (next(tmp_path.glob("bm25-*")) / "df.json").write_text("{not json")
     again = Bm25Index.cached("v1", chunks, tmp_path)
     assert [c.chunk_id for c, _ in again.search("troops", 2)]
+
+
+# -- TopicIdf: term weights among the retrieved articles -----------------------------------
+
+from qa.retrieve import Retriever, TopicIdf  # noqa: E402
+
+
+class _Reader:
+    """The part of an IndexReader the retriever's term statistics use."""
+
+    version = "v1"
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+
+    def chunks(self):
+        return self._chunks
+
+
+def test_local_term_counts_count_the_chunks_of_the_given_documents_only():
+    retriever = Retriever(_Reader(_chunks()))
+    counts, n = retriever.local_term_counts(["troop", "kursk", "weather", "pyongyang"], ["a", "c"])
+    assert n == 5  # a has 2 chunks, c has 3
+    assert counts == {"troop": 2, "kursk": 3, "weather": 1, "pyongyang": 1}
+    assert retriever.local_term_counts(["troop"], ["no-such-doc"]) == ({}, 0)
+
+
+def test_topic_idf_is_the_idf_over_the_retrieved_chunks_and_ignores_the_rest_of_the_corpus():
+    topic = [c for c in _chunks() if c.doc_id in ("a", "c")]
+    unrelated = [Chunk(chunk_id=f"z{i}", doc_id=f"z{i}", text=f"Sports results {i} and weather news.", start=0,
+                       end=30, doc_hash="h") for i in range(20)]
+    small, big = Idf([c.text for c in topic]), Idf([c.text for c in topic + unrelated])
+    local = Retriever(_Reader(tuple(topic))).local_term_counts(["troop", "weather", "kursk", "absent"], ["a", "c"])
+    on_topic_only = TopicIdf(small, *local)
+    among_unrelated = TopicIdf(big, *local)
+    for t in ("troop", "weather", "kursk", "absent"):
+        assert on_topic_only(t) == pytest.approx(small(t))  # a corpus of the topic alone: corpus IDF
+        assert among_unrelated(t) == on_topic_only(t)  # unrelated articles change nothing
+    assert big("troop") > small("troop")  # ... while corpus IDF moves with them
+    assert among_unrelated.known("weather") and not among_unrelated.known("absent")
+
+
+def test_topic_idf_without_retrieved_chunks_falls_back_to_corpus_idf():
+    corpus = Idf(["troops in kursk", "weather report"])
+    idf = TopicIdf(corpus, {}, 0)
+    assert idf("troop") == corpus("troop") and idf.top == corpus.top
