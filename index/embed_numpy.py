@@ -233,23 +233,25 @@ class NumpyBertEncoder:
         d = hidden // heads
         x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
              + w["embeddings.token_type_embeddings.weight"][0])  # (B, L, H); one segment: type 0
-        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
+        # (B*L, H): each linear layer is one matrix product, not one per text (measured ~20% faster).
+        x = _layer_norm(x.reshape(b * n, hidden), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
         # Padded keys get the most negative float, as transformers does: softmax gives them 0.
         bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]  # (B, 1, 1, L)
         scale = np.float32(1.0 / np.sqrt(d))
         for i in range(int(cfg["num_hidden_layers"])):
-            qkv = x @ w[f"{i}.qkv.w"] + w[f"{i}.qkv.b"]  # (B, L, 3H)
+            qkv = x @ w[f"{i}.qkv.w"] + w[f"{i}.qkv.b"]  # (B*L, 3H)
             qkv = qkv.reshape(b, n, 3, heads, d).transpose(2, 0, 3, 1, 4)  # (3, B, heads, L, d)
             q, k, v = qkv[0], qkv[1], qkv[2]
             scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias  # (B, heads, L, L)
             scores -= scores.max(-1, keepdims=True)
             probs = np.exp(scores)
             probs /= probs.sum(-1, keepdims=True)
-            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(b, n, hidden)
+            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(b * n, hidden)
             x = _layer_norm(ctx @ w[f"{i}.attn_out.w"] + w[f"{i}.attn_out.b"] + x,
                             w[f"{i}.ln1.w"], w[f"{i}.ln1.b"], eps)
             h = _gelu(x @ w[f"{i}.inter.w"] + w[f"{i}.inter.b"])
             x = _layer_norm(h @ w[f"{i}.out.w"] + w[f"{i}.out.b"] + x, w[f"{i}.ln2.w"], w[f"{i}.ln2.b"], eps)
+        x = x.reshape(b, n, hidden)
         summed = (x * mask[:, :, None]).sum(1)
         pooled = summed / np.maximum(mask.sum(1, keepdims=True), 1e-9)  # (B, H) mean over real tokens
         if self.spec["normalize"]:
