@@ -85,16 +85,19 @@ class LlamaIndexBaseline:
 
     name = "llamaindex"
 
-    def __init__(self, pipeline, k: int | None = None) -> None:
+    def __init__(self, pipeline, k: int | None = None, embedder=None, name: str = "") -> None:
+        """``embedder``: the query encoder (default: the index's own); ``name``: the system's name."""
         from llama_index.core import VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         reader = pipeline.reader
+        self.name = name or self.name
         self.k = k or pipeline.settings.top_k
         self._chunks = {c.chunk_id: c for c in reader.chunks()}
         self._docs = pipeline.documents()
         store = ChromaVectorStore(chroma_collection=reader.collection)
-        index = VectorStoreIndex.from_vector_store(store, embed_model=_embedding_class()(reader.embedder))
+        embed = _embedding_class()(embedder or reader.embedder)
+        index = VectorStoreIndex.from_vector_store(store, embed_model=embed)
         self._retriever = index.as_retriever(similarity_top_k=self.k)
 
     def _passage(self, hit):

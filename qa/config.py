@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     collection: str = "news"
     embed_model: str = Field(default="", description="sentence-transformers model; '' = bundled all-MiniLM-L6-v2")
     embed_threads: int | None = Field(default=None, ge=1, le=64,
-                                      description="torch threads for embedding; 1 is fastest for single queries on a busy machine")
+                                      description="embedding threads: batches at once for the numpy encoder "
+                                                  "(default 2), torch threads for a sentence-transformers model")
     chunk_size: int = Field(default=600, ge=100, le=8000)
     chunk_overlap: int = Field(default=1, ge=0, le=5)
     chroma_host: str | None = None

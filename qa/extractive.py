@@ -236,11 +236,22 @@ class Idf:
     """BM25-style IDF over chunks: log(1 + (N - df + 0.5) / (df + 0.5)); unseen terms get the maximum."""
 
     def __init__(self, chunk_texts: Sequence[str]) -> None:
-        self.df: dict[str, int] = {}
+        df: dict[str, int] = {}
         for text in chunk_texts:
             for t in set(terms(text)):
-                self.df[t] = self.df.get(t, 0) + 1
-        self.n = len(chunk_texts)
+                df[t] = df.get(t, 0) + 1
+        self._set(df, len(chunk_texts))
+
+    @classmethod
+    def from_counts(cls, df: Mapping[str, int], n: int) -> "Idf":
+        """The same IDF from precomputed document frequencies over ``n`` chunks (the BM25 index's)."""
+        idf = cls.__new__(cls)
+        idf._set(df, n)
+        return idf
+
+    def _set(self, df: Mapping[str, int], n: int) -> None:
+        self.df = df
+        self.n = n
         self.top = math.log(1 + (self.n + 0.5) / 0.5)
 
     def __call__(self, term: str) -> float:

@@ -8,10 +8,10 @@ process pays for each once. ``answer()``/``stream()`` in ``qa/__init__.py`` use 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import shutil
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -33,14 +33,13 @@ from qa.config import Settings
 from qa.errors import BadDocument, BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, QAError
 from qa.question import analyze
 from qa.records import Answer, Passage
-from qa.retrieve import Retriever
+from qa.retrieve import Retriever, TopicIdf
+from qa.vectors import SentenceVectors
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th))\b",
                       re.I)
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
-# Sentence embeddings kept in memory; the bundled corpus has a few hundred sentences.
-EMBED_CACHE_SIZE = 20_000
 
 
 class Pipeline:
@@ -60,7 +59,7 @@ class Pipeline:
         self._retriever: Retriever | None = None
         self._idf: tuple[str, extractive.Idf] | None = None
         self._ledger: tuple[str, dict[str, list[Claim]], list[Event], dict[str, str]] | None = None
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors: SentenceVectors | None = None
         self._llm = None
         self._llm_error: str | None = None
 
@@ -112,7 +111,7 @@ class Pipeline:
                 except EmbedderUnavailable as exc:
                     raise ModelUnavailable(str(exc)) from exc
                 if self._retriever is None or self._retriever.reader is not self._reader:
-                    self._retriever = Retriever(self._reader)
+                    self._retriever = Retriever(self._reader, cache_dir=cfg.index_dir / "cache")
             return self._reader
 
     def ensure_index(self) -> IndexReader:
@@ -164,22 +163,27 @@ class Pipeline:
     # -- answering -------------------------------------------------------------------------
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embeddings of ``texts``, (n, dim) L2-normalised, cached by text."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            vectors = self.reader.embedder.embed(missing)
-            with self._lock:
-                for t, v in zip(missing, vectors):
-                    self._vectors[t] = v
-                while len(self._vectors) > EMBED_CACHE_SIZE:
-                    self._vectors.popitem(last=False)
-        return np.stack([self._vectors[t] for t in texts])
+        """Embeddings of ``texts``, (n, dim) L2-normalised; each text is embedded once, and kept
+        for later processes in ``index_dir/cache`` (see ``qa/vectors.py``)."""
+        embedder = self.reader.embedder
+        with self._lock:
+            if self._vectors is None:
+                # Per model: a vector depends on the text and the model only.
+                key = hashlib.sha256(embedder.name.encode()).hexdigest()[:16]
+                self._vectors = SentenceVectors(self.settings.index_dir / "cache" / f"sentences-{key}.f32")
+        return self._vectors.get(texts, embedder.embed)
 
     def _idf_fn(self) -> extractive.Idf:
+        """IDF over the index's chunks, from the BM25 index's term counts (one tokenisation, saved)."""
         version = self.reader.version
         if self._idf is None or self._idf[0] != version:
-            self._idf = (version, extractive.Idf([c.text for c in self.reader.chunks()]))
+            self._idf = (version, extractive.Idf.from_counts(*self.retriever.term_counts()))
         return self._idf[1]
+
+    def _topic_idf(self, spec, passages: Sequence[Passage]) -> TopicIdf:
+        """IDF of the question's terms over the corpus and over the retrieved articles (``TopicIdf``)."""
+        local, n = self.retriever.local_term_counts(spec.terms, [p.doc_id for p in passages])
+        return TopicIdf(self._idf_fn(), local, n)
 
     def ledger(self) -> tuple[dict[str, list[Claim]], list[Event], dict[str, str]]:
         """The claim ledger (figures and dates of every document), the events the documents
@@ -230,8 +234,9 @@ class Pipeline:
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
+        idf = self._topic_idf(spec, passages)
         answer, ranked = extractive.answer_extractively(
-            question, spec, passages, documents, self._embed, self._idf_fn(), self.settings.abstain_threshold)
+            question, spec, passages, documents, self._embed, idf, self.settings.abstain_threshold)
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
@@ -242,7 +247,7 @@ class Pipeline:
                      for c in in_docs if not any(p.doc_id == c.doc_id and p.start <= c.value_start < p.end
                                                  for p in passages)]
             if extra:
-                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, self._idf_fn())
+                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
             recon = reconcile(standalone, in_docs)
             with_values = apply_values(answer, recon, ranked, documents, in_docs)

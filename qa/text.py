@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
+from index.nltk_import import import_nltk
+
+import_nltk()
+from nltk.stem.snowball import SnowballStemmer  # noqa: E402 - after the fast import above
 
 _SNOWBALL = SnowballStemmer("english")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
