@@ -24,8 +24,9 @@ import gradio as gr
 
 from index.load import SUPPORTED_SUFFIXES
 from qa import ui
+from qa.chat import check_question
 from qa.config import Settings as _Settings
-from qa.errors import BadDocument, QAError
+from qa.errors import BadDocument, BadQuestion, QAError
 from qa.records import Answer
 
 if TYPE_CHECKING:  # the pipeline pulls in Chroma and torch; import it only when used
@@ -45,6 +46,7 @@ EXAMPLES = [
 MODE_CHOICES = [("Extractive (quotes only)", "extractive"), ("Local model", "llm")]
 _PIPELINE_MODE = {"llm": "auto"}
 _UNEXPECTED = "Something went wrong while answering; the server log has the details."
+HISTORY_TURNS = 10  # earlier question/answer pairs sent with a follow-up
 
 
 class ChatHandlers:
@@ -75,18 +77,16 @@ class ChatHandlers:
         return self._pipeline
 
     # --- chat ------------------------------------------------------------------------------
-    def _check_question(self, question: str) -> str:
-        q = (question or "").strip()
-        if not q:
-            raise gr.Error("Type a question first.", title="Empty question")
+    def _check_question(self, question: object) -> str:
+        # The pipeline checks again; checking here refuses bad input before anything is shown.
         try:
             limit = self.pipeline.settings.max_question_chars
         except QAError as e:  # e.g. a bad QA_ setting met when the default pipeline is built
             raise gr.Error(str(e), title="Configuration") from None
-        if len(q) > limit:
-            raise gr.Error(f"The question is {len(q)} characters long; keep it under {limit}.",
-                           title="Question too long")
-        return q
+        try:
+            return check_question(question, limit)
+        except BadQuestion as e:
+            raise gr.Error(_sentence(str(e)), title="Question not accepted") from None
 
     def _uses_llm(self, mode: str | None) -> bool:
         s = self.pipeline.settings
@@ -102,8 +102,10 @@ class ChatHandlers:
         """
         q = self._check_question(question)
         answers = list(answers or [])
-        history = [m for a in answers for m in ({"role": "user", "content": a.question},
-                                                 {"role": "assistant", "content": a.text})]
+        # Follow-ups lean on the last turns only; a long conversation must not outgrow the
+        # pipeline's history limit.
+        history = [m for a in answers[-HISTORY_TURNS:] for m in ({"role": "user", "content": a.question},
+                                                                  {"role": "assistant", "content": a.text})]
         shown = chat_messages(answers)
         sources = gr.skip()  # the panel keeps the previous answer's sources until this one is verified
 
@@ -256,6 +258,12 @@ def chat_messages(answers: list[Answer]) -> list[dict]:
         out += [{"role": "user", "content": a.question},
                 {"role": "assistant", "content": ui.render_answer(a, t, show_note=not repeated)}]
     return out
+
+
+def _sentence(message: str) -> str:
+    """An error message as the UI shows it: capitalised, ending with a full stop."""
+    message = message.strip()
+    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "!", "?")) else ".")
 
 
 def _pending(text: str) -> str:

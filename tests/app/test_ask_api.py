@@ -32,7 +32,7 @@ def test_ask_endpoint_returns_the_answer_dict(served_fake):
 
 def test_ask_endpoint_empty_question_fails_with_a_plain_message(served_fake):
     client = Client(served_fake.url, verbose=False)
-    with pytest.raises(Exception, match="Type a question first") as err:
+    with pytest.raises(Exception, match="question is empty") as err:
         client.predict("  ", api_name="/ask")
     assert "Traceback" not in str(err.value)
 
