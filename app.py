@@ -47,6 +47,9 @@ MODE_CHOICES = [("Extractive (quotes only)", "extractive"), ("Local model", "llm
 _PIPELINE_MODE = {"llm": "auto"}
 _UNEXPECTED = "Something went wrong while answering; the server log has the details."
 HISTORY_TURNS = 10  # earlier question/answer pairs sent with a follow-up
+# Requests waiting for a free answer slot; one more is told at once that the app is busy
+# (gradio's "queue is full"), instead of waiting behind a crowd on a small machine.
+QUEUE_SIZE = 32
 
 
 class ChatHandlers:
@@ -203,6 +206,8 @@ class ChatHandlers:
     def _reject_reason(self, path: Path) -> str | None:
         if path.suffix.lower() not in ALLOWED_SUFFIXES:
             return f"{path.name}: {path.suffix or 'no extension'} files are not accepted (use {', '.join(ALLOWED_SUFFIXES)})"
+        if not path.is_file():
+            return f"{path.name}: not a file that was uploaded"
         size = path.stat().st_size
         if size > self.max_upload_bytes:
             return f"{path.name}: {size / 1e6:.1f} MB is over the {self.max_upload_bytes / 1e6:.1f} MB limit"
@@ -216,7 +221,9 @@ class ChatHandlers:
         Each file is added on its own, so one rejected file does not stop the others, and the
         pipeline keeps the index whole when a file fails.
         """
-        paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in (files or [])]
+        # gradio hands over paths it received into its upload folder (str, or objects with .name)
+        names = [f if isinstance(f, str) else getattr(f, "name", None) for f in (files or [])]
+        paths = [Path(n) for n in names if isinstance(n, str) and n]
         if not paths:
             raise gr.Error("Choose one or more .txt, .md, .html or .jsonl files first.", title="No files")
         added, rejected = [], []
@@ -355,7 +362,7 @@ def _mode_radio(settings: Settings) -> gr.Radio:
 
 
 def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None,
-              max_upload_mb: float | None = None, concurrency: int = 4) -> gr.Blocks:
+              max_upload_mb: float | None = None, concurrency: int = 4, queue_size: int = QUEUE_SIZE) -> gr.Blocks:
     """Build the chat and documents UI over ``pipeline`` (None: ``default_pipeline()`` on first use).
 
     Args:
@@ -364,6 +371,8 @@ def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None
             loading anything; defaults to ``Settings()``.
         max_upload_mb: largest accepted upload per file (None: ``QA_MAX_UPLOAD_MB``).
         concurrency: answers computed at once; local-model answers still run one at a time.
+        queue_size: requests that may wait for a slot; beyond them a request is refused at
+            once as busy.
 
     Returns:
         The ``gr.Blocks``, not launched. Launch it with ``launch(app, ...)`` or ``serve``.
@@ -425,7 +434,7 @@ def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None
             h.document_table, outputs=[table, pick], api_visibility="private")
         pick.change(h.show_document, inputs=[pick], outputs=[article], api_visibility="private")
         gr.api(h.ask, api_name="ask", concurrency_id="answer", concurrency_limit=concurrency)
-    app.queue(default_concurrency_limit=2)
+    app.queue(default_concurrency_limit=2, max_size=queue_size)
     return app
 
 
@@ -464,16 +473,19 @@ def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, aut
 
     Binding to anything but loopback is the caller's explicit choice; ``auth``
     ("user:pass") then puts a login in front of the app. Only gradio's own upload cache
-    is served as files: no ``allowed_paths``.
+    is served as files: no ``allowed_paths``. Server-side rendering and gradio's run
+    history are off: the app needs neither, and together they are what CVE-2026-134825
+    (gradio 6.27 to 6.31, a forged ``Host: localhost`` reaching run-history endpoints) needs.
     """
     credentials = _parse_auth(auth)
     bind = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     if not _is_loopback(bind) and credentials is None:
         log.warning("serving on %s without a login: anyone who can reach this address can use the app "
                     "and add documents; set QA_AUTH=user:password to require one", bind)
+    # In bytes, as the handlers count: gradio's "2.5mb" parser reads only whole numbers.
     return app.launch(server_name=host, server_port=port, auth=credentials, show_error=False,
-                      max_file_size=f"{max_upload_mb:g}mb", allowed_paths=[], ssr_mode=False,
-                      theme=theme(), **kwargs)
+                      max_file_size=int(max_upload_mb * 1_000_000), allowed_paths=[], ssr_mode=False,
+                      run_history=False, theme=theme(), **kwargs)
 
 
 def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None,
