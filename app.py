@@ -50,6 +50,11 @@ HISTORY_TURNS = 10  # earlier question/answer pairs sent with a follow-up
 # Requests waiting for a free answer slot; one more is told at once that the app is busy
 # (gradio's "queue is full"), instead of waiting behind a crowd on a small machine.
 QUEUE_SIZE = 32
+# gradio keeps each session's copy of the page's state (about 60 kB here) and, by default, ten
+# thousand sessions; every API call is a session of its own, so memory grew by 60 MB per
+# thousand questions. The last 500 sessions are kept: a chat left idle while 500 others were
+# used starts afresh.
+SESSION_CAPACITY = 500
 
 
 class ChatHandlers:
@@ -485,7 +490,7 @@ def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, aut
     # In bytes, as the handlers count: gradio's "2.5mb" parser reads only whole numbers.
     return app.launch(server_name=host, server_port=port, auth=credentials, show_error=False,
                       max_file_size=int(max_upload_mb * 1_000_000), allowed_paths=[], ssr_mode=False,
-                      run_history=False, theme=theme(), **kwargs)
+                      run_history=False, state_session_capacity=SESSION_CAPACITY, theme=theme(), **kwargs)
 
 
 def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None,
