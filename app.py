@@ -213,6 +213,8 @@ class ChatHandlers:
             return f"{path.name}: {path.suffix or 'no extension'} files are not accepted (use {', '.join(ALLOWED_SUFFIXES)})"
         if not path.is_file():
             return f"{path.name}: not a file that was uploaded"
+        if path.name.startswith("."):  # the index skips hidden files: it would be "added" and never seen
+            return f"{path.name}: a name starting with '.' is not indexed; rename the file"
         size = path.stat().st_size
         if size > self.max_upload_bytes:
             return f"{path.name}: {size / 1e6:.1f} MB is over the {self.max_upload_bytes / 1e6:.1f} MB limit"

@@ -342,3 +342,12 @@ def test_a_long_conversation_sends_only_its_recent_turns(h, pipe):
     _, history, _ = pipe.calls[-1]
     assert len(history) == 2 * app.HISTORY_TURNS
     assert history[-2]["content"] == answers[-2].question
+
+
+def test_upload_of_a_hidden_file_name_is_refused_not_silently_dropped(h, pipe, tmp_path, monkeypatch):
+    monkeypatch.setattr(gr, "Warning", lambda *a, **k: None)
+    hidden = tmp_path / ".note.txt"
+    hidden.write_text("Note\nKaesong factories reopened.\n")
+    status, _ = h.upload([str(hidden)], progress=_Progress())
+    assert "Nothing added" in status and "starting with '.'" in status
+    assert ".note" not in pipe.documents()
