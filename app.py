@@ -24,8 +24,9 @@ import gradio as gr
 
 from index.load import SUPPORTED_SUFFIXES
 from qa import ui
+from qa.chat import check_question
 from qa.config import Settings as _Settings
-from qa.errors import BadDocument, QAError
+from qa.errors import BadDocument, BadQuestion, QAError
 from qa.records import Answer
 
 if TYPE_CHECKING:  # the pipeline pulls in Chroma and torch; import it only when used
@@ -45,6 +46,15 @@ EXAMPLES = [
 MODE_CHOICES = [("Extractive (quotes only)", "extractive"), ("Local model", "llm")]
 _PIPELINE_MODE = {"llm": "auto"}
 _UNEXPECTED = "Something went wrong while answering; the server log has the details."
+HISTORY_TURNS = 10  # earlier question/answer pairs sent with a follow-up
+# Requests waiting for a free answer slot; one more is told at once that the app is busy
+# (gradio's "queue is full"), instead of waiting behind a crowd on a small machine.
+QUEUE_SIZE = 32
+# gradio keeps each session's copy of the page's state (about 60 kB here) and, by default, ten
+# thousand sessions; every API call is a session of its own, so memory grew by 60 MB per
+# thousand questions. The last 500 sessions are kept: a chat left idle while 500 others were
+# used starts afresh.
+SESSION_CAPACITY = 500
 
 
 class ChatHandlers:
@@ -75,18 +85,16 @@ class ChatHandlers:
         return self._pipeline
 
     # --- chat ------------------------------------------------------------------------------
-    def _check_question(self, question: str) -> str:
-        q = (question or "").strip()
-        if not q:
-            raise gr.Error("Type a question first.", title="Empty question")
+    def _check_question(self, question: object) -> str:
+        # The pipeline checks again; checking here refuses bad input before anything is shown.
         try:
             limit = self.pipeline.settings.max_question_chars
         except QAError as e:  # e.g. a bad QA_ setting met when the default pipeline is built
             raise gr.Error(str(e), title="Configuration") from None
-        if len(q) > limit:
-            raise gr.Error(f"The question is {len(q)} characters long; keep it under {limit}.",
-                           title="Question too long")
-        return q
+        try:
+            return check_question(question, limit)
+        except BadQuestion as e:
+            raise gr.Error(_sentence(str(e)), title="Question not accepted") from None
 
     def _uses_llm(self, mode: str | None) -> bool:
         s = self.pipeline.settings
@@ -102,8 +110,10 @@ class ChatHandlers:
         """
         q = self._check_question(question)
         answers = list(answers or [])
-        history = [m for a in answers for m in ({"role": "user", "content": a.question},
-                                                 {"role": "assistant", "content": a.text})]
+        # Follow-ups lean on the last turns only; a long conversation must not outgrow the
+        # pipeline's history limit.
+        history = [m for a in answers[-HISTORY_TURNS:] for m in ({"role": "user", "content": a.question},
+                                                                  {"role": "assistant", "content": a.text})]
         shown = chat_messages(answers)
         sources = gr.skip()  # the panel keeps the previous answer's sources until this one is verified
 
@@ -201,6 +211,10 @@ class ChatHandlers:
     def _reject_reason(self, path: Path) -> str | None:
         if path.suffix.lower() not in ALLOWED_SUFFIXES:
             return f"{path.name}: {path.suffix or 'no extension'} files are not accepted (use {', '.join(ALLOWED_SUFFIXES)})"
+        if not path.is_file():
+            return f"{path.name}: not a file that was uploaded"
+        if path.name.startswith("."):  # the index skips hidden files: it would be "added" and never seen
+            return f"{path.name}: a name starting with '.' is not indexed; rename the file"
         size = path.stat().st_size
         if size > self.max_upload_bytes:
             return f"{path.name}: {size / 1e6:.1f} MB is over the {self.max_upload_bytes / 1e6:.1f} MB limit"
@@ -214,7 +228,9 @@ class ChatHandlers:
         Each file is added on its own, so one rejected file does not stop the others, and the
         pipeline keeps the index whole when a file fails.
         """
-        paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in (files or [])]
+        # gradio hands over paths it received into its upload folder (str, or objects with .name)
+        names = [f if isinstance(f, str) else getattr(f, "name", None) for f in (files or [])]
+        paths = [Path(n) for n in names if isinstance(n, str) and n]
         if not paths:
             raise gr.Error("Choose one or more .txt, .md, .html or .jsonl files first.", title="No files")
         added, rejected = [], []
@@ -256,6 +272,12 @@ def chat_messages(answers: list[Answer]) -> list[dict]:
         out += [{"role": "user", "content": a.question},
                 {"role": "assistant", "content": ui.render_answer(a, t, show_note=not repeated)}]
     return out
+
+
+def _sentence(message: str) -> str:
+    """An error message as the UI shows it: capitalised, ending with a full stop."""
+    message = message.strip()
+    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "!", "?")) else ".")
 
 
 def _pending(text: str) -> str:
@@ -347,7 +369,7 @@ def _mode_radio(settings: Settings) -> gr.Radio:
 
 
 def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None,
-              max_upload_mb: float | None = None, concurrency: int = 4) -> gr.Blocks:
+              max_upload_mb: float | None = None, concurrency: int = 4, queue_size: int = QUEUE_SIZE) -> gr.Blocks:
     """Build the chat and documents UI over ``pipeline`` (None: ``default_pipeline()`` on first use).
 
     Args:
@@ -356,6 +378,8 @@ def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None
             loading anything; defaults to ``Settings()``.
         max_upload_mb: largest accepted upload per file (None: ``QA_MAX_UPLOAD_MB``).
         concurrency: answers computed at once; local-model answers still run one at a time.
+        queue_size: requests that may wait for a slot; beyond them a request is refused at
+            once as busy.
 
     Returns:
         The ``gr.Blocks``, not launched. Launch it with ``launch(app, ...)`` or ``serve``.
@@ -417,7 +441,7 @@ def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None
             h.document_table, outputs=[table, pick], api_visibility="private")
         pick.change(h.show_document, inputs=[pick], outputs=[article], api_visibility="private")
         gr.api(h.ask, api_name="ask", concurrency_id="answer", concurrency_limit=concurrency)
-    app.queue(default_concurrency_limit=2)
+    app.queue(default_concurrency_limit=2, max_size=queue_size)
     return app
 
 
@@ -456,16 +480,19 @@ def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, aut
 
     Binding to anything but loopback is the caller's explicit choice; ``auth``
     ("user:pass") then puts a login in front of the app. Only gradio's own upload cache
-    is served as files: no ``allowed_paths``.
+    is served as files: no ``allowed_paths``. Server-side rendering and gradio's run
+    history are off: the app needs neither, and together they are what CVE-2026-134825
+    (gradio 6.27 to 6.31, a forged ``Host: localhost`` reaching run-history endpoints) needs.
     """
     credentials = _parse_auth(auth)
     bind = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     if not _is_loopback(bind) and credentials is None:
         log.warning("serving on %s without a login: anyone who can reach this address can use the app "
                     "and add documents; set QA_AUTH=user:password to require one", bind)
+    # In bytes, as the handlers count: gradio's "2.5mb" parser reads only whole numbers.
     return app.launch(server_name=host, server_port=port, auth=credentials, show_error=False,
-                      max_file_size=f"{max_upload_mb:g}mb", allowed_paths=[], ssr_mode=False,
-                      theme=theme(), **kwargs)
+                      max_file_size=int(max_upload_mb * 1_000_000), allowed_paths=[], ssr_mode=False,
+                      run_history=False, state_session_capacity=SESSION_CAPACITY, theme=theme(), **kwargs)
 
 
 def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None,

@@ -28,7 +28,7 @@ from filelock import FileLock, Timeout
 from index.chunk import chunk_document, embedding_text
 from index.clean import clean
 from index.embed import Embedder, get_embedder
-from index.load import add_unique, load_path
+from index.load import DEFAULT_MAX_FILE_BYTES, add_unique, load_path
 from index.meta import apply_metadata, load_overrides
 from index.records import BuildReport, Chunk, Document, IndexConfig
 from index import store
@@ -83,7 +83,8 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _load_all(paths: Sequence[Path]) -> tuple[list[Document], dict[str, dict[str, str]], list[str]]:
+def _load_all(paths: Sequence[Path], max_bytes: int | None = DEFAULT_MAX_FILE_BYTES
+              ) -> tuple[list[Document], dict[str, dict[str, str]], list[str]]:
     docs: list[Document] = []
     warnings: list[str] = []
     overrides: dict[str, dict[str, str]] = {}
@@ -95,7 +96,7 @@ def _load_all(paths: Sequence[Path]) -> tuple[list[Document], dict[str, dict[str
         warnings.extend(side_warnings)
         for doc_id, fields in side.items():
             overrides.setdefault(doc_id, fields)
-        loaded, load_warnings = load_path(path)
+        loaded, load_warnings = load_path(path, max_bytes=max_bytes)
         warnings.extend(load_warnings)
         add_unique(docs, seen, loaded, warnings)
     return docs, overrides, warnings
@@ -174,7 +175,7 @@ def _build(config: IndexConfig, paths: Sequence[Path], progress: Progress | None
     old = store.read_manifest(index_dir)
     full = old is None or any(old.get(k) != v for k, v in params.items())
     old_docs: dict[str, dict] = {} if full else old["docs"]
-    raw, overrides, warnings = _load_all(paths)
+    raw, overrides, warnings = _load_all(paths, max_bytes=int(config.max_file_mb * 1_000_000))
     prev_docs, prev_chunks = _previous(index_dir, old, old_docs)
     docs: list[Document] = []
     chunks: dict[str, list[Chunk]] = {}

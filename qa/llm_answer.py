@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING
 from index.chunk import sentence_spans
 from index.claims import claims_in_text
 from index.records import Document
-from qa.generate import LLM, Prompt
+from qa.generate import LLM, Prompt, quote_data
 from qa.records import Answer, Passage
-from qa.verify import Source, addresses, answers_count, asked_count, strip_markers, verify_answer
+from qa.verify import (Source, addresses, answers_count, asked_count, is_instruction_like, strip_markers,
+                       verify_answer)
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -164,6 +165,8 @@ def build_prompt(
     sources: list[Source] = []
     blocks: list[str] = []
 
+    question = quote_data(question)
+
     def fits(extra: str) -> bool:
         return llm.prompt_tokens(Prompt(INSTRUCTIONS, "\n".join(blocks + [extra]), question)) <= budget
 
@@ -192,10 +195,15 @@ def build_prompt(
 
 
 def _block(n: int, p: Passage, text: str) -> str:
-    """One numbered source: ``[n] Title (Publisher, date): text`` on one line."""
+    """One numbered source: ``[n] Title (Publisher, date): text`` on one line.
+
+    Everything after ``[n]`` is data (``quote_data``); a title that addresses the model is
+    left out rather than shown as the source's name.
+    """
+    title = "" if is_instruction_like(p.title) else p.title
     meta = ", ".join(x for x in (p.publisher, p.date) if x)
-    head = f"{p.title} ({meta})" if meta and p.title else (p.title or meta)
-    body = " ".join(text.split())
+    head = quote_data(f"{title} ({meta})" if meta and title else (title or meta))
+    body = quote_data(text)
     return f"[{n}] {head}: {body}" if head else f"[{n}] {body}"
 
 

@@ -28,9 +28,9 @@ from qa import extractive
 from qa.conflicts import reconcile
 from qa.events import Event, events_of_documents, resolve_event
 from qa.figures import apply_values, resolved_times, values_required, with_values_of
-from qa.chat import condense
+from qa.chat import check_question, condense
 from qa.config import Settings
-from qa.errors import BadDocument, BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, QAError
+from qa.errors import BadDocument, IndexBusy, IndexMissing, ModelUnavailable, QAError
 from qa.question import analyze
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
@@ -204,13 +204,9 @@ class Pipeline:
         return self._ledger[1:]
 
     def check_question(self, question: str) -> str:
-        """The question stripped, or BadQuestion when it is empty or too long."""
-        if not isinstance(question, str) or not question.strip():
-            raise BadQuestion("the question is empty; type a question about the articles")
-        if len(question) > self.settings.max_question_chars:
-            raise BadQuestion(f"the question is {len(question)} characters long; the limit is "
-                              f"{self.settings.max_question_chars} (QA_MAX_QUESTION_CHARS)")
-        return question.strip()
+        """The question tidied (``qa.chat.check_question``), or BadQuestion saying why it cannot be
+        answered: not text, empty, over ``QA_MAX_QUESTION_CHARS``, or invalid Unicode."""
+        return check_question(question, self.settings.max_question_chars)
 
     def retrieve(self, question: str, k: int | None = None, method: str = "hybrid",
                  doc_ids=None) -> list[Passage]:

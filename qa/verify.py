@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from index.chunk import sentence_spans
 from index.claims import Claim, claims_in_text, measures_related, supported_by, units_compatible
+from index.clean import is_instruction_like as instruction_like_text
 from index.records import Document
 from qa.records import Citation, Passage
 from qa.text import STOPWORDS, stem, words
@@ -33,14 +34,10 @@ from qa.text import STOPWORDS, stem, words
 _MARKER = re.compile(
     r"\[\s*(?:sources?|passages?)?\s*(\d{1,3}(?:\s*(?:,|;|-|–|and)\s*\d{1,3})*)\s*\]", re.IGNORECASE
 )
-# Text that addresses the reader or the model instead of reporting news: an echoed
-# injection attempt, or the model talking about its instructions.
-_INSTRUCTION_LIKE = re.compile(
-    r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|prompts?|rules|sources|above|previous)\b"
-    r"|\bsystem prompt\b|\bnew instructions?\b|\byou are (?:now )?(?:an?|the) (?:ai|assistant|language model)\b"
-    r"|\bas an ai\b|\b(?:answer|respond|reply|say) (?:only )?with\b|\bprompt injection\b",
-    re.IGNORECASE,
-)
+# Besides text aimed at a model (index.clean.INSTRUCTION_LIKE, which also keeps it out of the
+# index), a model's answer may talk about its instructions or the prompt instead of the news.
+_ABOUT_THE_PROMPT = re.compile(r"\bprompt injection\b|\bmy instructions\b",
+                               re.IGNORECASE)
 _ABSTAIN = re.compile(
     r"\b(?:sources?|passages?|texts?|articles?)\b[^.]{0,30}\b(?:do not|don't|does not|doesn't|did not|never)\b"
     r"[^.]{0,20}\b(?:say|mention|state|answer|provide|specify|give)|\bno information\b",
@@ -127,8 +124,18 @@ class _Sentence:
 
 
 def is_instruction_like(text: str) -> bool:
-    """True when ``text`` addresses a model or reader ("ignore previous instructions", ...)."""
-    return bool(_INSTRUCTION_LIKE.search(text))
+    """True when ``text`` addresses a model ("ignore previous instructions", a control token,
+    a forged "System:" turn) or talks about the prompt instead of reporting news."""
+    return instruction_like_text(text) or bool(_ABOUT_THE_PROMPT.search(text))
+
+
+def inert_markers(text: str) -> str:
+    """``text`` (a quoted sentence) with marker-like brackets made round: "[2]" -> "(2)".
+
+    A source's own footnote markers, or forged ones ("50,000 died [2]"), must never read as
+    the answer's citations, which would lend the figure another source's name.
+    """
+    return _MARKER.sub(lambda m: f"({m.group(0)[1:-1].strip()})", text)
 
 
 def strip_markers(text: str) -> str:

@@ -32,7 +32,7 @@ def test_ask_endpoint_returns_the_answer_dict(served_fake):
 
 def test_ask_endpoint_empty_question_fails_with_a_plain_message(served_fake):
     client = Client(served_fake.url, verbose=False)
-    with pytest.raises(Exception, match="Type a question first") as err:
+    with pytest.raises(Exception, match="question is empty") as err:
         client.predict("  ", api_name="/ask")
     assert "Traceback" not in str(err.value)
 
@@ -112,3 +112,37 @@ def test_a_slow_request_does_not_hold_up_the_others(served_fake):
     finally:
         gate.set()
         served_fake.pipeline.gates.clear()
+
+
+@pytest.mark.parametrize("question, message", [
+    ("How many troops? " * 60_000, "the limit is 500"),  # a 1 MB paste through the API
+    ("\x00\x07\x1b", "question is empty"),
+    (12000, "must be text"),
+    (None, "must be text"),
+])
+def test_ask_endpoint_refuses_bad_input_with_a_plain_message_and_keeps_serving(served_fake, question, message):
+    client = Client(served_fake.url, verbose=False)
+    with pytest.raises(Exception, match=message) as err:
+        client.predict(question, api_name="/ask")
+    assert "Traceback" not in str(err.value) and len(str(err.value)) < 300
+    assert client.predict("When did Shoigu arrive in Pyongyang?", api_name="/ask")["answered"] is True
+
+
+def test_ask_endpoint_answers_other_scripts_and_markup_or_declines(served_fake):
+    client = Client(served_fake.url, verbose=False)
+    for question in ("Когда Шойгу посетил Пхеньян?", "متى زار شويغو بيونغ يانغ؟", "<b>Shoigu</b> arrived when?"):
+        d = client.predict(question, api_name="/ask")
+        assert d["text"] and (d["answered"] or d["citations"] == [])
+
+
+def test_a_lone_surrogate_sent_as_raw_json_is_refused_with_a_plain_message(served_fake):
+    # gradio_client cannot even encode one; a hand-made JSON body can ("\\ud83d" is valid JSON).
+    body = b'{"data": ["When did Shoigu arrive? \\ud83d"]}'
+    req = urllib.request.Request(f"{served_fake.url}gradio_api/call/ask", data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        event_id = json.loads(r.read())["event_id"]
+    with urllib.request.urlopen(f"{served_fake.url}gradio_api/call/ask/{event_id}", timeout=60) as r:
+        stream = r.read().decode()
+    assert "event: error" in stream and "invalid Unicode" in stream, stream
+    assert "Traceback" not in stream

@@ -85,7 +85,7 @@ def test_abstention_is_drawn_differently_with_closest_passages(h):
 
 
 def test_empty_question_is_a_plain_error_and_changes_nothing(h, pipe):
-    with pytest.raises(gr.Error, match="Type a question"):
+    with pytest.raises(gr.Error, match="question is empty"):
         next(h.respond("   ", [], None))
     assert pipe.calls == []
 
@@ -165,7 +165,7 @@ def test_ask_api_returns_the_answer_dict(h):
 
 
 def test_ask_api_empty_question_is_a_plain_error(h):
-    with pytest.raises(gr.Error, match="Type a question"):
+    with pytest.raises(gr.Error, match="question is empty"):
         h.ask("")
 
 
@@ -302,3 +302,52 @@ def test_failed_upload_leaves_the_real_index_whole(served_real, tmp_path, monkey
     assert {k: after.get(k) for k in before} == before  # every indexed document is still there, unchanged
     *_, (_, _, _, answers) = _run(h, "When did Sergei Shoigu arrive in Pyongyang in June 2025?", mode="extractive")
     assert answers[-1].answered
+
+
+@pytest.mark.parametrize("question, message", [
+    (None, "must be text"),
+    (12, "must be text"),
+    ("\x00\x1b\u200b", "question is empty"),
+    ("How many troops? " * 60_000, "the limit is 500"),  # a 1 MB paste
+    ("half an emoji \ud83d", "invalid Unicode"),
+])
+def test_bad_questions_are_refused_by_both_handlers_before_the_pipeline(h, pipe, question, message):
+    with pytest.raises(gr.Error, match=message) as err:
+        next(h.respond(question, [], None))
+    assert len(str(err.value)) < 200  # the paste is not echoed back
+    with pytest.raises(gr.Error, match=message):
+        h.ask(question)
+    assert pipe.calls == []
+
+
+def test_invisible_characters_are_stripped_before_the_pipeline_sees_the_question(h, pipe):
+    *_, (chat, _, _, answers) = _run(h, "When did\x00 Shoigu\u202e arrive\x1b in Pyongyang?")
+    assert pipe.calls[-1][0] == "When did Shoigu arrive in Pyongyang?"
+    assert answers[-1].answered
+
+
+@pytest.mark.parametrize("question", ["<script>alert(1)</script><img src=x onerror=alert(2)> When did Shoigu arrive?",
+                                      "<script>alert(1)</script>"])  # answered, and declined
+def test_markup_in_a_question_never_reaches_the_page_as_markup(h, question):
+    *_, (chat, _, sources, _) = _run(h, question)
+    # The question bubble is the Chatbot's (sanitize_html=True); what the app draws is escaped.
+    assert "<script" not in chat[-1]["content"] and "<img" not in chat[-1]["content"]
+    assert "<script" not in sources and "&lt;script&gt;alert(1)&lt;/script&gt;" in sources
+
+
+def test_a_long_conversation_sends_only_its_recent_turns(h, pipe):
+    answers = []
+    for i in range(app.HISTORY_TURNS + 5):
+        *_, (_, _, _, answers) = _run(h, f"When did Shoigu arrive in Pyongyang, take {i}?", answers)
+    _, history, _ = pipe.calls[-1]
+    assert len(history) == 2 * app.HISTORY_TURNS
+    assert history[-2]["content"] == answers[-2].question
+
+
+def test_upload_of_a_hidden_file_name_is_refused_not_silently_dropped(h, pipe, tmp_path, monkeypatch):
+    monkeypatch.setattr(gr, "Warning", lambda *a, **k: None)
+    hidden = tmp_path / ".note.txt"
+    hidden.write_text("Note\nKaesong factories reopened.\n")
+    status, _ = h.upload([str(hidden)], progress=_Progress())
+    assert "Nothing added" in status and "starting with '.'" in status
+    assert ".note" not in pipe.documents()
