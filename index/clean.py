@@ -97,16 +97,21 @@ BYLINE = re.compile(
 )
 
 # Text that addresses a language model, not a reader: an injection planted in an article.
-# Narrow on purpose, so news that reports on such attacks loses a sentence at most.
+# Narrow on purpose: each form addresses the reader as a model or its instructions, so ordinary
+# news ("Russia will respond with force", "new instructions to schools") is never cut; checked
+# against the ~24,000 sentences of the distractor articles, none of which it matches.
 INSTRUCTION_LIKE = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules|guidelines|"
-    r"sources|above|previous|system)\b"
-    r"|\bsystem prompt\b|\bnew instructions?\b|\bdeveloper mode\b"
-    r"|\byou are (?:now )?(?:an?|the) (?:ai|assistant|language model|chatbot|llm)\b|\bas an ai\b"
+    # "ignore (all) (your) previous instructions", "disregard the sources above"
+    r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|every|the|your|my|these|those|of|previous|prior|"
+    r"above|earlier|preceding|other|system)\s+){0,4}(?:instructions?|prompts?|directives?|system\s+messages?)\b"
+    r"|\b(?:ignore|disregard)\s+(?:(?:all|any|the|these|previous|prior)\s+){0,3}(?:sources|context|text|"
+    r"documents?|passages?)\s+above\b"
+    r"|\byour (?:system prompt|instructions)\b|\bfollow (?:these|the following) (?:new )?instructions\b"
+    r"|\byou are (?:now )?(?:an?|the) (?:ai|assistant|language model|chatbot|llm)\b|\bas an ai (?:language )?model\b"
     r"|\b(?:if you are|you are) an? (?:ai|llm|language model|assistant|chatbot)\b"
     r"|\b(?:ai|llm|language model|assistant|chatbot)s? reading this\b"
-    r"|\byou (?:must|should|will|shall) (?:now |only |always )?(?:say|answer|respond|reply|write|output|state)\b"
-    r"|\b(?:answer|respond|reply|say) (?:only )?with\b"
+    r"|\byou (?:must|shall) (?:now |only |always )?(?:say|answer|respond|reply|output)\b"
+    r"|\b(?:answer|respond|reply) only with\b"
     # a model's control tokens and chat-template markers
     r"|<\s*\|?\s*(?:im_start|im_end|endoftext|start_of_turn|end_of_turn|bos|eos|eot_id|start_header_id|"
     r"end_header_id|system|assistant|user)\s*\|?\s*>|\[/?INST\]|<<\s*/?SYS\s*>>"

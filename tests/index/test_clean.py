@@ -158,6 +158,12 @@ def test_sentences_aimed_at_a_model_are_cut_out_and_the_rest_kept(injected):
     "Putin gave instructions to deepen ties, the Kremlin said.",
     "Officials say that 600 soldiers were killed.",
     "Researchers described prompt injection attacks on chatbots.",
+    "Russia will respond with force if attacked, the minister said.",
+    "He declined to answer with specifics.",
+    "The ministry issued new instructions to schools on Monday.",
+    "Players who ignore the rules will be fined.",
+    "Voters should not forget the previous government's record.",
+    "As an AI researcher, she warned about the risks.",
 ])
 def test_news_that_merely_mentions_such_words_is_kept(news):
     assert news in " ".join(kept_lines(clean(make(f"Report\n{news}\n"))))
