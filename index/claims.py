@@ -94,6 +94,11 @@ per each every across among against about around between through amid near""".sp
 _MEASURE_ALT = "|".join(re.escape(s) for s in sorted(MEASURE_SURFACE, key=len, reverse=True))
 _FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
                              r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")
+_MEASURE_PHRASE = re.compile(r"(?i)(?:" + "|".join(re.escape(s) for s in sorted(MEASURE_SURFACE, key=len, reverse=True)
+                                                   if " " in s) + r")\b")
+# Common irregular past tenses that follow a counted noun ("2,400 workers took part").
+_VERBS = {"took", "went", "came", "made", "fled", "fought", "left", "gave", "got", "held", "led", "ran", "stood",
+          "won", "saw", "became", "remain", "remained", "remains", "face", "faced"}
 _NOUNISH_EVENT = re.compile(r"(?i)^(signing|arrival|visit|trip|meeting|talks|summit|launch|opening|dismissal|deployment)$")
 
 
@@ -132,9 +137,10 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int, int]:
         low = tok.lower()
         if not tok[0].isalpha() or low in _STOP or low in REPORTING_WORDS:
             break
-        if MEASURE_SURFACE.get(low) and words:
-            # a measure word after a noun ends the phrase ("troops sent"); as the first word
-            # it is the counted thing itself ("4,000 casualties", "64 deliveries")
+        if words and (MEASURE_SURFACE.get(low) or _MEASURE_PHRASE.match(sentence, s) or low in _VERBS
+                      or (len(low) > 4 and low.endswith("ed"))):
+            # a verb after a noun ends the phrase ("troops sent", "workers walked out", "workers
+            # took part"); a measure word first is the counted thing itself ("4,000 casualties")
             break
         words.append((tok, s, e))
         if MEASURE_SURFACE.get(low):
@@ -146,7 +152,6 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int, int]:
     if not words:
         return "", "", pos, pos
     return words[-1][0].lower(), sentence[words[0][1]:words[-1][2]], words[0][1], words[-1][2]
-
 
 
 def _nearest_measure(sentence: str, lo: int, hi: int, vstart: int, vend: int,
