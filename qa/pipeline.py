@@ -26,14 +26,15 @@ from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreUnavaila
 from index.claims import Claim, extract_claims
 from qa import extractive
 from qa.conflicts import reconcile
-from qa.events import Event, events_of_documents, resolve_event
-from qa.figures import apply_values, resolved_times, values_required, with_values_of
+from qa.events import Event, event_mentions, events_of_documents, resolve_event
+from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.chat import condense
 from qa.config import Settings
 from qa.errors import BadDocument, BadQuestion, IndexBusy, IndexMissing, ModelUnavailable, QAError
 from qa.question import analyze
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever
+from qa.timeline import event_answers
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th))\b",
@@ -213,13 +214,19 @@ class Pipeline:
         """Passages for a self-contained question (also used by the eval baselines)."""
         return self.retriever.retrieve(question, k or self.settings.top_k, method=method, doc_ids=doc_ids)
 
+    @staticmethod
+    def _spec(question: str, standalone: str, history: list[dict] | None):
+        """What the question asks (``qa.question.analyze``), the previous user turn included."""
+        previous = next((str(m.get("content", "")) for m in reversed(history or []) if m.get("role") == "user"), "")
+        return analyze(question, standalone, previous)
+
     def extractive(self, question: str, history: list[dict] | None = None, method: str = "hybrid") -> Answer:
         """The extractive answer (no model), with the retrieval ``method`` given."""
         question = self.check_question(question)
         standalone = condense(question, history)
-        spec = analyze(question, standalone)
+        spec = self._spec(question, standalone, history)
         claims, events, references = self.ledger()
-        event = resolve_event(standalone, events)
+        event = resolve_event(standalone, events, activity=spec.relation == "event")
         if event is not None and not event.events:
             if _ORDINAL.search(standalone):
                 # "his fifth visit" when the sources report three: nothing to answer from.
@@ -230,8 +237,11 @@ class Pipeline:
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
+        # other articles' sentences about the named event ("during his previous visit in March")
+        mentions = event_mentions(event, documents, claims, events) if event is not None else []
         answer, ranked = extractive.answer_extractively(
-            question, spec, passages, documents, self._embed, self._idf_fn(), self.settings.abstain_threshold)
+            question, spec, passages, documents, self._embed, self._idf_fn(), self.settings.abstain_threshold,
+            extra=mentions)
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
@@ -244,13 +254,15 @@ class Pipeline:
             if extra:
                 more, _ = extractive.score_sentences(spec, extra, documents, self._embed, self._idf_fn())
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
-            recon = reconcile(standalone, in_docs)
+            recon = reconcile(standalone, in_docs, kind=spec.kind)
             with_values = apply_values(answer, recon, ranked, documents, in_docs)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
             else:
                 answer = resolved_times(with_values, references, events)
+        if event is not None:  # a date, a gap or what happened, from the events the question names
+            answer = event_answers(answer, spec, event, claims, documents, references, events)
         note = event.reason if event is not None else ""
         return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note)
 
@@ -286,8 +298,8 @@ class Pipeline:
 
         for item in llm_stream(question, base.standalone_question, base.passages or (), self.documents(), llm,
                                self.settings, fallback=lambda: base, history=history):
-            if isinstance(item, Answer) and item.mode == "llm" and len(base.values) > 1:
-                item = with_values_of(item, base)
+            if isinstance(item, Answer) and item.mode == "llm":
+                item = with_sources_of(item, base, self._spec(question, base.standalone_question, history).several)
             yield item
 
     # -- local model -----------------------------------------------------------------------
