@@ -46,7 +46,7 @@ MEASURE_LEMMAS: dict[str, tuple[str, ...]] = {
     "arrived": ("arrived", "arrive", "arrives", "arriving", "arrival", "landed"),
     "departed": ("departed", "depart", "departs", "departing", "departure", "left for", "leave", "leaves",
                  "leaving", "flew home", "returned home"),
-    "visited": ("visited", "visit", "visits", "visiting", "trip", "travelled", "traveled", "travel",
+    "visited": ("visited", "visit", "visits", "visiting", "trip", "trips", "travelled", "traveled", "travel",
                 "travels", "toured"),
     "met": ("met", "meet", "meets", "meeting", "talks", "summit"),
     "signed": ("signed", "sign", "signs", "signing"),

@@ -28,7 +28,8 @@ from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_cla
 from index.records import Document
 from qa.records import Passage
 
-__all__ = ["Event", "EventFilter", "events_of_documents", "resolve_event", "event_family_of_question"]
+__all__ = ["Event", "EventFilter", "EventScope", "events_of_documents", "resolve_event", "event_family_of_question",
+           "event_scope", "event_mentions", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,10 +293,14 @@ def event_family_of_question(question: str) -> str:
 
 # "the one after that", "the next one" / "the one before", "the previous one": the event next
 # to the one the rest of the question (or the conversation) names.
-_NEXT = re.compile(r"(?i)\b(?:(?:next|following|subsequent)\s+one|one\s+(?:after|following)\s+(?:that|it|this)|"
-                   r"after\s+that\s+one)\b")
-_BEFORE = re.compile(r"(?i)\b(?:(?:preceding|prior)\s+one|one\s+before\s+(?:that|it|this)|before\s+that\s+one)\b")
+_NEXT = re.compile(r"(?i)\b(?:(?:next|following|subsequent|later)\s+(?:one|visit|trip|meeting)|"
+                   r"one\s+(?:after|following)\s+(?:that|it|this)|after\s+that\s+one)\b")
+_BEFORE = re.compile(r"(?i)\b(?:(?:preceding|prior|previous|earlier)\s+(?:one|visit|trip|meeting)|"
+                     r"one\s+before\s+(?:that|it|this)|before\s+that\s+one)\b")
 _ORD_ANY = rf"{_ORD}|{_LATEST}|{_EARLIEST}"
+# "How many times did he visit", "how many trips", "how often": a count of the events themselves.
+COUNTS_EVENTS = re.compile(r"(?i)\bhow\s+(?:many\s+times|often)\b|\bhow\s+many\s+(?:\w+\s+)?(?:visits|trips|meetings|"
+                           r"summits|rounds\s+of\s+talks|strikes)\b|\bnumber\s+of\s+(?:visits|trips|meetings|times)\b")
 
 
 def _ordinals(question: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
@@ -359,16 +364,14 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
     asked = [t for t in timex.find_times(question, "", loose=True)
              if t.value and t.granularity in ("day", "month", "year", "season", "range")]
     chosen = pool
-    described = []
     if asked:
         chosen = [e for e in chosen if any(_date_fits(t.value, e.date) for t in asked)]
-        described.append(" and ".join(t.text for t in asked))
     ordinals = [o for _, o in _ordinals(question, spans)] if family else []
     if ordinals and chosen:
         picked = [_pick(o, chosen) for o in dict.fromkeys(ordinals)]
         chosen = sorted({e for e in picked if e is not None}, key=lambda e: e.date) if all(picked) else []
-        described.append(" and ".join(dict.fromkeys(ordinals)))
-    if not asked and not ordinals:
+    counting = bool(family and COUNTS_EVENTS.search(question))  # "how many times did he visit": all of them
+    if not asked and not ordinals and not counting:
         return None
     what = " and ".join(dict.fromkeys(ordinals)) if ordinals else " and ".join(t.text for t in asked)
     noun = family or (chosen[0].kind if len(chosen) == 1 and chosen[0].kind else "event")
@@ -385,6 +388,9 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
         reason = f"{label}: {chosen[0].label}"
     elif ordinals:
         reason = f"{label}s: {' and '.join(e.label for e in chosen)}"
+    elif counting:
+        reason = f"the {what + ' ' if what else ''}{noun}s the sources report: {len(chosen)} " \
+                 f"({', '.join(e.label for e in chosen)})"
     else:
         reason = f"{label}: {len(chosen)} {noun}s fit ({', '.join(e.label for e in chosen)})"
     return EventFilter(events=tuple(chosen), doc_ids=doc_ids, ambiguous=len(chosen) > 1, reason=reason)
@@ -392,6 +398,37 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
 
 # "During that visit, ...": a sentence that opens with the event of the sentence before it.
 EVENT_ANAPHOR = re.compile(r"(?:During|At|In|After)\s+(?:that|this|the)\s+(?:visit|trip|meeting|talks|summit|event)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class EventScope:
+    """What an answer about the named events may quote.
+
+    Attributes:
+        mentions: other articles' sentences about the named events (``event_mentions``).
+        per_event: the articles of each named event, when several are named or fit.
+        foreign: ``(doc_id, start)`` of sentences in the named events' articles that are about
+            another event ("his previous visit in March" in a June article): they count less.
+    """
+
+    mentions: tuple[Passage, ...] = ()
+    per_event: tuple[frozenset[str], ...] = ()
+    foreign: frozenset[tuple[str, int]] = frozenset()
+
+
+def event_scope(chosen: EventFilter, documents: Mapping[str, Document], claims_by_doc: Mapping[str, Sequence[Claim]],
+                events: Sequence[Event], per_event: bool = False) -> EventScope:
+    """The ``EventScope`` of an answer about the events ``chosen`` names; ``per_event`` when
+    the answer should cover each of several events (a set question that fits them all)."""
+    others = EventFilter(events=tuple(e for e in events if e not in chosen.events), doc_ids=(), ambiguous=False,
+                         reason="")
+    mine = set(chosen.doc_ids)
+    foreign = frozenset((p.doc_id, p.start) for p in event_mentions(others, documents, claims_by_doc, events)
+                        if p.doc_id in mine)
+    return EventScope(mentions=tuple(event_mentions(chosen, documents, claims_by_doc, events)),
+                      per_event=tuple(frozenset(e.doc_ids) for e in chosen.events) if per_event and len(chosen.events) > 1
+                      else (),
+                      foreign=foreign)
 
 
 def event_mentions(chosen: EventFilter, documents: Mapping[str, Document],

@@ -16,6 +16,7 @@ happen elsewhere; this module only needs their results.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +27,7 @@ import numpy as np
 from index.chunk import sentence_spans
 from index.claims import document_sentences, is_caption
 from index.records import Document
-from qa.events import EVENT_ANAPHOR
+from qa.events import EVENT_ANAPHOR, EventScope
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
 from qa.text import stem, terms
@@ -63,6 +64,8 @@ KIND_MISMATCH = {"count": 0.3, "date": 0.3, "duration": 0.3, "person": 0.7, "pla
 RELATION_MISMATCH = 0.7
 # ... and so does a sentence with none of a follow-up's own words, only its borrowed context.
 FOCUS_MISMATCH = 0.7
+# ... and so does a sentence of the named event's article that is about another event.
+FOREIGN_EVENT = 0.5
 # ... and counts as the same claim as one already listed when it is this close in meaning and
 # adds at most this many content terms that neither the question nor that claim has.
 SAME_CLAIM_SIMILARITY = 0.7
@@ -387,7 +390,7 @@ def answer_extractively(
     embed: Callable[[list[str]], np.ndarray],
     idf: Idf,
     threshold: float,
-    extra: Sequence[Passage] = (),
+    scope: EventScope | None = None,
 ) -> tuple[Answer, list[Candidate]]:
     """Answer ``spec`` from ``passages`` with verbatim sentences, or decline.
 
@@ -399,14 +402,23 @@ def answer_extractively(
         embed: texts -> (n, dim) L2-normalised vectors.
         idf: term -> inverse document frequency.
         threshold: the support score below which the answer declines (a setting).
-        extra: further sentences to consider (other articles' mentions of an event the
-            question names); they are not retrieved passages, so the Answer does not list them.
+        scope: when the question names events (``qa.events.event_scope``): other articles'
+            sentences about them are considered too (they are not retrieved passages, so the
+            Answer does not list them), sentences about other events count less
+            (``FOREIGN_EVENT``), and each of several events whose articles hold a sentence
+            passing the support test gets one.
 
     Returns:
         The answer and the ranked candidate sentences (the conflicts step reuses them).
     """
-    pool = list(passages) + list(extra) + (set_sentences(spec, passages, documents) if spec.several else [])
+    scope = scope or EventScope()
+    pool = list(passages) + list(scope.mentions) + (set_sentences(spec, passages, documents) if spec.several else [])
     ranked, vectors = score_sentences(spec, pool, documents, embed, idf)
+    if scope.foreign:  # "during his previous visit in March" is a poor answer about the June visit
+        ranked = [dataclasses.replace(c, score=c.score * FOREIGN_EVENT) if (c.doc_id, c.start) in scope.foreign else c
+                  for c in ranked]
+        order = sorted(range(len(ranked)), key=lambda i: (-ranked[i].score, ranked[i].doc_id, ranked[i].start))
+        ranked, vectors = [ranked[i] for i in order], vectors[order]
     if not ranked or ranked[0].score < threshold:
         return abstain(question, passages), ranked
     if _UNDISCLOSED.search(ranked[0].text):
@@ -417,6 +429,12 @@ def answer_extractively(
         groups = distinct_claims(ranked, vectors, spec, threshold)
     else:
         groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation)]]
+    for docs in scope.per_event:  # a question that fits several events is answered for each of them
+        if not any(c.doc_id in docs for g in groups for c in g):
+            best = next((c for c in ranked if c.doc_id in docs and c.score >= threshold and not is_caption(c.text)
+                         and states_relation(c.text, spec.relation) and not _UNDISCLOSED.search(c.text)), None)
+            if best is not None:
+                groups.append([best])
     out = []
     for g in groups:  # each statement, then the sentence that continues it
         out.append(g)

@@ -26,7 +26,7 @@ from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreUnavaila
 from index.claims import Claim, extract_claims
 from qa import extractive
 from qa.conflicts import reconcile
-from qa.events import Event, event_mentions, events_of_documents, resolve_event
+from qa.events import Event, event_scope, events_of_documents, resolve_event
 from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.chat import condense
 from qa.config import Settings
@@ -226,7 +226,8 @@ class Pipeline:
         standalone = condense(question, history)
         spec = self._spec(question, standalone, history)
         claims, events, references = self.ledger()
-        event = resolve_event(standalone, events, activity=spec.relation == "event")
+        activity = spec.relation in ("event", "discuss")  # "what happened / did they discuss in June?"
+        event = resolve_event(standalone, events, activity=activity)
         if event is not None and not event.events:
             if _ORDINAL.search(standalone):
                 # "his fifth visit" when the sources report three: nothing to answer from.
@@ -237,11 +238,12 @@ class Pipeline:
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
-        # other articles' sentences about the named event ("during his previous visit in March")
-        mentions = event_mentions(event, documents, claims, events) if event is not None else []
+        # a set question that itself fits several events is answered for each of them
+        scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(
+            question, events, activity=activity) is not None) if event is not None else None
         answer, ranked = extractive.answer_extractively(
             question, spec, passages, documents, self._embed, self._idf_fn(), self.settings.abstain_threshold,
-            extra=mentions)
+            scope=scope)
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
@@ -262,7 +264,7 @@ class Pipeline:
             else:
                 answer = resolved_times(with_values, references, events)
         if event is not None:  # a date, a gap or what happened, from the events the question names
-            answer = event_answers(answer, spec, event, claims, documents, references, events)
+            answer = event_answers(answer, spec, event, claims, documents, references, events, scope)
         note = event.reason if event is not None else ""
         return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note)
 

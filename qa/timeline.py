@@ -18,13 +18,13 @@ from datetime import date
 
 from index.claims import Claim, is_caption, measure_family
 from index.records import Document
-from qa.events import Event, EventFilter
+from qa.events import COUNTS_EVENTS, Event, EventFilter, EventScope
 from qa.extractive import Candidate, compose, has_kind
 from qa.figures import resolved_times
 from qa.question import QuestionSpec
 from qa.records import Answer, Value
 
-__all__ = ["event_answers", "gap_answer", "event_answer", "dating_claim"]
+__all__ = ["event_answers", "gap_answer", "count_answer", "event_answer", "dating_claim"]
 
 _DAYS_PER_MONTH = 365.25 / 12
 
@@ -115,10 +115,64 @@ def event_answer(answer: Answer, spec: QuestionSpec, chosen: EventFilter, claims
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
+def _by_event(answer: Answer, chosen: EventFilter) -> Answer:
+    """Say which event each part of an answer is about when the question fits several:
+    "(By visit: June 4, 2025 [1][2]; June 17, 2025 [3].)", or the one event it is about."""
+    if not answer.answered:
+        return answer
+    parts = []
+    for e in chosen.events:
+        marks = "".join(f"[{n}]" for n, c in enumerate(answer.citations, start=1) if c.doc_id in e.doc_ids)
+        if marks:
+            parts.append((e, marks))
+    noun = chosen.events[0].kind or "event"
+    if len(parts) == 1:
+        tail = f"(This answer is about the {noun} of {parts[0][0].label}.)"
+    elif parts:
+        tail = f"(By {noun}: {'; '.join(f'{e.label} {m}' for e, m in parts)}.)"
+    else:
+        return answer
+    return dataclasses.replace(answer, text=f"{answer.text} {tail}")
+
+
+def count_answer(answer: Answer, chosen: EventFilter, claims_by_doc: Mapping[str, Sequence[Claim]],
+                 documents: Mapping[str, Document]) -> Answer:
+    """"How many times did he visit?": the events the sources report, each dated by its sentence.
+
+    The count is of the events found across the articles, said as such; each event is a value
+    (its date) with its citation. ``answer`` is returned unchanged when an event has no dating
+    sentence.
+    """
+    dated = [(e, dating_claim(e, claims_by_doc)) for e in sorted(chosen.events, key=lambda e: e.date)]
+    if not dated or any(c is None for _, c in dated):
+        return answer
+    groups = [[Candidate(c.doc_id, c.start, c.end, c.sentence, 0.0)] for _, c in dated]
+    text, citations = compose(groups, documents)
+    index = {(c.doc_id, c.start): n for n, c in enumerate(citations, start=1)}
+    noun = dated[0][0].kind or "event"
+    plural = f"{noun}s" if len(dated) != 1 else noun
+    labels = [e.label for e, _ in dated]
+    listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    values = tuple(Value(text=c.value_text, normalized=c.value, unit="date", measure=c.measure, when=e.label,
+                         citations=(index[(c.doc_id, c.start)],), relation="different-event" if len(dated) > 1 else "")
+                   for e, c in dated)
+    lead = f"The sources report {len(dated)} {plural}: {listed}."
+    return dataclasses.replace(answer, text=f"{lead} {text}", citations=citations, values=values, answered=True)
+
+
 def event_answers(answer: Answer, spec: QuestionSpec, chosen: EventFilter, claims_by_doc: Mapping[str, Sequence[Claim]],
-                  documents: Mapping[str, Document], references: Mapping[str, str], events: Sequence[Event]) -> Answer:
-    """``gap_answer`` for a duration question, else ``event_answer``; relative times in a
-    rewritten answer are then resolved (``qa.figures.resolved_times``)."""
-    out = gap_answer(answer, chosen, claims_by_doc, documents) if spec.kind == "duration" else \
-        event_answer(answer, spec, chosen, claims_by_doc, documents)
+                  documents: Mapping[str, Document], references: Mapping[str, str], events: Sequence[Event],
+                  scope: EventScope | None = None) -> Answer:
+    """``gap_answer`` for a duration question, ``count_answer`` for "how many times", else
+    ``event_answer``; relative times in a rewritten answer are then resolved
+    (``qa.figures.resolved_times``). An answer covering several events (``scope.per_event``)
+    says which event each part is about."""
+    if scope is not None and scope.per_event:
+        return _by_event(answer, chosen)
+    if spec.kind == "duration":
+        out = gap_answer(answer, chosen, claims_by_doc, documents)
+    elif spec.kind == "count" and COUNTS_EVENTS.search(spec.text):
+        out = count_answer(answer, chosen, claims_by_doc, documents)
+    else:
+        out = event_answer(answer, spec, chosen, claims_by_doc, documents)
     return out if out is answer else resolved_times(out, references, events)

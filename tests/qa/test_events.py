@@ -9,7 +9,7 @@ import pytest
 
 from index.records import Document
 from index.claims import extract_claims
-from qa.events import Event, event_mentions, events_of_documents, resolve_event
+from qa.events import Event, event_mentions, event_scope, events_of_documents, resolve_event
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "claims"
@@ -212,3 +212,29 @@ def test_another_articles_sentence_about_the_event_is_a_mention(ruiz):
     # the third visit is mentioned nowhere else
     third = resolve_event("What did Ruiz open on her third visit?", events)
     assert event_mentions(third, docs, claims, events) == []
+
+
+def test_how_many_times_names_every_event_of_its_kind(ruiz):
+    _, events = ruiz
+    f = resolve_event("How many times did Ruiz visit Solbakken?", events)
+    assert [e.date for e in f.events] == ["2024-09-09", "2024-10-21", "2024-11-04"]
+    assert resolve_event("How many turbines does the farm have?", events) is None
+
+
+def test_the_earlier_visit_of_a_dated_one_is_the_one_before_it(ruiz):
+    _, events = ruiz
+    f = resolve_event("The October 21 article mentions an earlier visit. When was that earlier visit?", events)
+    assert [e.date for e in f.events] == ["2024-09-09"]
+
+
+def test_the_scope_of_an_event_counts_other_events_sentences_as_foreign(ruiz):
+    docs, events = ruiz
+    claims = {d: extract_claims(doc) for d, doc in docs.items()}
+    second = resolve_event("What did Ruiz say on her second visit?", events)
+    scope = event_scope(second, docs, claims, events)
+    quote = "During her previous visit in September, Ruiz promised grid upgrades."
+    assert {docs[d].text[s:].startswith(quote) for d, s in scope.foreign} == {True}
+    assert scope.per_event == ()
+    both = resolve_event("What did Ruiz do on her first and second visits?", events)
+    assert event_scope(both, docs, claims, events, per_event=True).per_event == (
+        frozenset({"visit_first"}), frozenset({"visit_second"}))

@@ -10,7 +10,7 @@ import pytest
 
 from index.claims import extract_claims
 from index.records import Document
-from qa.events import events_of_documents, resolve_event
+from qa.events import event_scope, events_of_documents, resolve_event
 from qa.extractive import abstain
 from qa.question import analyze
 from qa.records import Answer, Citation
@@ -80,3 +80,29 @@ def test_questions_about_no_single_event_are_left_alone(ruiz):
     prior = abstain("q", ())
     a = _ask(ruiz, "When were her first and second visits?", prior)  # two events, no gap asked
     assert a is prior or not a.answered
+
+
+def test_how_many_times_counts_the_events_and_cites_each_date(ruiz):
+    a = _ask(ruiz, "How many times did Ruiz visit Solbakken?")
+    assert a.answered and a.text.startswith(
+        "The sources report 3 visits: September 9, 2024, October 21, 2024 and November 4, 2024.")
+    assert [v.normalized for v in a.values] == ["2024-09-09", "2024-10-21", "2024-11-04"]
+    assert {v.relation for v in a.values} == {"different-event"}
+    assert [c.doc_id for c in a.citations] == list(VISITS)
+
+
+def test_an_answer_covering_several_events_says_which_is_which(ruiz):
+    docs, claims, events, references = ruiz
+    q = "What did Ruiz do on her first and second visits?"
+    chosen = resolve_event(q, events)
+    first, second = docs["visit_first"], docs["visit_second"]
+    quotes = ("Energy Minister Ana Ruiz visited the Solbakken wind farm on Monday, meeting engineers and local officials.",
+              "Energy Minister Ana Ruiz returned to the Solbakken wind farm on Monday, October 21, 2024, her second visit in "
+              "six weeks.")
+    cites = tuple(Citation(doc_id=d.doc_id, title="", quote=q_, start=d.text.index(q_), end=d.text.index(q_) + len(q_),
+                           score=0.5) for d, q_ in zip((first, second), quotes))
+    prior = Answer(question=q, text=f"{quotes[0]} [1] {quotes[1]} [2]", answered=True, citations=cites)
+    scope = event_scope(chosen, docs, claims, events, per_event=True)
+    a = event_answers(prior, analyze(q), chosen, claims, docs, references, events, scope)
+    assert a.text.endswith("(By visit: September 9, 2024 [1]; October 21, 2024 [2].)")
+    assert event_answers(prior, analyze(q), chosen, claims, docs, references, events) is prior  # no scope: as is
