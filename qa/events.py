@@ -363,6 +363,10 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
     # dates are read without a reference: "the March visit" is any March's visit
     asked = [t for t in timex.find_times(question, "", loose=True)
              if t.value and t.granularity in ("day", "month", "year", "season", "range")]
+    # "and in June? (Shoigu visit Pyongyang March)": a follow-up's own time replaces its context's
+    context = re.search(r"\s\([^()]*\)\s*$", question)
+    if context and any(t.start < context.start() for t in asked):
+        asked = [t for t in asked if t.start < context.start()]
     chosen = pool
     if asked:
         chosen = [e for e in chosen if any(_date_fits(t.value, e.date) for t in asked)]

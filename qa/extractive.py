@@ -244,13 +244,13 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
     floor = max(threshold, SAME_FACT_SCORE_SHARE * ranked[0].score)
     asked = set(spec.terms)
     # what the best claim is about: the names of the question it mentions ("Ri", "Shoigu")
-    subject = {n for n in _names(spec.text) if _named(n, ranked[0].text)}
+    subject = {n for n in question_names(spec.text) if names_in(n, ranked[0].text)}
     for i, c in enumerate(ranked[1:], start=1):
         if c.score < floor:
             break  # best first: the rest score lower still
         if not states_relation(c.text, spec.relation) or _UNDISCLOSED.search(c.text) or is_caption(c.text):
             continue
-        if subject and sum(_named(n, c.text) for n in subject) < SAME_SUBJECT_SHARE * len(subject):
+        if subject and sum(names_in(n, c.text) for n in subject) < SAME_SUBJECT_SHARE * len(subject):
             continue  # about someone else ("they" were Ri and Shoigu, not Shoigu and Kim)
         new = set(terms(c.text)) - asked
         same = next((g for g, h in zip(groups, heads) if float(vectors[i] @ vectors[h]) >= SAME_CLAIM_SIMILARITY
@@ -267,12 +267,12 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
 
 
-def _names(question: str) -> set[str]:
+def question_names(question: str) -> set[str]:
     """Stemmed capitalised words of a question after its first word (names, places, months)."""
     return {stem(m.group(0)) for m in _NAME.finditer(question)}
 
 
-def _named(name: str, text: str) -> bool:
+def names_in(name: str, text: str) -> bool:
     """Whether ``text`` mentions the (stemmed) name, as itself or a derived word ("Estria", "Estrian")."""
     return any(w.startswith(name) or (len(w) >= 4 and name.startswith(w)) for w in terms(text))
 
@@ -301,6 +301,15 @@ def set_sentences(spec: QuestionSpec, passages: Sequence[Passage], documents: Ma
     return out
 
 
+def _new_terms(text: str, spec: QuestionSpec) -> set[str]:
+    """Terms of ``text`` that say more than the question: neither its terms, nor words for the
+    same things, nor words stating the relation it asks about ("supplied" for "send")."""
+    asked = set(spec.terms)
+    concepts = {concept_of(t) for t in asked} - {""}
+    return {t for t in terms(text) if t not in asked and concept_of(t) not in concepts
+            and not (spec.relation and states_relation(t, spec.relation))}
+
+
 def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mapping[str, Document],
                  spec: QuestionSpec | None = None) -> Candidate | None:
     """The sentence right after ``best`` when it continues it ("During that meeting, ...",
@@ -316,7 +325,7 @@ def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mappin
     if nxt is None or doc.text[best.end:nxt[0]].strip() or not _ANAPHORIC.match(doc.text[nxt[0]:nxt[1]]):
         return None
     scored = next((c for c in ranked if c.doc_id == best.doc_id and c.start == nxt[0]), None)
-    if spec is not None and len(set(terms(best.text)) - set(spec.terms)) <= RESTATING_NEW_TERMS:
+    if spec is not None and len(_new_terms(best.text, spec)) <= RESTATING_NEW_TERMS:
         # the answer proper: its words are the answer, not the question's, so no score test
         return scored or Candidate(best.doc_id, nxt[0], nxt[1], doc.text[nxt[0]:nxt[1]], 0.0)
     if scored is None:

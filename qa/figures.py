@@ -16,7 +16,7 @@ from index import timex
 from index.claims import Claim, document_sentences, measure_family, measure_words, measures_related
 from index.records import Document
 from qa.values import Need, Reconciliation, ValueGroup
-from qa.extractive import Candidate, compose
+from qa.extractive import Candidate, compose, names_in, question_names
 from qa.events import Event
 from qa.records import Answer, Citation, Value
 
@@ -40,6 +40,18 @@ def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | Non
         if c.doc_id == claim.doc_id and c.start <= claim.value_start < c.end:
             return c
     return None
+
+
+_ANAPHOR = re.compile(r"(?i)^\W*(?:these|those|this|that|they|it|its|their|he|she|his|her)\b")
+
+
+def _read_with_antecedent(c: Candidate, documents: Mapping[str, Document]) -> str:
+    """The sentence, with the one before it when it opens by pointing back ("These shipments ...")."""
+    doc = documents.get(c.doc_id)
+    if doc is None or not _ANAPHOR.match(c.text):
+        return c.text
+    before = [doc.text[s:e] for s, e in document_sentences(doc) if e <= c.start]
+    return f"{before[-1]} {c.text}" if before else c.text
 
 
 def _attribution_sentence(claim: Claim, documents: Mapping[str, Document], score: float) -> Candidate | None:
@@ -99,7 +111,7 @@ def _answers_itself(need: Need, top: Candidate, claims: Sequence[Claim]) -> bool
 
 
 def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candidate],
-                 documents: Mapping[str, Document], claims: Sequence[Claim] = ()) -> Answer:
+                 documents: Mapping[str, Document], claims: Sequence[Claim] = (), several: bool = False) -> Answer:
     """Rewrite an extractive answer around the values of ``recon``; unchanged when none is relevant.
 
     Args:
@@ -108,12 +120,21 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         ranked: the scored candidate sentences, best first.
         documents: the indexed documents (for quotes and metadata).
         claims: the ledger's claims in the retrieved passages.
+        several: the question fits several events ("and in June?" with two June visits), so
+            each of their values is wanted.
     """
     if not answer.answered or not recon.groups or not ranked:
         return answer
     floor = RELEVANT_SHARE * ranked[0].score
     # Several values wanted ("on which dates", "all the visits"): the best sentence gives one.
-    relief = bool(_SEVERAL.search(answer.standalone_question or answer.question)) or not _answers_itself(recon.need, ranked[0], claims)
+    asked = answer.standalone_question or answer.question
+    itself = _answers_itself(recon.need, ranked[0], claims)
+    relief = several or bool(_SEVERAL.search(asked)) or not itself
+    # When no value comes from the best sentence, a value must be about what it is about: "when
+    # did Ri meet Shoigu" is not answered by the dates of Shoigu's visits to Kim.
+    top = ranked[0]
+    from_top = any(c.doc_id == top.doc_id and top.start <= c.value_start < top.end for g in recon.groups for c in g.claims)
+    subject = set() if from_top else {n for n in question_names(asked) if names_in(n, top.text)}
     statements: list[list[Candidate]] = []
     kept = []
     for group in recon.groups:
@@ -124,6 +145,9 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
             c = _candidate_for(claim, ranked)
             if c is not None and c not in sentences:
                 sentences.append(c)
+        sentences.sort(key=lambda c: -c.score)  # the best-scoring sentence states the value
+        if subject and not any(names_in(n, _read_with_antecedent(c, documents)) for n in subject for c in sentences):
+            continue
         # A value of exactly the asked measure ("departed" for "when did he leave") is on topic
         # even when its sentence shares few words with the question.
         # So is one of a measure the asked one is part of or made of (killed, for "what losses").

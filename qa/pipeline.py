@@ -257,7 +257,8 @@ class Pipeline:
                 more, _ = extractive.score_sentences(spec, extra, documents, self._embed, self._idf_fn())
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
             recon = reconcile(standalone, in_docs, kind=spec.kind)
-            with_values = apply_values(answer, recon, ranked, documents, in_docs)
+            with_values = apply_values(answer, recon, ranked, documents, in_docs,
+                                       several=event is not None and event.ambiguous)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)

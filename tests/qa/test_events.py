@@ -238,3 +238,9 @@ def test_the_scope_of_an_event_counts_other_events_sentences_as_foreign(ruiz):
     both = resolve_event("What did Ruiz do on her first and second visits?", events)
     assert event_scope(both, docs, claims, events, per_event=True).per_event == (
         frozenset({"visit_first"}), frozenset({"visit_second"}))
+
+
+def test_a_follow_ups_own_date_replaces_the_one_in_its_context(ruiz):
+    _, events = ruiz
+    f = resolve_event("And in October? (Ruiz visit Solbakken September)", events, activity=True)
+    assert [e.date for e in f.events] == ["2024-10-21"]

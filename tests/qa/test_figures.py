@@ -95,3 +95,22 @@ def test_the_llm_answer_to_a_set_question_keeps_every_articles_claim(corpus_pipe
     for c in final.citations:
         assert docs[c.doc_id].text[c.start:c.end] == c.quote
     assert len({c.doc_id for c in final.citations}) >= 2
+
+
+def test_dates_of_other_peoples_meetings_do_not_answer_when_someone_met():
+    a = _doc("a", "The minister arrived in Oslo on Monday, May 6, 2024, to meet the mayor.", date="2024-05-06")
+    b = _doc("b", "Nordin's prior meeting with the minister took place in Bergen last month, aides said.",
+             date="2024-05-07")
+    docs = {"a": a, "b": b}
+    q = "When did Nordin meet the minister?"
+    passages = [Passage(chunk_id=f"{d}-0", doc_id=d, text=docs[d].text, start=0, end=len(docs[d].text), score=1.0)
+                for d in docs]
+    answer, ranked = answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                         Idf([a.text, b.text, "weather", "sport"]), 0.05)
+    assert ranked[0].doc_id == "b"
+    claims = [c for d in docs.values() for c in extract_claims(d)]
+    recon = reconcile(q, claims)
+    # the minister's arrival only: "last month" in a sentence marking another event adds no date
+    assert [g.normalized for g in recon.groups] == ["2024-05-06"]
+    out = apply_values(answer, recon, ranked, docs, claims)
+    assert out.values == () and "May 6" not in out.text and out.citations[0].doc_id == "b"
