@@ -9,7 +9,8 @@ refers to (resolved by ``index.timex`` against the article's date) and its offse
 
 The reading is a light, dependency-free heuristic: the nearest measure word in the same
 clause, the noun phrase after the number, reporting-verb patterns for attribution. It
-knows small vocabularies (units, measures, qualifiers), not the corpus. ``supports``
+knows small vocabularies (units, measures, qualifiers: ``index/vocab.py``), not the corpus;
+figures are found and normalised by ``index/numbers.py``. ``supports``
 checks that a stated figure matches a source figure on value, unit and measure.
 Deciding which claims answer a question, and how differing values relate, is
 ``qa/conflicts.py``.
@@ -24,7 +25,12 @@ from typing import Iterable
 
 from index import timex
 from index.chunk import sentence_spans
+from index.numbers import QUAL_RE, WORDNUM, Found, find_figures, value_range
 from index.records import Document
+from index.vocab import (EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
+                         REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
+                         measure_family, measure_words, measures_related, qualifier_direction, unit_family,
+                         units_compatible)
 
 __all__ = ["Claim", "extract_claims", "claims_in_text", "supports", "supported_by", "measure_family",
            "unit_family", "measures_related", "units_compatible", "measure_words", "qualifier_direction",
@@ -81,257 +87,19 @@ class Claim:
     share_of: str = ""
 
 
-# --- vocabularies -------------------------------------------------------------------------
-
-# surface word -> measure lemma; lemma -> family. Multi-word surfaces are matched as phrases.
-MEASURE_LEMMAS: dict[str, tuple[str, ...]] = {
-    "killed": ("killed", "kill", "kills", "killing", "dead", "deaths", "death toll", "death", "died", "die",
-               "dies", "fatalities", "fatality", "perished", "lost their lives", "lives"),
-    "wounded": ("wounded", "injured", "injuries", "injury", "hurt", "hospitalised", "hospitalized"),
-    "casualties": ("casualties", "casualty", "losses", "lost"),
-    "missing": ("missing", "unaccounted for"),
-    "captured": ("captured", "taken prisoner", "prisoners of war"),
-    "deployed": ("deployed", "deploy", "deploys", "deploying", "deployment", "deployments", "stationed",
-                 "mobilised", "mobilized"),
-    "sent": ("sent", "send", "sends", "sending", "dispatched", "dispatch"),
-    "supplied": ("supplied", "supply", "supplies", "supplying", "supplier", "provided", "provide",
-                 "provides", "providing", "delivered", "deliver", "delivers", "deliveries", "shipped",
-                 "exported", "transferred"),
-    "identified": ("identified", "detected", "recorded", "tracked", "counted", "documented", "observed"),
-    "included": ("included", "include", "includes", "including", "carrying", "carried", "containing",
-                 "contained", "featured", "featuring", "comprising", "comprised"),
-    "evacuated": ("evacuated", "evacuation", "evacuations", "displaced", "rescued", "relocated",
-                  "left homeless", "homeless"),
-    "affected": ("affected",),
-    "arrested": ("arrested", "detained", "arrests", "detentions"),
-    "striking": ("went on strike", "walked out", "striking", "strikers", "on strike", "joined the strike"),
-    "allocated": ("allocated", "allocate", "allocates", "approved", "approve", "approves", "budgeted", "earmarked", "set aside", "pledged",
-                  "committed", "granted", "awarded", "instalment", "installment", "tranche", "funding"),
-    "spent": ("spent", "spend", "spending", "paid", "pay", "cost", "costs", "invested", "disbursed"),
-    "raised": ("raised", "collected", "donated"),
-    "arrived": ("arrived", "arrive", "arrives", "arriving", "arrival", "landed"),
-    "departed": ("departed", "depart", "departs", "departing", "departure", "left for", "leave", "leaves",
-                 "leaving", "flew home", "returned home"),
-    "visited": ("visited", "visit", "visits", "visiting", "trip", "travelled", "traveled", "travel",
-                "travels", "toured"),
-    "met": ("met", "meet", "meets", "meeting", "talks", "summit"),
-    "signed": ("signed", "sign", "signs", "signing"),
-    "began": ("began", "begin", "begins", "started", "start", "starts", "launched", "launch", "opened",
-              "opening", "kicked off", "commenced", "broke out", "hit"),
-    "ended": ("ended", "ends", "finished", "closed", "called off"),
-    "issued": ("issued", "issue"),
-    "dismissed": ("dismissed", "dismissal", "fired", "removed", "resigned", "resignation", "ousted"),
-    "announced": ("announced", "unveiled"),
-    "confirmed": ("confirmed", "confirm", "confirms", "acknowledged", "admitted"),
-}
-_FAMILY = {
-    "killed": "deaths", "wounded": "injuries", "casualties": "casualties", "missing": "missing",
-    "captured": "captured", "deployed": "deployment", "sent": "deployment", "supplied": "supply",
-    "identified": "detection", "included": "content", "evacuated": "displacement",
-    "affected": "affected", "arrested": "arrests", "striking": "strike", "allocated": "funding",
-    "spent": "funding", "raised": "funding", "arrived": "visit", "departed": "departure", "visited": "visit", "met": "visit",
-    "signed": "signing", "began": "start", "ended": "end", "issued": "issuing",
-    "dismissed": "dismissal", "announced": "announcement", "confirmed": "confirmation",
-}
-# Families that measure the same thing well enough for a figure to carry over.
-_COMPATIBLE = {frozenset({"deployment", "supply"})}
-# Families that measure related but different things (a reader must be told which is which).
-# (a part and its whole: casualties are the killed, wounded, missing and captured together;
-# siblings such as killed and wounded are simply different measures)
-_RELATED = {frozenset({"deaths", "casualties"}), frozenset({"injuries", "casualties"}),
-            frozenset({"missing", "casualties"}), frozenset({"captured", "casualties"}),
-            frozenset({"displacement", "affected"})}
-_PEOPLE_MEASURES = {"deaths", "injuries", "casualties", "missing", "captured", "displacement",
-                    "affected", "arrests", "strike"}
-_REPORTING = ("said", "says", "say", "saying", "reported", "reports", "report", "reporting", "estimated",
-              "estimates", "estimate", "told", "claimed", "claims", "claim", "cited", "cites", "citing",
-              "according", "indicated", "indicate", "indicates", "revealed", "reveal", "reveals", "stated",
-              "states", "noted", "notes", "found", "finds", "believe", "believes", "believed", "warned",
-              "added", "wrote", "announced", "confirmed", "showed", "show", "shows")
-
-_UNIT_FAMILIES = {
-    "personnel": ("soldiers", "soldier", "troops", "troop", "forces", "servicemen", "servicemembers",
-                  "service members", "personnel", "fighters", "combatants", "marines", "sailors",
-                  "airmen", "conscripts", "mercenaries", "recruits", "infantry", "men"),
-    "people": ("people", "persons", "person", "residents", "civilians", "victims", "individuals",
-               "inhabitants", "citizens", "migrants", "refugees", "passengers", "children", "adults",
-               "patients", "workers", "employees", "staff", "members", "households", "families"),
-    "USD": ("dollars", "dollar", "usd", "$"),
-    "EUR": ("euros", "euro", "eur", "€"),
-    "GBP": ("pounds", "pound", "gbp", "£", "sterling"),
-    "km": ("km", "kilometres", "kilometers", "kilometre", "kilometer"),
-    "mm": ("mm", "millimetres", "millimeters"),
-    "m": ("metres", "meters", "metre", "meter"),
-    "kg": ("kg", "kilograms", "kilos"),
-    "tonnes": ("tonnes", "tons", "tonne", "ton"),
-    "hectares": ("hectares", "ha"),
-}
-_UNIT_LOOKUP = {w: fam for fam, ws in _UNIT_FAMILIES.items() for w in ws}
-# Some units are people; "people" is the generic one every person-unit is compatible with.
-_PERSON_UNITS = {"personnel", "people"}
-
-_QUALIFIERS = ("more than", "fewer than", "less than", "at least", "at most", "up to", "as many as",
-               "as few as", "upwards of", "close to", "nearly", "almost", "about", "around",
-               "approximately", "roughly", "some", "over", "under", "just over", "just under",
-               "an estimated", "estimated", "a reported", "reportedly", "at minimum", "no fewer than",
-               "no more than", "well over", "an additional", "another", "a further", "additional",
-               "further")
-_LOWER_BOUND = {"more than", "at least", "over", "upwards of", "just over", "well over", "no fewer than",
-                "at minimum"}
-_UPPER_BOUND = {"fewer than", "less than", "at most", "up to", "as many as", "under", "just under",
-                "no more than", "nearly", "almost"}
-_TIME_UNITS = {"second", "seconds", "minute", "minutes", "min", "hour", "hours", "day", "days", "week", "weeks",
-               "month", "months", "year", "years", "decade", "decades", "century", "centuries"}
-_ADDITIVE = {"an additional", "another", "a further", "additional", "further"}
-
-_SMALL = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000, "mn": 1_000_000}
-_VAGUE = {"dozens": (24, 99), "scores": (40, 99), "hundreds": (100, 999), "thousands": (1_000, 999_999),
-          "tens of thousands": (10_000, 99_999), "hundreds of thousands": (100_000, 999_999),
-          "millions": (1_000_000, 999_999_999), "billions": (10**9, 10**12 - 1)}
-_FRACTIONS = {"half": "1/2", "a half": "1/2", "one-half": "1/2", "a third": "1/3", "one-third": "1/3",
-              "one third": "1/3", "two-thirds": "2/3", "two thirds": "2/3", "a quarter": "1/4",
-              "one-quarter": "1/4", "one quarter": "1/4", "three-quarters": "3/4", "three quarters": "3/4",
-              "a fifth": "1/5", "one-fifth": "1/5", "a tenth": "1/10", "one-tenth": "1/10"}
-
-_WORDNUM = "|".join(sorted(list(_SMALL) + list(_TENS), key=len, reverse=True))
-_SCALEW = "hundred|thousand|million|billion|trillion"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUMBER = (rf"(?:{_DIGITS})(?:\s*(?:{_SCALEW})\b|(?:bn|mn|m|k)\b)?"
-           rf"|(?:a\s+)?(?:{_WORDNUM})(?:[-\s](?:{_WORDNUM}))*(?:\s+(?:and\s+)?(?:{_SCALEW}|{_WORDNUM}))*\b"
-           rf"|a\s+(?:{_SCALEW}|dozen)\b|a\s+dozen\b")
-_NUM_RE = re.compile(
-    rf"(?i)(?<![\w.,/$€£-])(?P<cur>[$€£])?\s?(?P<n1>{_NUMBER})"
-    rf"(?:\s*(?:to|-|–|and)\s*(?P=cur)?(?P<n2>{_NUMBER}))?"
-    rf"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?")
-_FRACTION_RE = re.compile(r"(?i)\b(?:" + "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True)) + r")\b")
-_VAGUE_RE = re.compile(r"(?i)\b(?:tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions|billions)\b")
-_QUAL_RE = re.compile(r"(?i)(?:\b(?:" + "|".join(re.escape(q) for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r"))\s+$")
-_CURRENCY_WORD = re.compile(r"(?i)^\s*(dollars?|euros?|pounds?|usd|eur|gbp|yuan|yen|won|rubles?|roubles?|rupees?)\b")
 _STOP = set("""of in to for on at from with by and or but that which who whom whose were was are is be been
 being have has had will would could should may might can as than this these those their its his her our
 your the a an it they he she we more most than into over under after before during since until while
 per each every across among against about around between through amid near""".split())
-_MEASURE_SURFACE = {s: lemma for lemma, ss in MEASURE_LEMMAS.items() for s in ss}
-_MEASURE_ALT = "|".join(re.escape(s) for s in sorted(_MEASURE_SURFACE, key=len, reverse=True))
-_REPORTING_SET = set(_REPORTING)
+_MEASURE_ALT = "|".join(re.escape(s) for s in sorted(MEASURE_SURFACE, key=len, reverse=True))
 _FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
                              r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")
-# Measure families that name events (dated things), as opposed to counted things.
-EVENT_FAMILIES = {"visit", "departure", "signing", "start", "end", "issuing", "dismissal", "announcement", "confirmation"}
+_MEASURE_PHRASE = re.compile(r"(?i)(?:" + "|".join(re.escape(s) for s in sorted(MEASURE_SURFACE, key=len, reverse=True)
+                                                   if " " in s) + r")\b")
+# Common irregular past tenses that follow a counted noun ("2,400 workers took part").
+_VERBS = {"took", "went", "came", "made", "fled", "fought", "left", "gave", "got", "held", "led", "ran", "stood",
+          "won", "saw", "became", "remain", "remained", "remains", "face", "faced"}
 _NOUNISH_EVENT = re.compile(r"(?i)^(signing|arrival|visit|trip|meeting|talks|summit|launch|opening|dismissal|deployment)$")
-
-
-def measure_family(measure: str) -> str:
-    """The family of a measure lemma ("sent" -> "deployment"), the lemma itself if unknown."""
-    return _FAMILY.get(measure, measure)
-
-
-def unit_family(unit: str) -> str:
-    """The family of a unit word ("troops" -> "personnel"), the word in lower case if unknown."""
-    u = unit.lower().strip()
-    return _UNIT_LOOKUP.get(u, u)
-
-
-def measures_related(a: str, b: str) -> str:
-    """How two measure lemmas relate: "same", "compatible", "related" or "" (unrelated)."""
-    fa, fb = measure_family(a), measure_family(b)
-    if fa == fb:
-        return "same"
-    pair = frozenset({fa, fb})
-    if pair in _COMPATIBLE:
-        return "compatible"
-    if pair in _RELATED:
-        return "related"
-    return ""
-
-
-def measure_words(text: str) -> list[tuple[str, int, int]]:
-    """``(lemma, start, end)`` of every measure word in ``text`` ("killed", "sent", "arrive", ...)."""
-    return list(_measure_words(text))
-
-
-def qualifier_direction(qualifier: str) -> str:
-    """"lower" ("at least", "over"), "upper" ("up to", "nearly"), "additive" ("an additional") or ""."""
-    if qualifier in _LOWER_BOUND:
-        return "lower"
-    if qualifier in _UPPER_BOUND:
-        return "upper"
-    if qualifier in _ADDITIVE:
-        return "additive"
-    return ""
-
-
-_CAPTION = re.compile(r"(?i)\b(?:in this (?:photo|image|picture)|photo(?:graph)?(?:ed)? (?:by|provided|taken)|"
-                      r"file photo|pictured|poses|via (?:AP|AFP|Reuters|Getty)|getty images|afp|\(ap\)|"
-                      r"photo:|image:|credit:)")
-
-
-def is_caption(sentence: str) -> bool:
-    """True for a photo caption ("... shake hands ... (KCNA via AP)"): it dates a picture, not the news."""
-    return bool(_CAPTION.search(sentence))
-
-
-def units_compatible(a: str, b: str) -> bool:
-    """True when two units can count the same things (either unknown counts as compatible)."""
-    if not a or not b or a == b:
-        return True
-    return {a, b} <= _PERSON_UNITS
-
-
-# --- numbers ------------------------------------------------------------------------------
-
-def _words_to_int(words: str) -> int | None:
-    total, current = 0, 0
-    seen = False
-    for w in re.split(r"[-\s]+", words.lower().strip()):
-        if w in ("and", ""):
-            continue
-        if w == "a":
-            current = max(current, 1)
-            continue
-        if w == "dozen":
-            current = (current or 1) * 12
-            seen = True
-        elif w in _SMALL:
-            current += _SMALL[w]
-            seen = True
-        elif w in _TENS:
-            current += _TENS[w]
-            seen = True
-        elif w == "hundred":
-            current = (current or 1) * 100
-            seen = True
-        elif w in _SCALES:
-            total += (current or 1) * _SCALES[w]
-            current = 0
-            seen = True
-        else:
-            return None
-    return total + current if seen else None
-
-
-def _to_number(text: str) -> float | None:
-    t = text.strip().lower()
-    m = re.match(rf"^({_DIGITS})\s*({_SCALEW}|bn|mn|m|k)?$", t)
-    if m:
-        x = float(m.group(1).replace(",", ""))
-        return x * _SCALES[m.group(2)] if m.group(2) else x
-    n = _words_to_int(t)
-    return float(n) if n is not None else None
-
-
-def _canon(x: float) -> str:
-    return str(int(round(x))) if abs(x - round(x)) < 1e-9 else f"{x:.6f}".rstrip("0").rstrip(".")
-
-
-def _scale_of(text: str) -> str:
-    m = re.search(rf"(?i)({_SCALEW}|bn|mn|m|k)\s*$", text.strip())
-    return m.group(1).lower() if m else ""
 
 
 # --- sentence reading ---------------------------------------------------------------------
@@ -367,14 +135,15 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int, int]:
     words: list[tuple[str, int, int]] = []
     for tok, s, e in _tokens_after(sentence, pos):
         low = tok.lower()
-        if not tok[0].isalpha() or low in _STOP or low in _REPORTING_SET:
+        if not tok[0].isalpha() or low in _STOP or low in REPORTING_WORDS:
             break
-        if _MEASURE_SURFACE.get(low) and words:
-            # a measure word after a noun ends the phrase ("troops sent"); as the first word
-            # it is the counted thing itself ("4,000 casualties", "64 deliveries")
+        if words and (MEASURE_SURFACE.get(low) or _MEASURE_PHRASE.match(sentence, s) or low in _VERBS
+                      or (len(low) > 4 and low.endswith("ed"))):
+            # a verb after a noun ends the phrase ("troops sent", "workers walked out", "workers
+            # took part"); a measure word first is the counted thing itself ("4,000 casualties")
             break
         words.append((tok, s, e))
-        if _MEASURE_SURFACE.get(low):
+        if MEASURE_SURFACE.get(low):
             break
         if len(words) >= 4:
             break
@@ -385,30 +154,12 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int, int]:
     return words[-1][0].lower(), sentence[words[0][1]:words[-1][2]], words[0][1], words[-1][2]
 
 
-@lru_cache(maxsize=512)
-def _measure_words(sentence: str) -> tuple[tuple[str, int, int], ...]:
-    """(lemma, start, end) of every measure word or phrase in the sentence, in order."""
-    words = [(m.group(0).lower(), m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", sentence)]
-    out, i = [], 0
-    while i < len(words):
-        for n in (3, 2, 1):  # longest phrase first: "death toll" before "death"
-            if i + n <= len(words):
-                phrase = " ".join(w for w, _, _ in words[i:i + n])
-                if phrase in _MEASURE_SURFACE:
-                    out.append((_MEASURE_SURFACE[phrase], words[i][1], words[i + n - 1][2]))
-                    i += n
-                    break
-        else:
-            i += 1
-    return tuple(out)
-
-
 def _nearest_measure(sentence: str, lo: int, hi: int, vstart: int, vend: int,
                      exclude: tuple[int, int] = (0, 0), events_only: bool = False) -> tuple[str, int, int]:
     """The measure lemma nearest the value within sentence[lo:hi]; words before it are preferred."""
     best = ("", -1, -1)
     best_cost = None
-    for lemma, ms, me in _measure_words(sentence):
+    for lemma, ms, me in measure_words(sentence):
         if ms < lo or me > hi or (exclude != (0, 0) and exclude[0] <= ms < exclude[1]):
             continue
         if events_only and measure_family(lemma) not in EVENT_FAMILIES:
@@ -465,7 +216,7 @@ def _attribution(sentence: str) -> str:
 
 def _personnel_phrase(sentence: str, lo: int, hi: int) -> str:
     """A noun phrase naming people in sentence[lo:hi] ("North Korean forces"), or ""."""
-    words = "|".join(sorted((w for w in _UNIT_LOOKUP if _UNIT_LOOKUP[w] in _PERSON_UNITS and " " not in w),
+    words = "|".join(sorted((w for w in UNIT_LOOKUP if UNIT_LOOKUP[w] in PERSON_UNITS and " " not in w),
                             key=len, reverse=True))
     m = re.search(rf"((?:[A-Z][\w'’-]*\s+){{0,3}})\b({words})\b", sentence[lo:hi])
     return m.group(0).strip() if m else ""
@@ -488,90 +239,6 @@ def _object_after(sentence: str, verb_end: int, hi: int) -> str:
 
 # --- extraction ---------------------------------------------------------------------------
 
-def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
-    after = sentence[e:e + 3]
-    before = sentence[max(0, s - 1):s]
-    if re.match(r"(st|nd|rd|th)\b", after, re.I) or re.match(r"[:/]\d", after) or before in (":", "/"):
-        return True  # "13th", times, fractions written 1/2
-    if re.match(r"-?(year|day|week|month|hour|minute|point)s?\b", sentence[e:e + 8].lstrip(" -"), re.I) and \
-            re.match(r"-", sentence[e:e + 1]):
-        return True  # "three-month", "10-point" compounds are adjectives
-    if re.fullmatch(r"(?i)a|an|one", text.strip()):
-        return True  # "one of", "a" alone
-    if not text[:1].isdigit() and re.search(r"(?i)\b(the|these|those|both|its|their|his|her|our|all)\s+$",
-                                           sentence[max(0, s - 8):s]):
-        return True  # "the two nations": a reference back, not a figure
-    if re.match(r"(?i)[a-z]", after) and not re.match(r"(?i)(mm|km|kg|bn|mn|m|k)\b", after):
-        return True  # glued to letters: model names
-    return False
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    """A figure located in a sentence, before it is read: span, text, normalised value, kind."""
-
-    start: int
-    end: int
-    text: str
-    value: str
-    kind: str
-    unit: str = ""
-
-
-def _find_figures(sentence: str, times: list[timex.TimeExpr]) -> list[_Found]:
-    """Fractions, vague amounts and numbers in a sentence, outside its time expressions."""
-    time_spans = [(t.start, t.end) for t in times]
-    found: list[_Found] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= f.start or s >= f.end for f in found) and not any(a <= s < b for a, b in time_spans)
-
-    for m in _FRACTION_RE.finditer(sentence):
-        word = " ".join(m.group(0).lower().split())
-        if not free(*m.span()) or (word in ("half", "a half") and not re.match(r"\s+(?:of|the)\b", sentence[m.end():])):
-            continue
-        found.append(_Found(m.start(), m.end(), m.group(0), _FRACTIONS[word], "fraction"))
-    for m in _VAGUE_RE.finditer(sentence):
-        if free(*m.span()):
-            found.append(_Found(m.start(), m.end(), m.group(0), " ".join(m.group(0).lower().split()), "vague"))
-    for m in _NUM_RE.finditer(sentence):
-        s, e = m.span()
-        while e > s and sentence[e - 1].isspace():
-            e -= 1
-        if not free(s, e) or not free(m.start("n1"), m.end("n1")) or _skip_number(sentence, m.start("n1"), e, m.group("n1")):
-            continue
-        n1 = _to_number(m.group("n1"))
-        if n1 is None:
-            continue
-        n2 = _to_number(m.group("n2")) if m.group("n2") else None
-        if n2 is not None:
-            scale = _scale_of(m.group("n2"))
-            if scale and not _scale_of(m.group("n1")):
-                n1 *= _SCALES[scale]  # "4.2 to 5.8 million": the scale belongs to both
-            if n2 <= n1:
-                n2 = None
-        value = _canon(n1) if n2 is None else f"{_canon(n1)}-{_canon(n2)}"
-        kind, unit = "count", ""
-        if m.group("pct"):
-            kind, value = "percent", value + "%"
-        elif m.group("cur"):
-            kind, unit = "money", _UNIT_LOOKUP[m.group("cur")]
-        else:
-            cw = _CURRENCY_WORD.match(sentence[e:])
-            glued = re.match(r"(?i)\s?(mm|km|kg)\b", sentence[e:])
-            if cw:
-                word = cw.group(1).lower()
-                kind, unit = "money", _UNIT_LOOKUP.get(word, word.rstrip("s").upper())
-                e += cw.end()
-            elif glued and glued.group(0) == glued.group(1) and glued.group(1).lower() == "mm":
-                kind, unit = "calibre", "mm"  # "170mm howitzers": a calibre, a name, not a count
-                e += glued.end()
-            elif glued:
-                kind, unit = "quantity", glued.group(1).lower()
-                e += glued.end()
-        found.append(_Found(s, e, sentence[s:e], value, kind, unit))
-    return sorted(found, key=lambda f: f.start)
-
 
 def _nearest_time(times: list[timex.TimeExpr], lo: int, hi: int, vs: int, ve: int) -> timex.TimeExpr | None:
     """The time expression of the clause nearest a figure; the only one of the sentence otherwise."""
@@ -582,11 +249,11 @@ def _nearest_time(times: list[timex.TimeExpr], lo: int, hi: int, vs: int, ve: in
     return resolved[0] if len(resolved) == 1 else None
 
 
-def _read_figure(sentence: str, f: _Found, found: list[_Found], times: list[timex.TimeExpr]) -> dict:
+def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.TimeExpr]) -> dict:
     """Qualifier, unit, measure, subject, share and time of one figure, as Claim fields."""
     s, e, kind, unit = f.start, f.end, f.kind, f.unit
     lo, hi = _clause_bounds(sentence, s)
-    qm = _QUAL_RE.search(sentence[max(0, s - 25):s])
+    qm = QUAL_RE.search(sentence[max(0, s - 25):s])
     qualifier = " ".join(qm.group(0).lower().split()) if qm else ""
     qs = s - len(qm.group(0)) if qm else s
     np_start = e
@@ -601,12 +268,12 @@ def _read_figure(sentence: str, f: _Found, found: list[_Found], times: list[time
     measure = ""
     verb = _FOLLOWING_VERB.match(sentence, max(pe, e))
     if verb and kind != "fraction":
-        measure = _MEASURE_SURFACE[verb.group(1).lower()]  # "3,000 residents were evacuated"
-    if head and _MEASURE_SURFACE.get(head):
-        measure = _MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
+        measure = MEASURE_SURFACE[verb.group(1).lower()]  # "3,000 residents were evacuated"
+    if head and MEASURE_SURFACE.get(head):
+        measure = MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
     if kind not in ("money", "quantity", "calibre"):
         unit = unit_family(head) if head else ""
-    if kind in ("count", "vague") and head in _TIME_UNITS:
+    if kind in ("count", "vague") and head in TIME_UNITS:
         kind = "duration"  # "three months", "19 years": how long, not how many
     share_of = ""
     earlier = [g for g in found if g.kind in ("count", "vague") and g.start < s]
@@ -626,7 +293,7 @@ def _read_figure(sentence: str, f: _Found, found: list[_Found], times: list[time
     about = phrase
     if kind == "calibre":
         about, measure = _noun_phrase(sentence, e)[1], "calibre"
-    if measure_family(measure) in _PEOPLE_MEASURES and unit in ("", "casualties", "deaths", "losses",
+    if measure_family(measure) in PEOPLE_MEASURES and unit in ("", "casualties", "deaths", "losses",
                                                                 "fatalities", "injuries"):
         pp = _personnel_phrase(sentence, lo, hi) or _personnel_phrase(sentence, 0, len(sentence))
         unit = unit_family(pp.split()[-1]) if pp else "people"
@@ -681,7 +348,7 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
     base = dict(doc_id=doc_id, start=offset, end=offset + len(sentence), sentence=sentence,
                 attribution=attribution, reference=published)
     claims: list[Claim] = []
-    found = _find_figures(sentence, times)
+    found = find_figures(sentence, times)
     for f in found:
         fields = _read_figure(sentence, f, found, times)
         rs, re_ = fields.pop("rel_start"), fields.pop("rel_end")
@@ -746,7 +413,7 @@ def extract_claims(doc: Document) -> list[Claim]:
     out: list[Claim] = []
     for i, (s, e) in enumerate(spans):
         sentence = doc.text[s:e]
-        if not re.search(r"\d|" + _WORDNUM + r"|thousands|hundreds|millions|dozens|half|third|quarter|"
+        if not re.search(r"\d|" + WORDNUM + r"|thousands|hundreds|millions|dozens|half|third|quarter|"
                          r"year|month|week|day|spring|summer|fall|autumn|winter|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
                          sentence, re.I):
             continue
@@ -756,22 +423,10 @@ def extract_claims(doc: Document) -> list[Claim]:
     return out
 
 
-def value_range(value: str) -> tuple[float, float] | None:
-    """A numeric claim value as ``(low, high)``: "12000" -> (12000, 12000), "4200000-5800000"
-    -> (4200000, 5800000), "30%" -> (30, 30); None when it is not a number."""
-    v = value.rstrip("%")
-    try:
-        if "-" in v[1:]:
-            a, b = v.split("-", 1)
-            return float(a), float(b)
-        return float(v), float(v)
-    except ValueError:
-        return None
-
 
 def _num_range(c: Claim) -> tuple[float, float] | None:
     if c.kind == "vague":
-        return tuple(map(float, _VAGUE.get(c.value, (0, 0))))  # type: ignore[return-value]
+        return tuple(map(float, VAGUE_AMOUNTS.get(c.value, (0, 0))))  # type: ignore[return-value]
     if c.kind in ("count", "money", "quantity", "calibre", "percent"):
         return value_range(c.value)
     return None
@@ -815,7 +470,7 @@ def supports(claimed: Claim, source: Claim) -> tuple[bool, str]:
             if not (rc and rs and rc == rs):
                 return False, f"value {claimed.value} is not {source.value}"
         qa, qb = claimed.qualifier, source.qualifier
-        if (qa in _LOWER_BOUND and qb in _UPPER_BOUND) or (qa in _UPPER_BOUND and qb in _LOWER_BOUND):
+        if (qa in LOWER_BOUND and qb in UPPER_BOUND) or (qa in UPPER_BOUND and qb in LOWER_BOUND):
             return False, f"{qa!r} {claimed.value} is not {qb!r} {source.value}"
         if claimed.kind in ("money", "quantity", "calibre") or source.kind in ("money", "quantity", "calibre"):
             if claimed.unit != source.unit and claimed.unit and source.unit:

@@ -15,158 +15,29 @@ sources into one group with several citations, and labels how the groups relate:
   one event dated differently; said plainly, without picking a side.
 
 It knows nothing of ``Answer`` or ``Citation``: the pipeline turns each ``ValueGroup`` into
-a ``qa.records.Value`` and its claims into citations. Extraction is ``index/claims.py``.
+a ``qa.records.Value`` and its claims into citations. Extraction is ``index/claims.py``;
+reading the question and the records returned are ``qa/values.py``; the sentences that say
+each relation are ``qa/value_notes.py``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Sequence
 
 from index import timex
 from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, measure_words, measures_related,
                           qualifier_direction, unit_family, units_compatible, value_range)
+from index.numbers import canon
+from qa.value_notes import detail, note, summary
+from qa.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
+                       QUESTION_STOPWORDS, RELATIONS, SAME, Need, Reconciliation, ValueGroup, read_question)
 
 __all__ = ["reconcile", "read_question", "Need", "ValueGroup", "Reconciliation", "RELATIONS",
            "SAME", "DIFFERENT_MEASURE", "PART_OF_TOTAL", "DIFFERENT_EVENT", "COMPATIBLE", "CONTRADICTION"]
-
-SAME = "same"
-DIFFERENT_MEASURE = "different-measure"
-PART_OF_TOTAL = "part-of-total"
-DIFFERENT_EVENT = "different-event"
-COMPATIBLE = "compatible"
-CONTRADICTION = "contradiction"
-RELATIONS = (SAME, DIFFERENT_MEASURE, PART_OF_TOTAL, DIFFERENT_EVENT, COMPATIBLE, CONTRADICTION)
 # When a group relates differently to several others, the strongest relation is shown.
 _STRENGTH = {CONTRADICTION: 5, PART_OF_TOTAL: 4, DIFFERENT_MEASURE: 3, DIFFERENT_EVENT: 2, COMPATIBLE: 1, SAME: 0, "": -1}
-
-
-@dataclass(frozen=True, slots=True)
-class Need:
-    """What a question asks for.
-
-    Attributes:
-        kind: "count" (how many / how much), "date" (when) or "" (neither).
-        measure: the measure lemma asked about ("killed", "sent", "arrived") or "".
-        unit: the unit family asked about ("personnel", "shipments"), "money" for any
-            currency, "percent", or "".
-        terms: the question's other content words (its subject), lower case.
-        time: a time the question names, resolved ("2024"), year-less ("--03" for "in
-            March" without a reference date), or "".
-    """
-
-    kind: str
-    measure: str = ""
-    unit: str = ""
-    terms: tuple[str, ...] = ()
-    time: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ValueGroup:
-    """One distinct value and every claim that states it.
-
-    Attributes:
-        value_text: the value as the first source writes it ("approximately 12,000").
-        normalized: the comparable value ("12000", "2025-06-04").
-        unit, measure: the unit family and measure lemma ("personnel", "deployed").
-        when: the time the value refers to, for a reader ("2024", "June 4, 2025"), or "".
-        claims: the claims that state it (one per citation), best first.
-        relation: how this value relates to the others (one of ``RELATIONS``, "" when alone).
-        note: one plain sentence saying that relation.
-        detail: what the same sentence adds ("two-thirds of them killed"), or "".
-    """
-
-    value_text: str
-    normalized: str
-    unit: str
-    measure: str
-    when: str
-    claims: tuple[Claim, ...]
-    relation: str = ""
-    note: str = ""
-    detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Reconciliation:
-    """The values that answer a question, grouped, with how they relate.
-
-    Attributes:
-        need: what the question asks.
-        groups: one per distinct value, the best supported first.
-        summary: one sentence ("Sources differ: ..."), or "" when there is at most one value.
-        total: a sound sum of parts ("15000") when the values are parts of a total, else "".
-    """
-
-    need: Need
-    groups: tuple[ValueGroup, ...] = ()
-    summary: str = ""
-    total: str = ""
-
-
-# --- reading the question -------------------------------------------------------------------
-
-_COUNT_Q = re.compile(r"(?i)\b(how\s+many|how\s+much|number\s+of|what\s+(?:number|figure|share|percentage|"
-                      r"proportion|fraction|amount|total)|how\s+(?:large|big)|death\s+toll|toll|estimates?|"
-                      r"figures?|tally|count)\b")
-# "when" asks for a date at the start of a question or before an auxiliary ("and when did he
-# leave"), not as a conjunction ("what did they discuss when they met")
-_DATE_Q = re.compile(r"(?i)(?:^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen\s+(?:did|was|were|is|are|do|does|will|has|have|had)\b)|"
-                     r"\b(what\s+(?:date|day|year|month|time)s?|which\s+(?:date|day|year|month)s?|"
-                     r"on\s+what\s+(?:date|day)|since\s+when|how\s+long\s+ago)\b")
-_QSTOP = set("""how many much what which when where who whom whose why is are was were be been being do does did
-has have had the a an of in on at to for from by with about and or that this these those there their its it
-number many total figure figures estimate estimates did does sources source say said says report reported
-according all any according during date day year month time toll count tally he she they his her
-""".split())
-
-
-def read_question(question: str, reference: str = "") -> Need:
-    """What ``question`` asks for: kind, measure, unit, subject terms and named time."""
-    q = question.strip()
-    kind = "date" if _DATE_Q.search(q) else "count" if _COUNT_Q.search(q) else ""
-    measures = measure_words(q)
-    measure = measures[0][0] if measures else ""
-    if kind == "date" and measures:
-        # "When did Shoigu arrive for talks": the event verb, not a later noun
-        measure = next((m for m, _, _ in measures if measure_family(m) in EVENT_FAMILIES), measure)
-    unit = ""
-    m = re.search(r"(?i)\bhow\s+many\s+((?:[\w'’-]+\s+){0,3}?)([\w'’-]+?)(?=\s+(?:were|was|have|has|had|did|do|"
-                  r"does|are|is|of|in|to|from|did|been|died|killed)\b|[?.,]|$)", q)
-    # "how many more", "how many of those": no unit named (a pronoun points back to the context)
-    if m and m.group(2).lower() not in ("more", "additional", "other", "extra", "fewer", "less", "of", "those",
-                                        "these", "them", "they", "it", "ones"):
-        head = m.group(2).lower()
-        unit = unit_family(head)
-        if unit in ("casualties", "deaths", "fatalities", "injuries", "losses"):
-            measure = measure or next((mm for mm, _, _ in measure_words(head)), "")
-            unit = "people"
-    if re.search(r"(?i)\b(money|cost|costs|funding|funds|budget|spend|spent|paid|pay|price|dollars|euros|"
-                 r"pounds)\b", q):
-        unit = "money"
-    elif re.search(r"(?i)\b(percent|percentage|per\s+cent|proportion)\b", q):
-        unit = "percent"
-    if not unit:
-        for word in re.findall(r"[A-Za-z]+", q):
-            fam = unit_family(word)
-            if fam != word.lower():
-                unit = fam
-                break
-    times = timex.find_times(q, reference, loose=True)
-    measure_spans = [(s, e) for _, s, e in measures] + [(t.start, t.end) for t in times]
-    terms = []
-    for w in re.finditer(r"[A-Za-z][\w'’-]*", q):
-        low = w.group(0).lower().replace("’", "'")
-        low = low[:-2] if low.endswith("'s") else low
-        if low in _QSTOP or len(low) < 3 or any(s <= w.start() < e for s, e in measure_spans):
-            continue
-        if unit and unit_family(low) == unit:
-            continue
-        terms.append(low)
-    when = next((t.value for t in times if t.value), "")
-    return Need(kind=kind, measure=measure, unit=unit, terms=tuple(dict.fromkeys(terms)), time=when)
 
 
 # --- selecting claims -----------------------------------------------------------------------
@@ -181,9 +52,21 @@ def _mentions(term: str, text: str) -> bool:
     return re.search(rf"(?i)\b{re.escape(term[:max(4, len(term) - 2)])}", text) is not None
 
 
-def _score(need: Need, c: Claim) -> int:
-    text = f"{c.sentence} {c.about}"
+_ANAPHOR = re.compile(r"(?i)^\W*(?:these|those|this|that|they|it|its|their|the\s+same)\b")
+
+
+def _score(need: Need, c: Claim, before: str = "") -> int:
+    """How many of the question's subject terms the claim's sentence (and what it is about)
+    mentions; a sentence opening with "These shipments ..." is read with the one before it."""
+    text = f"{c.sentence} {c.about} {before if _ANAPHOR.match(c.sentence) else ''}"
     return sum(1 for t in need.terms if _mentions(t, text))
+
+
+def _previous_sentences(claims: Sequence[Claim]) -> dict[tuple[str, int], str]:
+    """(doc_id, sentence start) -> the sentence right before it, where the ledger has one."""
+    by_end = {(c.doc_id, c.end): c.sentence for c in claims}
+    return {(c.doc_id, c.start): by_end[k] for c in claims
+            for k in [(c.doc_id, e) for e in range(c.start - 3, c.start)] if k in by_end}
 
 
 def _time_fits(asked: str, value: str) -> bool:
@@ -217,8 +100,12 @@ def _unit_fits(need: Need, c: Claim) -> bool:
         return False
     if not need.unit or units_compatible(need.unit, c.unit):
         return True
-    # "220 units of 240mm multiple rocket launch systems" counts launchers
-    return c.unit in _GENERIC_UNITS and _mentions(_stem(need.unit), c.sentence[c.value_end - c.start:])
+    after = c.sentence[c.value_end - c.start:]
+    # "220 units of 240mm multiple rocket launch systems" counts launchers; "5.8 million rounds
+    # of ammunition" measures ammunition
+    if c.unit in _GENERIC_UNITS:
+        return _mentions(_stem(need.unit), after)
+    return bool(re.match(rf"(?i)\s*[\w'’-]+\s+of\s+(?:[\w'’-]+\s+){{0,2}}?{re.escape(_stem(need.unit))}", after))
 
 
 def _measure_fits(need: Need, c: Claim, loose: int) -> bool:
@@ -248,18 +135,26 @@ def _select(need: Need, claims: Sequence[Claim]) -> list[Claim]:
             extra = [c for c in _select_strict(need, claims, loose=level) if c.kind != "vague" and c not in keep]
             if extra:
                 break
+    before = _previous_sentences(claims)
     primary = [c for c in keep if _primary(need, c)] + extra
     related = [c for c in keep if not _primary(need, c)]
     out: list[Claim] = []
     for bucket in (primary, related):
         if need.terms and bucket:
             # the subject must match when any claim of the bucket matches it
-            best = max(_score(need, c) for c in bucket)
-            bucket = [c for c in bucket if _score(need, c) >= min(best, 1)]
+            best = max(_score(need, c, before.get((c.doc_id, c.start), "")) for c in bucket)
+            bucket = [c for c in bucket if _score(need, c, before.get((c.doc_id, c.start), "")) >= min(best, 1)]
         if need.kind == "count":
             precise = [c for c in bucket if c.kind != "vague"]
             bucket = precise or bucket  # "thousands" only when no source gives a figure
         out.extend(bucket)
+    # "how many casualties did Zelensky say ...": a source the question names keeps its own figures
+    # (a word the sentences also use outside who says it, "Korean", names no source)
+    sources = [w for w in need.terms if any(c.attribution and _mentions(w, c.attribution) for c in out)
+               and not any(_mentions(w, c.sentence.replace(c.attribution, " ") if c.attribution else c.sentence)
+                           for c in out)]
+    if sources:
+        out = [c for c in out if c.attribution and any(_mentions(w, c.attribution) for w in sources)]
     if need.kind == "date":
         # a photo caption dates a picture; it may second another source's date, not stand alone
         body = [c for c in out if not is_caption(c.sentence)]
@@ -273,7 +168,9 @@ def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Clai
         if need.kind == "count":
             if c.kind not in _COUNT_KINDS or not _unit_fits(need, c) or not _measure_fits(need, c, loose):
                 continue
-            if need.time and c.time and timex.bounds(c.time) and not _time_fits(need.time, c.time):
+            # a figure answers a question about a time only when it says which time it counts
+            # ("thousands of troops" with no time is no answer to "how many ... in 2023")
+            if need.time and not (c.time and timex.bounds(c.time) and _time_fits(need.time, c.time)):
                 continue
         elif need.kind == "date":
             if c.kind != "date" or timex.bounds(c.value) is None or c.unit_text not in _DATE_GRAINS:
@@ -353,7 +250,7 @@ def _num(c: Claim) -> tuple[float, float] | None:
 
 
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - _QSTOP
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} - QUESTION_STOPWORDS
 
 
 def _disjoint_times(g1: list[Claim], g2: list[Claim]) -> tuple[Claim, Claim] | None:
@@ -431,145 +328,21 @@ def _sound_total(a: Claim, b: Claim) -> bool:
     return a.doc_id == b.doc_id or "additive" in (qualifier_direction(a.qualifier), qualifier_direction(b.qualifier))
 
 
-# --- wording --------------------------------------------------------------------------------
-
-_MEASURE_WORDS = {"killed": "killed", "casualties": "casualties (killed and wounded together)",
-                  "wounded": "wounded", "deployed": "deployed", "sent": "sent", "supplied": "supplied"}
-
-
-def _fmt(x: float) -> str:
-    return f"{int(round(x)):,}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
-
-
-_GENERIC_SOURCE = re.compile(r"(?i)^(?:online\s+|media\s+|news\s+)?reports?$")
-
-
-def _who(g: Sequence[Claim]) -> str:
-    # "Reports reveal that ..." names no one; leave it out rather than print "per Reports"
-    names = list(dict.fromkeys(c.attribution for c in g if c.attribution and not _GENERIC_SOURCE.match(c.attribution)))
-    return f" (per {', '.join(names)})" if names else ""
-
-
-def _when_phrase(when: str) -> str:
-    if when.startswith("since"):
-        return when
-    if " to " in when:
-        return f"from {when}"
-    if "," in when:
-        return f"as of {when}"  # a day next to a figure is the day it was given
-    return f"in {when}"
-
-
-def _claim_when(c: Claim) -> str:
-    """When a figure applies, for a reader: "in 2024", "since September 2024", "as of June 4, 2025"."""
-    start, _, end = c.time.partition("/")
-    if end and end == c.reference:  # "since last fall", counted up to the article's date
-        return f"since {timex.label(start)}"
-    return _when_phrase(timex.label(c.time))
-
-
-def _phrase(g: ValueGroup) -> str:
-    if g.unit == "date":
-        return g.when or g.value_text
-    measure = g.measure if g.measure and g.measure != g.unit else ""
-    head = f"{g.value_text} {measure}".strip()
-    # sources that agree on the figure may place it differently in time: say each
-    whens = list(dict.fromkeys(_claim_when(c) for c in g.claims if c.time)) or \
-        ([_when_phrase(g.when)] if g.when else [])
-    if whens:
-        head += " " + " or ".join(whens)
-    if g.detail:
-        head += f", {g.detail}"
-    return head
-
-
-def _detail(g: list[Claim], fractions: list[Claim]) -> str:
-    for f in fractions:
-        if any(f.sentence == c.sentence and f.share_of == c.value for c in g):
-            base = _num(g[0])
-            num, den = (int(x) for x in f.value.split("/"))
-            implied = f", about {_fmt(round(base[0] * num / den, -2))}" if base and base[0] == base[1] else ""
-            return f"{f.value_text} of them {f.measure}{implied}".strip()
-    return ""
-
-
-_APPROX = {"about", "around", "approximately", "roughly", "nearly", "almost", "some", "an estimated", "estimated",
-           "close to", "up to", "as many as", "more than", "over", "at least"}
-_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£"}
-
-
-def _total_text(total: str, groups: Sequence[ValueGroup]) -> str:
-    """The total in the parts' own style: "about 15,000", "$20 million"."""
-    parts = [g for g in groups if g.relation == PART_OF_TOTAL]
-    x = float(total)
-    text = _fmt(x)
-    scale = re.search(r"(?i)\b(thousand|million|billion|trillion)\b", " ".join(g.value_text for g in parts))
-    if scale:
-        div = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}[scale.group(1).lower()]
-        text = f"{x / div:,.2f}".rstrip("0").rstrip(".") + f" {scale.group(1).lower()}"
-    unit = parts[0].unit if parts else ""
-    text = _SYMBOL.get(unit, "") + text + ("" if unit in _SYMBOL or not any(c.kind == "money" for g in parts for c in g.claims) else f" {unit}")
-    approx = any(c.qualifier in _APPROX for g in parts for c in g.claims)
-    return f"about {text}" if approx else text
-
-
-def _note(need: Need, g: ValueGroup, relation: str, others: list[ValueGroup], total: str) -> str:
-    n_src = len({c.doc_id for c in g.claims})
-    src = f"{n_src} sources give" if n_src > 1 else "One source gives"
-    what = _phrase(g)
-    if relation in ("", SAME):
-        return f"{src} {what}{_who(g.claims)}."
-    if relation == DIFFERENT_MEASURE:
-        counts = _MEASURE_WORDS.get(g.measure, g.measure or "something else")
-        return f"{what}{_who(g.claims)} counts {counts}, a different measure from the other figure."
-    if relation == PART_OF_TOTAL:
-        extra = f"; together {_total_text(total, others)} in all" if total else ""
-        return f"{what}{_who(g.claims)} is one part of a cumulative total over separate periods{extra}."
-    if relation == DIFFERENT_EVENT:
-        if need.kind == "date":
-            noun = {"visit": "visit", "start": "start", "signing": "signing"}.get(measure_family(g.measure), "event")
-            return f"{what}{_who(g.claims)}: a separate {noun} from the other dates."
-        return f"{what}{_who(g.claims)} refers to a different time or group than the other figure."
-    if relation == COMPATIBLE:
-        return f"{what}{_who(g.claims)} is consistent with the other figure: their bounds overlap."
-    other = next((o for o in others if o is not g), None)
-    vs = f" while another gives {_phrase(other)}{_who(other.claims)}" if other else ""
-    return f"{src} {what}{_who(g.claims)}{vs}; the sources contradict each other and do not say which is right."
-
-
-def _summary(need: Need, groups: list[ValueGroup], total: str) -> str:
-    if len(groups) < 2:
-        return ""
-    parts = " vs ".join(f"{_phrase(g)}{_who(g.claims)}" for g in groups)
-    rels = {g.relation for g in groups}
-    if CONTRADICTION in rels:
-        return f"Sources contradict each other: {parts}; they do not say which is right."
-    if PART_OF_TOTAL in rels:
-        parts = " plus ".join(f"{_phrase(g)}{_who(g.claims)}" for g in groups if g.relation == PART_OF_TOTAL)
-        tail = f", {_total_text(total, groups)} in all" if total else ""
-        return f"Sources give parts of a total: {parts}{tail}."
-    if DIFFERENT_MEASURE in rels:
-        return f"Sources differ: {parts}; these count different things."
-    if DIFFERENT_EVENT in rels:
-        if need.kind == "date":
-            return f"Sources give different dates for different occurrences: {parts}."
-        return f"Sources differ: {parts}; these refer to different times or groups."
-    return f"Sources differ: {parts}; the figures are consistent with each other."
-
-
-def reconcile(question: str, claims: Sequence[Claim], reference: str = "") -> Reconciliation:
+def reconcile(question: str, claims: Sequence[Claim], reference: str = "", kind: str = "") -> Reconciliation:
     """Group the values that answer ``question`` and say how they relate.
 
     Args:
         question: the user's question (self-contained).
         claims: the claims of the retrieved or relevant sentences (``index.claims``).
         reference: ISO date for relative times in the question ("last year"), or "".
+        kind: what the question analysis found it asks for ("count", "date"), used when its
+            wording alone says neither (an elliptical follow-up).
 
     Returns:
         A ``Reconciliation``; ``groups`` is empty when the question asks for no figure or
         date, or no claim answers it.
     """
-    need = read_question(question, reference)
+    need = read_question(question, reference, kind)
     chosen = _select(need, claims)
     # a fraction ("two-thirds of the losses being soldiers killed") qualifies its base figure
     fractions = [c for c in claims if c.kind == "fraction" and c.share_of]
@@ -579,7 +352,7 @@ def reconcile(question: str, claims: Sequence[Claim], reference: str = "") -> Re
     groups = [ValueGroup(
         value_text=g[0].value_text, normalized=g[0].value, unit=g[0].unit, measure=g[0].measure,
         when=timex.label(g[0].value if need.kind == "date" else next((c.time for c in g if c.time), "")),
-        claims=tuple(g), detail=_detail(g, fractions) if need.kind == "count" else "") for g in raw]
+        claims=tuple(g), detail=detail(g, fractions) if need.kind == "count" else "") for g in raw]
     relations = ["" for _ in raw]
     total = ""
     for i in range(len(raw)):
@@ -594,14 +367,9 @@ def reconcile(question: str, claims: Sequence[Claim], reference: str = "") -> Re
         pair = _disjoint_times(parts[0], parts[1])
         nums = [_num(g[0]) for g in parts]
         if len(parts) == 2 and pair and _sound_total(*pair) and all(n and n[0] == n[1] for n in nums):
-            total = _canon(sum(n[0] for n in nums))
+            total = canon(sum(n[0] for n in nums))
     if len(raw) == 1:
         relations[0] = SAME if len(_docs(raw[0])) > 1 else ""
     groups = [replace(g, relation=r) for g, r in zip(groups, relations)]
-    groups = [replace(g, note=_note(need, g, g.relation, groups, total)) for g in groups]
-    return Reconciliation(need=need, groups=tuple(groups), summary=_summary(need, groups, total), total=total)
-
-
-def _canon(x: float) -> str:
-    return str(int(round(x))) if abs(x - round(x)) < 1e-9 else f"{x:.6f}".rstrip("0").rstrip(".")
-
+    groups = [replace(g, note=note(need, g, g.relation, groups, total)) for g in groups]
+    return Reconciliation(need=need, groups=tuple(groups), summary=summary(need, groups, total), total=total)

@@ -26,8 +26,10 @@ from index import timex
 from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_claims, is_caption,
                           measure_family, measure_words)
 from index.records import Document
+from qa.records import Passage
 
-__all__ = ["Event", "EventFilter", "events_of_documents", "resolve_event", "event_family_of_question"]
+__all__ = ["Event", "EventFilter", "EventScope", "events_of_documents", "resolve_event", "event_family_of_question",
+           "event_scope", "event_mentions", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,22 +291,66 @@ def event_family_of_question(question: str) -> str:
     return ""
 
 
-def resolve_event(question: str, events: Sequence[Event]) -> EventFilter | None:
+# "the one after that", "the next one" / "the one before", "the previous one": the event next
+# to the one the rest of the question (or the conversation) names.
+_NEXT = re.compile(r"(?i)\b(?:(?:next|following|subsequent|later)\s+(?:one|visit|trip|meeting)|"
+                   r"one\s+(?:after|following)\s+(?:that|it|this)|after\s+that\s+one)\b")
+_BEFORE = re.compile(r"(?i)\b(?:(?:preceding|prior|previous|earlier)\s+(?:one|visit|trip|meeting)|"
+                     r"one\s+before\s+(?:that|it|this)|before\s+that\s+one)\b")
+_ORD_ANY = rf"{_ORD}|{_LATEST}|{_EARLIEST}"
+# "How many times did he visit", "how many trips", "how often": a count of the events themselves.
+COUNTS_EVENTS = re.compile(r"(?i)\bhow\s+(?:many\s+times|often)\b|\bhow\s+many\s+(?:\w+\s+)?(?:visits|trips|meetings|"
+                           r"summits|rounds\s+of\s+talks|strikes)\b|\bnumber\s+of\s+(?:visits|trips|meetings|times)\b")
+
+
+def _ordinals(question: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
+    """``(position, ordinal)`` of each ordinal the question gives an event: "his second visit",
+    "the second and third visits", "the second one", "the visit was the third", "for the second time"."""
+    found: dict[int, str] = {}
+    for s, e in spans:
+        before = re.search(rf"(?i)\b((?:{_ORD_ANY})(?:\s*(?:,|and|or)\s*(?:the\s+)?(?:{_ORD_ANY}))*)\s+(?:[\w'’-]+\s+)?$",
+                           question[max(0, s - 40):s])
+        if before:
+            base = max(0, s - 40) + before.start(1)
+            for m in re.finditer(rf"(?i)\b(?:{_ORD_ANY})\b", before.group(1)):
+                found[base + m.start()] = m.group(0)
+        after = re.match(rf"(?i)\s+(?:was|is|were)\s+(?:the\s+|his\s+|her\s+|their\s+)?({_ORD_ANY})\b", question[e:])
+        if after:
+            found[e + after.start(1)] = after.group(1)
+    for m in re.finditer(rf"(?i)\b({_ORD_ANY})\s+(?:one|time)\b", question):
+        found.setdefault(m.start(1), m.group(1))
+    return [(pos, " ".join(found[pos].lower().split())) for pos in sorted(found)]
+
+
+def _pick(ordinal: str, pool: Sequence[Event]) -> Event | None:
+    if ordinal in _ORDINALS:
+        n = _ORDINALS[ordinal]
+        return pool[n - 1] if n <= len(pool) else None
+    return pool[0] if re.fullmatch(_EARLIEST, ordinal) else pool[-1]
+
+
+def resolve_event(question: str, events: Sequence[Event], activity: bool = False) -> EventFilter | None:
     """The events a question names, or None when it names none.
 
     A question names an event with an event word ("visit", "trip", "arrive", "talks",
-    "strike began", ...) plus a date ("the March visit", "the June 17 trip") or an ordinal
-    ("his second visit", "the latest trip", "the first visit").
+    "strike began", ...) plus a date ("the March visit", "the June 17 trip") or one or more
+    ordinals ("his second visit", "the latest trip", "between the second and third visits",
+    "which visit was the third"); "the one after that" moves to the next event. With
+    ``activity`` ("what happened on June 17?", "what did he do in March?") a date alone
+    names the events of any kind on that date.
 
     Returns:
         None: no event named (answer from everything). An ``EventFilter`` otherwise; its
         ``events`` is empty when the named event is not in the sources, and ``ambiguous``
-        is True when several events fit.
+        is True when several events fit (or several are named).
     """
     family = event_family_of_question(question)
-    if not family or not events:
+    if not events or not (family or activity):
         return None
-    pool = [e for e in events if e.kind == family] or [e for e in events if not e.kind]
+    if family:
+        pool = [e for e in events if e.kind == family] or [e for e in events if not e.kind]
+    else:
+        pool = list(events)
     if not pool:
         return None
     pool.sort(key=lambda e: e.date)
@@ -313,43 +359,109 @@ def resolve_event(question: str, events: Sequence[Event]) -> EventFilter | None:
     named = [e for e in pool if asked_names & e.names]
     if named:
         pool = named
-    words = [(s, e) for lemma, s, e in measure_words(question) if measure_family(lemma) == family]
+    spans = [(s, e) for lemma, s, e in measure_words(question) if family and measure_family(lemma) == family]
     # dates are read without a reference: "the March visit" is any March's visit
     asked = [t for t in timex.find_times(question, "", loose=True)
              if t.value and t.granularity in ("day", "month", "year", "season", "range")]
+    # "and in June? (Shoigu visit Pyongyang March)": a follow-up's own time replaces its context's
+    context = re.search(r"\s\([^()]*\)\s*$", question)
+    if context and any(t.start < context.start() for t in asked):
+        asked = [t for t in asked if t.start < context.start()]
     chosen = pool
-    described = []
     if asked:
         chosen = [e for e in chosen if any(_date_fits(t.value, e.date) for t in asked)]
-        described.append(" and ".join(t.text for t in asked))
-    ordinal = None
-    for s, _ in words:
-        before = question[max(0, s - 30):s]
-        m = re.search(rf"(?i)\b({_ORD}|{_LATEST}|{_EARLIEST})\s+(?:[\w'’-]+\s+)?$", before)
-        if m:
-            ordinal = m.group(1).lower()
-            break
-    if ordinal is None:
-        m = re.search(rf"(?i)\b(?:for\s+the\s+)?({_ORD}|{_LATEST})\s+time\b", question)
-        if m:  # "when did he visit for the second time"
-            ordinal = " ".join(m.group(1).lower().split())
-    if ordinal is not None and chosen:
-        if ordinal in _ORDINALS:
-            n = _ORDINALS[ordinal]
-            chosen = [chosen[n - 1]] if n <= len(chosen) else []
-        elif re.fullmatch(_EARLIEST, ordinal):
-            chosen = chosen[:1]
-        else:
-            chosen = chosen[-1:]
-        described.append(ordinal)
-    if not asked and ordinal is None:
+    ordinals = [o for _, o in _ordinals(question, spans)] if family else []
+    if ordinals and chosen:
+        picked = [_pick(o, chosen) for o in dict.fromkeys(ordinals)]
+        chosen = sorted({e for e in picked if e is not None}, key=lambda e: e.date) if all(picked) else []
+    counting = bool(family and COUNTS_EVENTS.search(question))  # "how many times did he visit": all of them
+    if not asked and not ordinals and not counting:
         return None
+    what = " and ".join(dict.fromkeys(ordinals)) if ordinals else " and ".join(t.text for t in asked)
+    noun = family or (chosen[0].kind if len(chosen) == 1 and chosen[0].kind else "event")
+    label = f"the {what} {noun}"
+    if len(chosen) == 1 and (_NEXT.search(question) or _BEFORE.search(question)):
+        later = bool(_NEXT.search(question))
+        i = pool.index(chosen[0]) + (1 if later else -1)
+        chosen = [pool[i]] if 0 <= i < len(pool) else []
+        label = f"the {noun} {'after' if later else 'before'} {label}"
     doc_ids = tuple(dict.fromkeys(d for e in chosen for d in e.doc_ids))
-    what = f"the {' '.join(described)} {family}"
     if not chosen:
-        reason = f"{what}: no such {family} in the sources"
+        reason = f"{label}: no such {noun} in the sources"
     elif len(chosen) == 1:
-        reason = f"{what}: {chosen[0].label}"
+        reason = f"{label}: {chosen[0].label}"
+    elif ordinals:
+        reason = f"{label}s: {' and '.join(e.label for e in chosen)}"
+    elif counting:
+        reason = f"the {what + ' ' if what else ''}{noun}s the sources report: {len(chosen)} " \
+                 f"({', '.join(e.label for e in chosen)})"
     else:
-        reason = f"{what}: {len(chosen)} {family}s fit ({', '.join(e.label for e in chosen)})"
+        reason = f"{label}: {len(chosen)} {noun}s fit ({', '.join(e.label for e in chosen)})"
     return EventFilter(events=tuple(chosen), doc_ids=doc_ids, ambiguous=len(chosen) > 1, reason=reason)
+
+
+# "During that visit, ...": a sentence that opens with the event of the sentence before it.
+EVENT_ANAPHOR = re.compile(r"(?:During|At|In|After)\s+(?:that|this|the)\s+(?:visit|trip|meeting|talks|summit|event)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class EventScope:
+    """What an answer about the named events may quote.
+
+    Attributes:
+        mentions: other articles' sentences about the named events (``event_mentions``).
+        per_event: the articles of each named event, when several are named or fit.
+        foreign: ``(doc_id, start)`` of sentences in the named events' articles that are about
+            another event ("his previous visit in March" in a June article): they count less.
+    """
+
+    mentions: tuple[Passage, ...] = ()
+    per_event: tuple[frozenset[str], ...] = ()
+    foreign: frozenset[tuple[str, int]] = frozenset()
+
+
+def event_scope(chosen: EventFilter, documents: Mapping[str, Document], claims_by_doc: Mapping[str, Sequence[Claim]],
+                events: Sequence[Event], per_event: bool = False) -> EventScope:
+    """The ``EventScope`` of an answer about the events ``chosen`` names; ``per_event`` when
+    the answer should cover each of several events (a set question that fits them all)."""
+    others = EventFilter(events=tuple(e for e in events if e not in chosen.events), doc_ids=(), ambiguous=False,
+                         reason="")
+    mine = set(chosen.doc_ids)
+    foreign = frozenset((p.doc_id, p.start) for p in event_mentions(others, documents, claims_by_doc, events)
+                        if p.doc_id in mine)
+    return EventScope(mentions=tuple(event_mentions(chosen, documents, claims_by_doc, events)),
+                      per_event=tuple(frozenset(e.doc_ids) for e in chosen.events) if per_event and len(chosen.events) > 1
+                      else (),
+                      foreign=foreign)
+
+
+def event_mentions(chosen: EventFilter, documents: Mapping[str, Document],
+                   claims_by_doc: Mapping[str, Sequence[Claim]], events: Sequence[Event]) -> list[Passage]:
+    """Sentences of other articles about the chosen events: "during his previous visit to
+    Pyongyang in March" is about the March 21 visit when no other visit falls in March; the
+    sentence after it is too when it opens with that event ("During that visit, ...").
+
+    Returns:
+        One passage per such sentence (score 0: found by the ledger, not by retrieval).
+    """
+    out: list[tuple[str, int, int]] = []
+    for event in chosen.events:
+        same_kind = [e for e in events if e.kind == event.kind]
+        for doc_id, claims in claims_by_doc.items():
+            doc = documents.get(doc_id)
+            if doc is None or doc_id in event.doc_ids:
+                continue
+            for c in claims:
+                if c.kind != "date" or is_caption(c.sentence) or timex.bounds(c.value) is None:
+                    continue
+                if event.kind and measure_family(c.measure) != event.kind:
+                    continue
+                holds = [e for e in same_kind if timex.contains(c.value, e.date) or c.value == e.date]
+                if holds != [event]:
+                    continue  # "in June" holds two visits: it tells neither apart
+                out.append((doc_id, c.start, c.end))
+                nxt = next(((s, e) for s, e in document_sentences(doc) if s >= c.end), None)
+                if nxt and not doc.text[c.end:nxt[0]].strip() and EVENT_ANAPHOR.match(doc.text[nxt[0]:nxt[1]]):
+                    out.append((doc_id, nxt[0], nxt[1]))
+    return [Passage(chunk_id=f"{d}@{s}", doc_id=d, text=documents[d].text[s:e], start=s, end=e, score=0.0)
+            for d, s, e in dict.fromkeys(out)]

@@ -3,9 +3,12 @@
 No model writes anything here. Each candidate sentence of the retrieved passages is scored by
 how much of the question it covers (IDF-weighted terms), how close it is in meaning (cosine of
 sentence embeddings) and whether it holds the kind of thing asked for (a figure for "how many",
-a date for "when", a name for "who", a place for "where"). The best sentence answers; sentences
-of other articles that say the same are cited with it; when nothing scores above the abstention
-threshold the answer declines and shows the closest passages.
+a date for "when", a name for "who", a place for "where", the relation asked about for "what did
+they get / supply / discuss"). The best sentence answers; sentences of other articles that say
+the same are cited with it. When the answer is a set that several articles each hold part of
+("what weapons were supplied"), every article's sentence that states the asked relation and
+passes the same support test is listed, once per distinct claim. When nothing scores above the
+abstention threshold the answer declines and shows the closest passages.
 
 Comparing figures across sources (``qa/conflicts.py``) and event filtering (``qa/events.py``)
 happen elsewhere; this module only needs their results.
@@ -13,6 +16,7 @@ happen elsewhere; this module only needs their results.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -21,10 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.chunk import sentence_spans
+from index.claims import document_sentences, is_caption
 from index.records import Document
-from qa.question import QuestionSpec
+from qa.events import EVENT_ANAPHOR, EventScope
+from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
-from qa.text import terms
+from qa.text import stem, terms
 from qa.verify import inert_markers
 
 ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."
@@ -40,14 +46,35 @@ _UNDISCLOSED = re.compile(
 # Weights of the sentence score; they sum to 1 so the score stays in [0, 1] for the threshold.
 W_DENSE, W_LEXICAL = 0.5, 0.5
 FOCUS_WEIGHT = 2.0
-# The next sentence is quoted too when it refers back to the answer and scores this well.
+# The next sentence is quoted too when it refers back to the answer and scores this well ...
 CONTINUATION_SCORE_SHARE = 0.7
+# ... or this well when a question about an event gets "During that visit, ..." after the
+# sentence naming the visit ...
+EVENT_CONTINUATION_SHARE = 0.4
+# ... or whatever its score when the answer adds at most RESTATING_NEW_TERMS content terms to
+# the question ("The weapons supplied were diverse." names them only in the next sentence).
+RESTATING_NEW_TERMS = 2
 _ANAPHORIC = re.compile(r"(?:(?:During|In|At|After|Before|Since|From)\s+(?:that|this|the|those|these)\b|"
                         r"(?:This|That|These|Those|It|He|She|They|His|Her|Their|Its|The\s+two)\b)")
 # A sentence without the kind of thing asked for keeps this share of its score: little for a
 # figure, a date or a duration (a sentence without one cannot answer "how many"), more for a
 # person or a place, which our patterns recognise less reliably.
 KIND_MISMATCH = {"count": 0.3, "date": 0.3, "duration": 0.3, "person": 0.7, "place": 0.7}
+# ... and a sentence that does not state the relation a statement question asks about ("what
+# does X get": received, in exchange for) keeps this share: it may still answer in other words.
+RELATION_MISMATCH = 0.7
+# ... and so does a sentence with none of a follow-up's own words, only its borrowed context.
+FOCUS_MISMATCH = 0.7
+# ... and so does a sentence of the named event's article that is about another event.
+FOREIGN_EVENT = 0.5
+# ... and counts as the same claim as one already listed when it is this close in meaning and
+# adds at most this many content terms that neither the question nor that claim has.
+SAME_CLAIM_SIMILARITY = 0.7
+SAME_CLAIM_NEW_TERMS = 3
+SAME_SUBJECT_SHARE = 2 / 3
+# Sentences of a retrieved article outside its retrieved chunks that a set answer considers:
+# the best few per article by lexical match (each is embedded once, then cached).
+SET_EXTRA_PER_DOC = 4
 # Another article's sentence is cited with the answer when it is this close in meaning to it ...
 SAME_FACT_SIMILARITY = 0.7
 # ... and scores at least this share of the best sentence on the question.
@@ -135,7 +162,9 @@ def score_sentences(
     """Score every candidate sentence; returns candidates (best first) and their embeddings.
 
     score = W_DENSE * max(cosine, 0) + W_LEXICAL * (IDF-weighted share of question terms
-    present), times KIND_MISMATCH when the sentence lacks what the question asks for.
+    present, a term also present through a word for the same thing: "soldiers" for "troops"),
+    times KIND_MISMATCH when the sentence lacks what the question asks for (and
+    RELATION_MISMATCH when it does not state the relation a statement question asks about).
     """
     spans = candidates(passages, documents)
     if not spans:
@@ -153,13 +182,26 @@ def score_sentences(
     known = {t for t in q_terms if idf.known(t)}
     known_weight = sum(idf(t) for t in known) or 1.0
     scored = []
+    focused = bool(focus) and focus != q_terms
+    asked_concepts = {t: concept_of(t) for t in q_terms}
+    for t in relation_terms(spec.text, spec.relation) & q_terms:
+        asked_concepts[t] = f"relation:{spec.relation}"
     for (p, s, e), text, cos in zip(spans, texts, cosine):
-        present = q_terms & set(terms(text))
+        words = set(terms(text))
+        said = {concept_of(w) for w in words} - {""}
+        if spec.relation and states_relation(text, spec.relation):
+            said.add(f"relation:{spec.relation}")
+        # a question term counts when the sentence has it or a word for the same thing
+        present = {t for t in q_terms if t in words or asked_concepts[t] in said}
         lexical = sum(weight(t) for t in present) / q_weight
         coverage = sum(idf(t) for t in present & known) / known_weight if known else 1.0
         score = W_DENSE * max(float(cos), 0.0) + W_LEXICAL * lexical
         if not has_kind(text, spec.kind, spec.text):
             score *= KIND_MISMATCH.get(spec.kind, 1.0)
+        if not states_relation(text, spec.relation):
+            score *= RELATION_MISMATCH
+        if focused and not present & focus:
+            score *= FOCUS_MISMATCH  # a follow-up's own words ("who did he *meet*") say what it asks
         scored.append(Candidate(p.doc_id, s, e, text, score, p, float(cos), coverage))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].doc_id, scored[i].start))
     return [scored[i] for i in order], vectors[1:][order]
@@ -170,15 +212,16 @@ def _figures(text: str) -> set[str]:
     return {m.replace(",", "") for m in _DIGITS.findall(text)}
 
 
-def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray) -> list[int]:
+def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relation: str = "") -> list[int]:
     """Indices of sentences in other articles that state what ``ranked[best]`` states: close
-    in meaning, or giving the same figures, and nearly as good an answer to the question."""
+    in meaning, or giving the same figures, and nearly as good an answer to the question
+    (stating the ``relation`` it asks about, when it names one)."""
     top = ranked[best]
     out, docs = [], {top.doc_id}
     sims = vectors @ vectors[best]
     figures = _figures(top.text)
     for i, c in enumerate(ranked):
-        if c.doc_id in docs or c.score < SAME_FACT_SCORE_SHARE * top.score:
+        if c.doc_id in docs or c.score < SAME_FACT_SCORE_SHARE * top.score or not states_relation(c.text, relation):
             continue
         if sims[i] >= SAME_FACT_SIMILARITY or (figures and figures <= _figures(c.text)):
             out.append(i)
@@ -186,15 +229,111 @@ def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray) -> li
     return out
 
 
-def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mapping[str, Document]) -> Candidate | None:
+def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: QuestionSpec,
+                    threshold: float) -> list[list[Candidate]]:
+    """For a set question: the best sentence, then each other article's sentence that states
+    the asked relation and passes the same support test as a same-fact citation (over the
+    abstention threshold, at least ``SAME_FACT_SCORE_SHARE`` of the best), one group per
+    distinct claim, about the same subject as the best (at least ``SAME_SUBJECT_SHARE`` of the
+    question's names that the best mentions). Photo captions describe a picture and are never
+    listed.
+
+    A sentence close in meaning to a listed claim that adds little to it (at most
+    ``SAME_CLAIM_NEW_TERMS`` new content terms) is cited with that claim instead.
+    """
+    groups, heads = [[ranked[0]]], [0]
+    floor = max(threshold, SAME_FACT_SCORE_SHARE * ranked[0].score)
+    asked = set(spec.terms)
+    # what the best claim is about: the names of the question it mentions ("Ri", "Shoigu")
+    subject = {n for n in question_names(spec.text) if names_in(n, ranked[0].text)}
+    for i, c in enumerate(ranked[1:], start=1):
+        if c.score < floor:
+            break  # best first: the rest score lower still
+        if not states_relation(c.text, spec.relation) or _UNDISCLOSED.search(c.text) or is_caption(c.text):
+            continue
+        if subject and sum(names_in(n, c.text) for n in subject) < SAME_SUBJECT_SHARE * len(subject):
+            continue  # about someone else ("they" were Ri and Shoigu, not Shoigu and Kim)
+        new = set(terms(c.text)) - asked
+        same = next((g for g, h in zip(groups, heads) if float(vectors[i] @ vectors[h]) >= SAME_CLAIM_SIMILARITY
+                     and len(new - set(terms(ranked[h].text))) <= SAME_CLAIM_NEW_TERMS), None)
+        if same is not None:
+            if c.doc_id not in {x.doc_id for x in same}:
+                same.append(c)
+        elif c.doc_id not in {g[0].doc_id for g in groups}:  # one claim per article
+            groups.append([c])
+            heads.append(i)
+    return groups
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+
+
+def question_names(question: str) -> set[str]:
+    """Stemmed capitalised words of a question after its first word (names, places, months)."""
+    return {stem(m.group(0)) for m in _NAME.finditer(question)}
+
+
+def names_in(name: str, text: str) -> bool:
+    """Whether ``text`` mentions the (stemmed) name, as itself or a derived word ("Estria", "Estrian")."""
+    return any(w.startswith(name) or (len(w) >= 4 and name.startswith(w)) for w in terms(text))
+
+
+def set_sentences(spec: QuestionSpec, passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[Passage]:
+    """For a set question: sentences of the retrieved articles outside their retrieved chunks
+    that state the asked relation (one article may put its part of the answer in its lead),
+    the ``SET_EXTRA_PER_DOC`` sharing most question terms per article, as one-sentence passages."""
+    seen = {(p.doc_id, s) for p, s, _ in candidates(passages, documents)}
+    asked = set(spec.terms)
+    out = []
+    for doc_id in dict.fromkeys(p.doc_id for p in passages):
+        doc = documents.get(doc_id)
+        if doc is None:
+            continue
+        found = []
+        for s, e in document_sentences(doc):
+            text = doc.text[s:e]
+            if (doc_id, s) in seen or len(text.split()) < 3 or not states_relation(text, spec.relation):
+                continue
+            shared = len(asked & set(terms(text)))
+            if shared:
+                found.append((-shared, s, e))
+        out += [Passage(chunk_id=f"{doc_id}@{s}", doc_id=doc_id, text=doc.text[s:e], start=s, end=e, score=0.0)
+                for _, s, e in sorted(found)[:SET_EXTRA_PER_DOC]]
+    return out
+
+
+def _new_terms(text: str, spec: QuestionSpec) -> set[str]:
+    """Terms of ``text`` that say more than the question: neither its terms, nor words for the
+    same things, nor words stating the relation it asks about ("supplied" for "send")."""
+    asked = set(spec.terms)
+    concepts = {concept_of(t) for t in asked} - {""}
+    return {t for t in terms(text) if t not in asked and concept_of(t) not in concepts
+            and not (spec.relation and states_relation(t, spec.relation))}
+
+
+def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mapping[str, Document],
+                 spec: QuestionSpec | None = None) -> Candidate | None:
     """The sentence right after ``best`` when it continues it ("During that meeting, ...",
-    "These figures come from ...") and is itself a good answer to the question."""
-    text = documents[best.doc_id].text
-    for c in ranked:
-        if (c.doc_id == best.doc_id and c.start > best.end and not text[best.end:c.start].strip()
-                and _ANAPHORIC.match(c.text) and c.score >= CONTINUATION_SCORE_SHARE * best.score):
-            return c
-    return None
+    "These figures come from ...") and is itself a good answer to the question.
+
+    The bar is lower when ``best`` only restates the question ("The weapons supplied were
+    diverse." names them in the next sentence, which is then taken even outside the
+    retrieved chunks), or when an event question's next sentence opens with that event
+    ("During that visit, ...").
+    """
+    doc = documents[best.doc_id]
+    nxt = next(((s, e) for s, e in document_sentences(doc) if s >= best.end), None)
+    if nxt is None or doc.text[best.end:nxt[0]].strip() or not _ANAPHORIC.match(doc.text[nxt[0]:nxt[1]]):
+        return None
+    scored = next((c for c in ranked if c.doc_id == best.doc_id and c.start == nxt[0]), None)
+    if spec is not None and len(_new_terms(best.text, spec)) <= RESTATING_NEW_TERMS:
+        # the answer proper: its words are the answer, not the question's, so no score test
+        return scored or Candidate(best.doc_id, nxt[0], nxt[1], doc.text[nxt[0]:nxt[1]], 0.0)
+    if scored is None:
+        return None
+    same_event = spec is not None and spec.relation == "event" and EVENT_ANAPHOR.match(scored.text)
+    share = EVENT_CONTINUATION_SHARE if same_event else CONTINUATION_SCORE_SHARE
+    return scored if scored.score >= share * best.score else None
 
 
 def citation_for(c: Candidate, documents: Mapping[str, Document]) -> Citation:
@@ -272,6 +411,7 @@ def answer_extractively(
     embed: Callable[[list[str]], np.ndarray],
     idf: Idf,
     threshold: float,
+    scope: EventScope | None = None,
 ) -> tuple[Answer, list[Candidate]]:
     """Answer ``spec`` from ``passages`` with verbatim sentences, or decline.
 
@@ -283,22 +423,46 @@ def answer_extractively(
         embed: texts -> (n, dim) L2-normalised vectors.
         idf: term -> inverse document frequency.
         threshold: the support score below which the answer declines (a setting).
+        scope: when the question names events (``qa.events.event_scope``): other articles'
+            sentences about them are considered too (they are not retrieved passages, so the
+            Answer does not list them), sentences about other events count less
+            (``FOREIGN_EVENT``), and each of several events whose articles hold a sentence
+            passing the support test gets one.
 
     Returns:
         The answer and the ranked candidate sentences (the conflicts step reuses them).
     """
-    ranked, vectors = score_sentences(spec, passages, documents, embed, idf)
+    scope = scope or EventScope()
+    pool = list(passages) + list(scope.mentions) + (set_sentences(spec, passages, documents) if spec.several else [])
+    ranked, vectors = score_sentences(spec, pool, documents, embed, idf)
+    if scope.foreign:  # "during his previous visit in March" is a poor answer about the June visit
+        ranked = [dataclasses.replace(c, score=c.score * FOREIGN_EVENT) if (c.doc_id, c.start) in scope.foreign else c
+                  for c in ranked]
+        order = sorted(range(len(ranked)), key=lambda i: (-ranked[i].score, ranked[i].doc_id, ranked[i].start))
+        ranked, vectors = [ranked[i] for i in order], vectors[order]
     if not ranked or ranked[0].score < threshold:
         return abstain(question, passages), ranked
     if _UNDISCLOSED.search(ranked[0].text):
         text, citations = compose([[ranked[0]]], documents)
         return Answer(question=question, text=f"{UNDISCLOSED_TEXT} {text}", answered=False, citations=citations,
                       mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked
-    group = [ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors)]
-    groups = [group]
-    follow = continuation(ranked[0], ranked, documents)
-    if follow is not None:
-        groups.append([follow])
+    if spec.several:
+        groups = distinct_claims(ranked, vectors, spec, threshold)
+    else:
+        groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation)]]
+    for docs in scope.per_event:  # a question that fits several events is answered for each of them
+        if not any(c.doc_id in docs for g in groups for c in g):
+            best = next((c for c in ranked if c.doc_id in docs and c.score >= threshold and not is_caption(c.text)
+                         and states_relation(c.text, spec.relation) and not _UNDISCLOSED.search(c.text)), None)
+            if best is not None:
+                groups.append([best])
+    out = []
+    for g in groups:  # each statement, then the sentence that continues it
+        out.append(g)
+        follow = continuation(g[0], ranked, documents, spec)
+        if follow is not None and all(follow not in h for h in groups):
+            out.append([follow])
+    groups = out
     text, citations = compose(groups, documents)
     return Answer(question=question, text=text, answered=True, citations=citations,
                   mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked

@@ -13,10 +13,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 from index import timex
-from index.claims import Claim, measure_family, measure_words, measures_related, units_compatible
+from index.claims import Claim, document_sentences, measure_family, measure_words, measures_related
 from index.records import Document
-from qa.conflicts import Need, Reconciliation, ValueGroup
-from qa.extractive import Candidate, compose
+from qa.values import Need, Reconciliation, ValueGroup
+from qa.extractive import Candidate, compose, names_in, question_names
 from qa.events import Event
 from qa.records import Answer, Citation, Value
 
@@ -24,9 +24,14 @@ from qa.records import Answer, Citation, Value
 # sentence on the question: the ledger says what a figure measures, retrieval says whether
 # the sentence is about what was asked.
 RELEVANT_SHARE = 0.6
-# ... or half that share when the ledger says it measures exactly what was asked.
+# ... or half that share when the ledger says it measures what was asked (or a part or whole of it)
+# and the question wants several values.
 EXACT_MEASURE_RELIEF = 0.5
-_SEVERAL = re.compile(r"(?i)\b(dates|days|times|visits|trips|occasions|meetings|figures|estimates|each|all)\b")
+# Several values wanted: plural measures ("on which dates", "what losses"), or a question about
+# how sources compare ("did the articles agree on ...", "what do the reports say").
+_SEVERAL = re.compile(r"(?i)\b(dates|days|times|visits|trips|occasions|meetings|figures|estimates|each|all|"
+                      r"losses|casualties|deaths|tolls|agree\w*|disagree\w*|differ\w*|consistent|sources|articles|"
+                      r"reports|outlets|accounts)\b")
 
 
 def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | None:
@@ -34,6 +39,32 @@ def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | Non
     for c in ranked:
         if c.doc_id == claim.doc_id and c.start <= claim.value_start < c.end:
             return c
+    return None
+
+
+_ANAPHOR = re.compile(r"(?i)^\W*(?:these|those|this|that|they|it|its|their|he|she|his|her)\b")
+
+
+def _read_with_antecedent(c: Candidate, documents: Mapping[str, Document]) -> str:
+    """The sentence, with the one before it when it opens by pointing back ("These shipments ...")."""
+    doc = documents.get(c.doc_id)
+    if doc is None or not _ANAPHOR.match(c.text):
+        return c.text
+    before = [doc.text[s:e] for s, e in document_sentences(doc) if e <= c.start]
+    return f"{before[-1]} {c.text}" if before else c.text
+
+
+def _attribution_sentence(claim: Claim, documents: Mapping[str, Document], score: float) -> Candidate | None:
+    """The sentence after the claim's that names its source ("These figures come from South
+    Korean lawmaker Lee Seong-kweun ..."), when the claim's own sentence does not; it is
+    cited with the claim's sentence, at that sentence's ``score``."""
+    doc = documents.get(claim.doc_id)
+    if doc is None or not claim.attribution or claim.attribution in claim.sentence:
+        return None
+    following = [(s, e) for s, e in document_sentences(doc) if s >= claim.end][:2]
+    for s, e in following:
+        if claim.attribution in doc.text[s:e]:
+            return Candidate(claim.doc_id, s, e, doc.text[s:e], score)
     return None
 
 
@@ -55,11 +86,16 @@ def measure_relation(need: Need, group: ValueGroup) -> str:
 
 def answers_need(need: Need, group: ValueGroup) -> bool:
     """Whether a value group counts what the question asks or something related to it
-    (casualties for "how many were captured": shown, but not as the answer), in a unit that
-    can count the same things (troops never answer "how much ammunition")."""
-    if not measure_relation(need, group):
-        return False
-    return not (need.unit and group.unit and not units_compatible(need.unit, group.unit))
+    (casualties for "how many were captured": shown, but not as the answer). The unit was
+    checked when the claims were chosen (``qa.conflicts``: troops never answer "how much
+    ammunition", "rounds of ammunition" do)."""
+    return bool(measure_relation(need, group)) or _counts_asked_thing(need, group)
+
+
+def _counts_asked_thing(need: Need, group: ValueGroup) -> bool:
+    """"How much ammunition was supplied" and "shipments included 5.8 million rounds": a figure
+    of exactly the asked (non-person) unit answers even when its verb is another one."""
+    return bool(need.unit) and need.unit not in ("personnel", "people") and group.unit == need.unit
 
 
 def _answers_itself(need: Need, top: Candidate, claims: Sequence[Claim]) -> bool:
@@ -75,7 +111,7 @@ def _answers_itself(need: Need, top: Candidate, claims: Sequence[Claim]) -> bool
 
 
 def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candidate],
-                 documents: Mapping[str, Document], claims: Sequence[Claim] = ()) -> Answer:
+                 documents: Mapping[str, Document], claims: Sequence[Claim] = (), several: bool = False) -> Answer:
     """Rewrite an extractive answer around the values of ``recon``; unchanged when none is relevant.
 
     Args:
@@ -84,12 +120,21 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         ranked: the scored candidate sentences, best first.
         documents: the indexed documents (for quotes and metadata).
         claims: the ledger's claims in the retrieved passages.
+        several: the question fits several events ("and in June?" with two June visits), so
+            each of their values is wanted.
     """
     if not answer.answered or not recon.groups or not ranked:
         return answer
     floor = RELEVANT_SHARE * ranked[0].score
     # Several values wanted ("on which dates", "all the visits"): the best sentence gives one.
-    relief = bool(_SEVERAL.search(answer.standalone_question or answer.question)) or not _answers_itself(recon.need, ranked[0], claims)
+    asked = answer.standalone_question or answer.question
+    itself = _answers_itself(recon.need, ranked[0], claims)
+    relief = several or bool(_SEVERAL.search(asked)) or not itself
+    # When no value comes from the best sentence, a value must be about what it is about: "when
+    # did Ri meet Shoigu" is not answered by the dates of Shoigu's visits to Kim.
+    top = ranked[0]
+    from_top = any(c.doc_id == top.doc_id and top.start <= c.value_start < top.end for g in recon.groups for c in g.claims)
+    subject = set() if from_top else {n for n in question_names(asked) if names_in(n, top.text)}
     statements: list[list[Candidate]] = []
     kept = []
     for group in recon.groups:
@@ -100,11 +145,19 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
             c = _candidate_for(claim, ranked)
             if c is not None and c not in sentences:
                 sentences.append(c)
+        sentences.sort(key=lambda c: -c.score)  # the best-scoring sentence states the value
+        if subject and not any(names_in(n, _read_with_antecedent(c, documents)) for n in subject for c in sentences):
+            continue
         # A value of exactly the asked measure ("departed" for "when did he leave") is on topic
         # even when its sentence shares few words with the question.
-        exact = relief and bool(recon.need.measure and group.measure) and measure_relation(recon.need, group) == "same"
+        # So is one of a measure the asked one is part of or made of (killed, for "what losses").
+        exact = relief and bool(recon.need.measure and group.measure) and \
+            measure_relation(recon.need, group) in ("same", "compatible", "related")
         if sentences and max(c.score for c in sentences) >= (floor * EXACT_MEASURE_RELIEF if exact else floor):
-            statements.append(sentences)
+            # the notes name who gives each value: cite the sentence that says so
+            top = max(c.score for c in sentences)
+            named = [a for a in (_attribution_sentence(cl, documents, top) for cl in group.claims) if a is not None]
+            statements.append(sentences + [a for a in dict.fromkeys(named) if a not in sentences])
             kept.append(group)
     if not kept:
         return answer
@@ -117,7 +170,8 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
               relation=g.relation if len(kept) > 1 or g.relation == "same" else "",
               note=g.note if len(kept) > 1 else "")
         for g, sentences in zip(kept, statements))
-    direct = [g for g in kept if measure_relation(recon.need, g) in ("same", "compatible")]
+    direct = [g for g in kept if measure_relation(recon.need, g) in ("same", "compatible")
+              or _counts_asked_thing(recon.need, g)]
     if not direct:
         # Only figures of a related but different measure (casualties, asked for captured):
         # show them as the nearest the sources come, without calling that an answer.
@@ -216,3 +270,35 @@ def with_values_of(answer: Answer, extractive_answer: Answer) -> Answer:
                        for v in values)
     return dataclasses.replace(answer, text=f"{answer.text}\n\nSources differ: {listed}.",
                                citations=tuple(citations), values=values)
+
+
+def with_claims_of(answer: Answer, extractive_answer: Answer) -> Answer:
+    """The model's verified answer to a set question, plus the claims of the extractive set
+    answer from articles the model did not cite ("Other sources add: ...").
+
+    A set answer ("what weapons were supplied") lists one claim per article; a small model
+    often gives one of them. Each left-out article's first listed sentence is appended, cited.
+    """
+    cited = {c.doc_id for c in answer.citations}
+    citations = list(answer.citations)
+    added = []
+    for c in extractive_answer.citations:
+        if c.doc_id not in cited:
+            cited.add(c.doc_id)
+            citations.append(c)
+            added.append(f"{c.quote} [{len(citations)}]")
+    if not added:
+        return answer
+    return dataclasses.replace(answer, text=f"{answer.text}\n\nOther sources add: {' '.join(added)}",
+                               citations=tuple(citations))
+
+
+def with_sources_of(answer: Answer, extractive_answer: Answer, several: bool) -> Answer:
+    """The model's verified answer, completed from the extractive one: every value when the
+    sources give several (``with_values_of``), every article's claim for a set question
+    (``with_claims_of``)."""
+    if len(extractive_answer.values) > 1:
+        return with_values_of(answer, extractive_answer)
+    if several and extractive_answer.answered:
+        return with_claims_of(answer, extractive_answer)
+    return answer

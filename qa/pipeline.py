@@ -26,14 +26,15 @@ from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreUnavaila
 from index.claims import Claim, extract_claims
 from qa import extractive
 from qa.conflicts import reconcile
-from qa.events import Event, events_of_documents, resolve_event
-from qa.figures import apply_values, resolved_times, values_required, with_values_of
+from qa.events import Event, event_scope, events_of_documents, resolve_event
+from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.chat import check_question, condense
 from qa.config import Settings
 from qa.errors import BadDocument, IndexBusy, IndexMissing, ModelUnavailable, QAError
 from qa.question import analyze
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
+from qa.timeline import event_answers
 from qa.vectors import SentenceVectors
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
@@ -213,13 +214,20 @@ class Pipeline:
         """Passages for a self-contained question (also used by the eval baselines)."""
         return self.retriever.retrieve(question, k or self.settings.top_k, method=method, doc_ids=doc_ids)
 
+    @staticmethod
+    def _spec(question: str, standalone: str, history: list[dict] | None):
+        """What the question asks (``qa.question.analyze``), the previous user turn included."""
+        previous = next((str(m.get("content", "")) for m in reversed(history or []) if m.get("role") == "user"), "")
+        return analyze(question, standalone, previous)
+
     def extractive(self, question: str, history: list[dict] | None = None, method: str = "hybrid") -> Answer:
         """The extractive answer (no model), with the retrieval ``method`` given."""
         question = self.check_question(question)
         standalone = condense(question, history)
-        spec = analyze(question, standalone)
+        spec = self._spec(question, standalone, history)
         claims, events, references = self.ledger()
-        event = resolve_event(standalone, events)
+        activity = spec.relation in ("event", "discuss")  # "what happened / did they discuss in June?"
+        event = resolve_event(standalone, events, activity=activity)
         if event is not None and not event.events:
             if _ORDINAL.search(standalone):
                 # "his fifth visit" when the sources report three: nothing to answer from.
@@ -231,8 +239,12 @@ class Pipeline:
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
         idf = self._topic_idf(spec, passages)
+        # a set question that itself fits several events is answered for each of them
+        scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(
+            question, events, activity=activity) is not None) if event is not None else None
         answer, ranked = extractive.answer_extractively(
-            question, spec, passages, documents, self._embed, idf, self.settings.abstain_threshold)
+            question, spec, passages, documents, self._embed, idf, self.settings.abstain_threshold,
+            scope=scope)
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
@@ -245,13 +257,16 @@ class Pipeline:
             if extra:
                 more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
-            recon = reconcile(standalone, in_docs)
-            with_values = apply_values(answer, recon, ranked, documents, in_docs)
+            recon = reconcile(standalone, in_docs, kind=spec.kind)
+            with_values = apply_values(answer, recon, ranked, documents, in_docs,
+                                       several=event is not None and event.ambiguous)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
             else:
                 answer = resolved_times(with_values, references, events)
+        if event is not None:  # a date, a gap or what happened, from the events the question names
+            answer = event_answers(answer, spec, event, claims, documents, references, events, scope)
         note = event.reason if event is not None else ""
         return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note)
 
@@ -287,8 +302,8 @@ class Pipeline:
 
         for item in llm_stream(question, base.standalone_question, base.passages or (), self.documents(), llm,
                                self.settings, fallback=lambda: base, history=history):
-            if isinstance(item, Answer) and item.mode == "llm" and len(base.values) > 1:
-                item = with_values_of(item, base)
+            if isinstance(item, Answer) and item.mode == "llm":
+                item = with_sources_of(item, base, self._spec(question, base.standalone_question, history).several)
             yield item
 
     # -- local model -----------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """What a question asks for: a figure, a date, a person, a place, or a statement.
 
 The extractive answerer prefers sentences that contain that kind of thing; the conflicts
-step uses it to decide whether values should be compared across sources.
+step uses it to decide whether values should be compared across sources. For statements it
+also reads the relation asked about ("what does X *get*", "what did they *discuss*", "what
+weapons were *supplied*") and whether the answer is a set of distinct claims that several
+articles may each hold part of (``QuestionSpec.several``).
 """
 
 from __future__ import annotations
@@ -9,21 +12,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.text import terms
+from index.vocab import EVENT_FAMILIES, MEASURE_LEMMAS, UNIT_FAMILIES, measure_family, measure_words
+from qa.text import stem, terms
+
+# "Did the articles agree on when ...", "do the sources say how many ...": a question inside a question.
+INDIRECT = r"\b(?:agree|agreed|disagree|differ|say|says|said|state|report|know|tell|consistent|conflict)\w*\s+(?:on\s+|about\s+|over\s+|as\s+to\s+)?"
+# "What losses", "what casualties": a measure of losses asked for is a figure asked for.
+LOSS_QUESTION = r"^\W*(?:and\s+)?what\s+(?:\w+\s+)?(?:losses|casualties|deaths|death\s+toll|fatalities|injuries)\b"
+# "Which visit was the third?" asks to identify an occurrence, i.e. its date.
+_EVENT_NOUNS = r"visit|visits|trip|trips|meeting|meetings|summit|arrival|occasion|event"
 
 # Order matters: "how many" before the generic "how", "what date" before the generic "what".
 _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow\s+long\b(?!\s+ago)|\bfor\s+how\s+(long|many\s+(hours|days|weeks|months|years))\b|"
+                            r"\bhow\s+many\s+(hours|days|weeks|months|years)\s+(passed|elapsed|were\s+there|separated|lay|"
+                            r"between|after|before|apart|later|earlier)\b|"
                             r"\bwhat\s+(duration|length\s+of\s+time)\b", re.I)),
     ("count", re.compile(
         r"\bhow\s+(many|much|large|big|high|far)\b|\bwhat\s+(number|figure|amount|share|"
         r"percentage|proportion|portion|fraction|quantity|toll|total|size|calibre|caliber)\b|"
         r"\b(number|count|amount|total|tally)\s+of\b|\bhow\s+heavy\b|\btoll\b|"
-        r"\bwhat\s+(is|was|were|are)\s+the\s+(\w+\s+)?(value|worth|cost|price|budget|sum)\b", re.I)),
+        r"\bwhat\s+(is|was|were|are)\s+the\s+(\w+\s+)?(value|worth|cost|price|budget|sum)\b|"
+        rf"{LOSS_QUESTION}", re.I)),
     ("date", re.compile(
         r"^\W*(and\s+|but\s+|so\s+)?when\b|\bwhen\s+(did|was|were|is|are|do|does|will|has|have|had)\b|"
         r"\bwhat\s+(date|day|year|month|time)s?\b|\bwhich\s+(date|day|year|month)s?\b|"
-        r"\bon\s+what\s+(date|day)\b|\bin\s+what\s+(year|month)\b|\bhow\s+long\s+ago\b|\bdate\s+of\b", re.I)),
+        r"\bon\s+what\s+(date|day)\b|\bin\s+what\s+(year|month)\b|\bhow\s+long\s+ago\b|\bdate\s+of\b|"
+        rf"{INDIRECT}when\b|^\W*(and\s+)?which\s+(\w+\s+)?({_EVENT_NOUNS})\b", re.I)),
     ("person", re.compile(
         r"^\W*(and\s+|but\s+)?(who|whom|whose)\b|\b(who|whom)\s+(is|was|were|are|did|does|do|will|has|have)\b|\bwhich\s+(official|person|leader|minister|lawmaker|"
         r"president|journalist|reporter|editor|agency|outlet|newspaper|news\s+agency|organi[sz]ation|"
@@ -33,6 +48,73 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"^\W*(and\s+|but\s+)?where\b|\bwhere\s+(did|was|were|is|are|do|does|will|has|have|had)\b|\bwhich\s+(?:\w+\s+)?(city|country|region|place|town|capital|province|oblast|area|border)\b|"
         r"\bin\s+what\s+(?:\w+\s+)?(city|country|region|place)\b|\bwhat\s+(?:\w+\s+)?(city|country|region|place|capital)\b", re.I)),
 )
+
+
+# Relations a statement question asks about, each with the words that state it in a sentence.
+# A sentence that does not state the relation does not answer "what did they get": "North Korea
+# has supplied millions of rounds" is about what it gives. General news verbs, no corpus words.
+_RELATION_WORDS: dict[str, tuple[str, ...]] = {
+    "receive": ("get", "gets", "getting", "got", "gotten", "receive", "receives", "received", "receiving",
+                "obtain", "obtains", "obtained", "gain", "gains", "gained", "acquire", "acquires", "acquired",
+                "in exchange", "in return", "benefit from", "benefits from", "benefited from"),
+    "supply": ("supply", "supplies", "supplied", "supplying", "supplier", "suppliers", "provide", "provides",
+               "provided", "providing", "deliver", "delivers", "delivered", "delivering", "deliveries", "send",
+               "sends", "sent", "sending", "ship", "ships", "shipped", "shipping", "shipment", "shipments",
+               "transfer", "transferred", "export", "exported", "exports", "hand over", "handed over"),
+    "discuss": ("discuss", "discusses", "discussed", "discussing", "discussion", "discussions", "talk about",
+                "talked about", "talks on", "talks about", "confer", "conferred", "exchanged views", "agenda",
+                "address", "addressed", "addresses", "addressing", "focus on", "focused on", "center on",
+                "centre on", "cover", "covers", "covered"),
+    "include": ("include", "includes", "included", "including", "feature", "features", "featured", "featuring",
+                "comprise", "comprises", "comprised", "contain", "contains", "contained", "consist of",
+                "consisted of", "consists of"),
+}
+_RELATION_PATTERNS = {name: re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.I)
+                      for name, words in _RELATION_WORDS.items()}
+# Words that name the same thing in news text ("soldiers" are "troops", "died" is "killed",
+# "get" is "receive"): a sentence saying one answers a question asking the other. Built from the
+# ledger's vocabularies (index/vocab.py) and the relations above; words with other common senses
+# ("issue", "hit", "lives", "cost") are left out.
+_AMBIGUOUS = frozenset({"issue", "issues", "hit", "lives", "lost", "cost", "costs", "pay", "opened", "opening",
+                        "closed", "removed", "fired", "start", "starts", "men", "address",
+                        "addresses", "cover", "covers", "feature", "features", "ship", "ships", "return"})
+
+
+def _concept_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    words = [(w, f"measure:{lemma}") for lemma, ws in MEASURE_LEMMAS.items() for w in ws]
+    words += [(w, "unit:personnel") for w in UNIT_FAMILIES["personnel"]]
+    words += [(w, f"relation:{rel}") for rel, ws in _RELATION_WORDS.items() for w in ws]
+    ambiguous = {stem(w) for w in _AMBIGUOUS}  # "issued" stems like "issues"
+    for word, concept in words:
+        if " " not in word and stem(word) not in ambiguous:
+            table.setdefault(stem(word), concept)
+    return table
+
+
+_CONCEPTS = _concept_table()
+
+
+def concept_of(term: str) -> str:
+    """The concept a stemmed term names ("soldier" and "troop" -> "unit:personnel"), or ""."""
+    return _CONCEPTS.get(term, "")
+
+
+# "What happened on June 17?", "what did Shoigu do in March?": the answer is an event.
+_ACTIVITY = re.compile(r"\bwhat\s+(?:else\s+)?(?:happened|happens|took\s+place|occurred|went\s+on)\b|"
+                       r"\bwhat\s+(?:did|does|do|will|has|have|had)\s+.+?\s+(?:do|doing|done)\b", re.I)
+# "What did/does X <verb>": "what" is the object, and the sources may each give part of it.
+_OBJECT_QUESTION = re.compile(r"^\W*(?:and\s+|so\s+)?what\s+(?:else\s+)?(?:do|does|did|has|have|had|is|are|was|were|"
+                              r"will|would|can|could|may|might)\b", re.I)
+# "What weapons ...", "which issues ...", "what kinds of aid ...": a plural (or mass) noun asked for.
+_PLURAL_QUESTION = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which)\s+(?:kinds?\s+of\s+|sorts?\s+of\s+|types?\s+of\s+)?"
+                              r"(?:[a-z-]+\s+)?(?P<noun>[a-z-]+(?<!ss)(?<!us)(?<!is)s|equipment|weaponry|ammunition|aid|"
+                              r"assistance|support|help|technology)\b", re.I)
+# A follow-up without a question word of its own ("and the one after that?", "what about
+# casualties?") asks what the previous question asked.
+_ELLIPTICAL = re.compile(r"^\W*(?:(?:and|but|so|then|also|or)\b(?!\s+(?:how|what|when|where|who|whom|which|why)\b)|"
+                         r"(?:what|how)\s+about\b)", re.I)
+_WH = re.compile(r"\b(?:how|what|when|where|who|whom|whose|which|why)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +127,18 @@ class QuestionSpec:
         terms: stemmed content terms, stopwords and question words removed.
         focus: the terms of the question as asked (a follow-up's own words, without the
             context added from the chat), which weigh more in sentence scoring.
+        relation: for a statement, the relation asked about ("receive", "supply", "discuss",
+            "include", or "event" for "what happened"), "" when none is recognised.
+        several: the answer is a set of distinct claims ("what weapons were supplied"):
+            each article's sentence that states the relation is listed, not one best sentence.
     """
 
     text: str
     kind: str
     terms: tuple[str, ...]
     focus: tuple[str, ...] = ()
+    relation: str = ""
+    several: bool = False
 
 
 _QUESTION_WORDS = frozenset({"how", "many", "much", "what", "when", "where", "who", "whom", "whose",
@@ -65,7 +153,36 @@ def kind_of(question: str) -> str:
     return "statement"
 
 
-def analyze(question: str, standalone: str | None = None) -> QuestionSpec:
+def relation_of(question: str) -> str:
+    """The relation a question asks about ("receive" for "what does X get in return"), or ""."""
+    if _ACTIVITY.search(question):
+        return "event"
+    for name, pattern in _RELATION_PATTERNS.items():
+        if pattern.search(question):
+            return name
+    return ""
+
+
+def relation_terms(question: str, relation: str) -> frozenset[str]:
+    """The stemmed terms of the words that state ``relation`` in ``question`` ("get", "return"
+    in "what does X get in return"): a sentence stating the relation in other words ("in
+    exchange for", "received") holds them."""
+    pattern = _RELATION_PATTERNS.get(relation)
+    if pattern is None:
+        return frozenset()
+    return frozenset(t for m in pattern.finditer(question) for t in terms(m.group(0)))
+
+
+def states_relation(sentence: str, relation: str) -> bool:
+    """Whether ``sentence`` states ``relation`` (any sentence does when the relation is "")."""
+    if not relation:
+        return True
+    if relation == "event":
+        return any(measure_family(m) in EVENT_FAMILIES for m, _, _ in measure_words(sentence))
+    return bool(_RELATION_PATTERNS[relation].search(sentence))
+
+
+def analyze(question: str, standalone: str | None = None, previous: str = "") -> QuestionSpec:
     """Classify a question and extract its content terms.
 
     Args:
@@ -73,11 +190,19 @@ def analyze(question: str, standalone: str | None = None) -> QuestionSpec:
         standalone: the question made self-contained from the chat history; its terms are
             used, and its kind when the question alone asks for nothing specific
             ("and this year?" after "how many troops ...").
+        previous: the previous user question, whose kind an elliptical follow-up without a
+            question word of its own takes ("and the one after that?" after "when ...?").
     """
     text = standalone or question
     kind = kind_of(question)
+    if kind == "statement" and previous and (_ELLIPTICAL.search(question) or not _WH.search(question)):
+        kind = kind_of(previous)
     if kind == "statement" and standalone:
         kind = kind_of(standalone)
+    relation = relation_of(question) or (relation_of(text) if kind == "statement" else "")
+    several = kind == "statement" and bool(relation) and bool(
+        _OBJECT_QUESTION.search(question) or _PLURAL_QUESTION.search(question) or relation == "event")
     content = tuple(t for t in terms(text) if t not in _QUESTION_WORDS)
     focus = tuple(t for t in terms(question) if t not in _QUESTION_WORDS)
-    return QuestionSpec(text=text, kind=kind, terms=content, focus=focus)
+    return QuestionSpec(text=text, kind=kind, terms=content, focus=focus, relation=relation if kind == "statement" else "",
+                        several=several)

@@ -87,7 +87,7 @@ def test_shipments_containers_and_a_range_of_rounds():
     ships, containers, rounds = find(claims, "64"), find(claims, "15800"), find(claims, "4200000-5800000")
     assert (ships.unit, ships.measure, ships.qualifier, ships.time) == ("shipments", "identified", "at least", "2023-08/2025-03")
     assert (containers.unit, containers.qualifier) == ("containers", "over")
-    assert (rounds.unit, rounds.value_text) == ("rounds", "an estimated 4.2 to 5.8 million")
+    assert (rounds.unit, rounds.value_text) == ("ammunition", "an estimated 4.2 to 5.8 million")
 
 
 def test_calibres_and_ordinals_are_not_counts():
@@ -235,3 +235,15 @@ def test_article_with_an_outdated_date_resolves_names_but_not_relative_times(dat
     claims = extract_claims(corpus_doc("002", date=date))
     assert find(claims, "2025-04", "date").measure == "confirmed"
     assert not [c for c in claims if c.value_text == "last month"]  # no reference: unresolved, no claim
+
+
+@pytest.mark.parametrize("sentence, unit, measure", [
+    ("Officials said 250 workers walked out.", "people", "striking"),        # a phrase verb ends the noun
+    ("About 2,400 workers took part in the walkout, the union said.", "people", "striking"),
+    ("Some 12 villages flooded overnight.", "villages", ""),
+])
+def test_the_counted_noun_ends_where_its_verb_begins(sentence, unit, measure):
+    c = one(sentence)
+    assert c.unit == unit
+    if measure:
+        assert c.measure == measure

@@ -225,3 +225,61 @@ def test_how_many_more_is_not_a_unit():
     need = read_question("and how many more were sent this year?")
     assert (need.kind, need.measure, need.unit) == ("count", "sent", "")
     assert read_question("Which dates did Shoigu visit?").kind == "date"
+
+
+# --- reading what is counted, times, sources and wordings --------------------------------------
+
+@pytest.mark.parametrize("question, unit", [
+    ("how many North Korean troops went to Russia last year?", "personnel"),
+    ("And how many were wounded?", ""),                        # a verb, not the counted thing
+    ("How many additional medics were sent?", "people"),        # an adjective before the noun
+    ("How much oil has the ship delivered?", "oil"),
+    ("How many people died in the Varna floods?", "people"),
+])
+def test_the_counted_noun_is_read_up_to_the_verb(question, unit):
+    assert read_question(question).unit == unit
+
+
+def test_a_figure_without_its_own_time_does_not_answer_a_question_about_a_time():
+    undated = claims_in_text("Northland has sent 500 engineers to the region.", doc_id="a", published="2024-05-01")
+    dated = claims_in_text("Northland sent 500 engineers to the region last year.", doc_id="b", published="2024-05-01")
+    assert reconcile("How many engineers were sent in 2023?", undated).groups == ()
+    assert [g.normalized for g in reconcile("How many engineers were sent in 2023?", dated).groups] == ["500"]
+
+
+def test_a_source_the_question_names_keeps_its_own_figure():
+    r = reconcile("How many people did the health ministry say died in the floods?",
+                  fixture_claims("flood_agency", "flood_ministry"))
+    assert [g.normalized for g in r.groups] == ["38"]
+
+
+def test_a_bound_and_a_point_value_are_both_said_with_their_sources():
+    claims = (claims_in_text("About 120 medics were deployed last year, officials said.", doc_id="a",
+                             published="2025-03-01")
+              + claims_in_text("Up to 120 medics have been deployed since last spring, the army said.", doc_id="b",
+                               published="2025-03-01"))
+    r = reconcile("How many medics were deployed?", claims)
+    assert len(r.groups) == 1
+    said = r.groups[0].note
+    assert "About 120 deployed in 2024 (per officials)" in said and "Up to 120 deployed since" in said
+    assert "(per the army)" in said
+
+
+def test_rounds_count_ammunition_and_troops_do_not():
+    claims = (claims_in_text("The convoy carried 2 million rounds of ammunition, officials said.", doc_id="a")
+              + claims_in_text("The convoy carried 300 soldiers.", doc_id="b"))
+    r = reconcile("How much ammunition did the convoy carry?", claims)
+    assert [g.normalized for g in r.groups] == ["2000000"]
+    assert reconcile("How much fuel did the convoy carry?", claims).groups == ()
+
+
+def test_a_calibre_is_not_reconciled_as_a_count(corpus_claims):
+    assert reconcile("What calibre were the self-propelled howitzers?", corpus_claims).groups == ()
+
+
+def test_asking_whether_sources_agree_on_a_date_reads_as_a_date_question():
+    r = reconcile("Did the reports agree on when the Halden port strike began?",
+                  fixture_claims("strike_monday", "strike_tuesday"))
+    assert [g.normalized for g in r.groups] == ["2024-03-04", "2024-03-05"]
+    assert {g.relation for g in r.groups} == {CONTRADICTION}
+    assert read_question("What losses did the flood cause?").kind == "count"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from index.records import Document
-from qa.events import Event, events_of_documents, resolve_event
+from index.claims import extract_claims
+from qa.events import Event, event_mentions, event_scope, events_of_documents, resolve_event
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "claims"
@@ -160,3 +161,86 @@ def test_unrelated_news_neither_joins_nor_displaces_the_visits():
     assert f.doc_ids == ("000", "001", "002")
     f = resolve_event("What did Shoigu discuss during the March visit?", events)
     assert f.doc_ids == ("004",)
+
+
+# --- several events, neighbours, dates alone, mentions in other articles -----------------------
+
+@pytest.fixture(scope="module")
+def ruiz():
+    docs = fixtures("visit_first", "visit_second", "visit_third")
+    return docs, events_of_documents(docs)
+
+
+def test_two_ordinals_name_two_events(ruiz):
+    _, events = ruiz
+    f = resolve_event("How long after her first visit to Solbakken did the second one happen?", events)
+    assert [e.date for e in f.events] == ["2024-09-09", "2024-10-21"]
+    assert f.reason == "the first and second visits: September 9, 2024 and October 21, 2024"
+    f = resolve_event("How many days were there between Ruiz's second and third visits?", events)
+    assert [e.date for e in f.events] == ["2024-10-21", "2024-11-04"]
+
+
+def test_an_ordinal_after_the_event_word_names_it(ruiz):
+    _, events = ruiz
+    f = resolve_event("Which visit was the third?", events)
+    assert f.doc_ids == ("visit_third",)
+
+
+def test_the_one_after_that_moves_to_the_next_event(ruiz):
+    _, events = ruiz
+    f = resolve_event("And the one after that? (Ruiz first visit Solbakken)", events)
+    assert [e.date for e in f.events] == ["2024-10-21"]
+    f = resolve_event("And the one before that? (Ruiz third visit Solbakken)", events)
+    assert [e.date for e in f.events] == ["2024-10-21"]
+    f = resolve_event("And the one after that? (Ruiz third visit Solbakken)", events)
+    assert f.events == ()
+
+
+def test_a_date_alone_names_an_event_only_for_what_happened_questions(ruiz):
+    _, events = ruiz
+    assert resolve_event("What happened at Solbakken in September?", events) is None
+    f = resolve_event("What happened at Solbakken in September?", events, activity=True)
+    assert [e.date for e in f.events] == ["2024-09-09"] and "September" in f.reason
+
+
+def test_another_articles_sentence_about_the_event_is_a_mention(ruiz):
+    docs, events = ruiz
+    claims = {d: extract_claims(doc) for d, doc in docs.items()}
+    first = resolve_event("What did Ruiz promise on her first visit?", events)
+    quotes = [p.text for p in event_mentions(first, docs, claims, events)]
+    assert quotes == ["During her previous visit in September, Ruiz promised grid upgrades."]
+    # the third visit is mentioned nowhere else
+    third = resolve_event("What did Ruiz open on her third visit?", events)
+    assert event_mentions(third, docs, claims, events) == []
+
+
+def test_how_many_times_names_every_event_of_its_kind(ruiz):
+    _, events = ruiz
+    f = resolve_event("How many times did Ruiz visit Solbakken?", events)
+    assert [e.date for e in f.events] == ["2024-09-09", "2024-10-21", "2024-11-04"]
+    assert resolve_event("How many turbines does the farm have?", events) is None
+
+
+def test_the_earlier_visit_of_a_dated_one_is_the_one_before_it(ruiz):
+    _, events = ruiz
+    f = resolve_event("The October 21 article mentions an earlier visit. When was that earlier visit?", events)
+    assert [e.date for e in f.events] == ["2024-09-09"]
+
+
+def test_the_scope_of_an_event_counts_other_events_sentences_as_foreign(ruiz):
+    docs, events = ruiz
+    claims = {d: extract_claims(doc) for d, doc in docs.items()}
+    second = resolve_event("What did Ruiz say on her second visit?", events)
+    scope = event_scope(second, docs, claims, events)
+    quote = "During her previous visit in September, Ruiz promised grid upgrades."
+    assert {docs[d].text[s:].startswith(quote) for d, s in scope.foreign} == {True}
+    assert scope.per_event == ()
+    both = resolve_event("What did Ruiz do on her first and second visits?", events)
+    assert event_scope(both, docs, claims, events, per_event=True).per_event == (
+        frozenset({"visit_first"}), frozenset({"visit_second"}))
+
+
+def test_a_follow_ups_own_date_replaces_the_one_in_its_context(ruiz):
+    _, events = ruiz
+    f = resolve_event("And in October? (Ruiz visit Solbakken September)", events, activity=True)
+    assert [e.date for e in f.events] == ["2024-10-21"]

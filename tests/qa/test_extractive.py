@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -97,12 +98,7 @@ def test_a_next_sentence_that_refers_back_is_quoted_with_the_answer():
     text = ("The envoy met the minister in Oslo on Monday.\n"
             "During that meeting, the envoy and the minister discussed fishing quotas.\n"
             "Weather in Oslo was mild.")
-    docs = {"talks": _doc("talks", text)}
-    passages = [Passage(chunk_id="t-0", doc_id="talks", text=text, start=0, end=len(text), score=1.0)]
-    embed = HashingEmbedder().embed
-    idf = Idf([text, "unrelated text about weather", "another article on sport"])
-    question = "What did the envoy and the minister discuss when they met in Oslo?"
-    a, _ = answer_extractively(question, analyze(question), passages, docs, embed, idf, 0.1)
+    a = _one_article(text, "What did the envoy and the minister discuss when they met in Oslo?")
     assert a.answered
     quotes = [c.quote for c in a.citations]
     assert any(q.startswith("During that meeting") for q in quotes)
@@ -112,3 +108,59 @@ def test_a_place_named_in_the_question_is_not_an_answer_to_where():
     q = "In which region did the troops fight against Ukraine's forces?"
     assert not has_kind("They supplied troops for fighting in Ukraine.", "place", q)
     assert has_kind("The troops fought in the Kursk region.", "place", q)
+
+
+# --- answers that are sets of claims (articles written for the tests: a timber deal) ----------
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "claims"
+TRADE = ("trade_port", "trade_ministry", "trade_analysis")
+
+
+@pytest.fixture()
+def trade():
+    docs = {n: _doc(n, (DATA / f"{n}.txt").read_text(encoding="utf-8")) for n in TRADE}
+    passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
+                for k, d in docs.items()]
+    return docs, passages, HashingEmbedder().embed, Idf([d.text for d in docs.values()] + ["weather report"] * 5)
+
+
+def test_a_set_question_lists_each_articles_claim_and_not_what_is_given(trade):
+    docs, passages, embed, idf = trade
+    q = "What does Norland get from Estria in return for its timber?"
+    spec = analyze(q)
+    assert spec.several and spec.relation == "receive"
+    a, _ = answer_extractively(q, spec, passages, docs, embed, idf, 0.2)
+    assert a.answered
+    quotes = " ".join(c.quote for c in a.citations)
+    for item in ("wind turbines", "fishing grounds", "cheaper grain"):
+        assert item in a.text and item in quotes
+    # what Norland gives, or what its exports did, does not answer what it gets
+    assert "has supplied timber" not in quotes and "exports" not in quotes
+    assert {c.doc_id for c in a.citations} == set(TRADE)
+    for c in a.citations:
+        assert docs[c.doc_id].text[c.start:c.end] == c.quote
+
+
+def test_a_single_fact_question_still_quotes_one_sentence(trade):
+    docs, passages, embed, idf = trade
+    q = "From which port did the first cargo leave?"
+    a, _ = answer_extractively(q, analyze(q), passages, docs, embed, idf, 0.2)
+    assert a.answered and not analyze(q).several
+    assert [c.quote for c in a.citations] == ["The first cargo left the port of Vesk on Monday."]
+
+
+def _one_article(text: str, question: str, threshold: float = 0.1):
+    """The answer to ``question`` from one article retrieved whole."""
+    docs = {"one": _doc("one", text)}
+    passages = [Passage(chunk_id="one-0", doc_id="one", text=text, start=0, end=len(text), score=1.0)]
+    idf = Idf([text, "unrelated text about weather", "another article on sport"])
+    return answer_extractively(question, analyze(question), passages, docs, HashingEmbedder().embed, idf, threshold)[0]
+
+
+def test_a_sentence_that_only_restates_the_question_brings_the_next_one():
+    text = ("The aid delivered was large and varied.\n"
+            "It included tents, water pumps and 300 tonnes of flour.\n"
+            "Roads to the valley reopened on Friday.")
+    a = _one_article(text, "What aid was delivered?")
+    assert a.answered and "water pumps" in a.text
+    assert [c.quote for c in a.citations][:2] == text.split("\n")[:2]

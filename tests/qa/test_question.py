@@ -1,4 +1,5 @@
-from qa.question import analyze, kind_of
+from qa.question import analyze, concept_of, kind_of, states_relation
+from qa.text import stem
 
 
 def test_kinds_follow_the_question_word():
@@ -29,3 +30,54 @@ def test_when_and_where_as_conjunctions_do_not_make_date_or_place_questions():
     assert kind_of("What did he say in the city where the talks were held?") == "statement"
     assert kind_of("And when did he leave?") == "date"
     assert kind_of("So where did they meet?") == "place"
+
+
+def test_a_question_inside_a_question_and_named_events_and_losses():
+    assert kind_of("Did the articles agree on when the treaty was signed?") == "date"
+    assert kind_of("Which visit was the third?") == "date"
+    assert kind_of("What losses did the regiment suffer?") == "count"
+    assert kind_of("How many days were there between the two strikes?") == "duration"
+    assert kind_of("How many days did the ferry crews strike?") == "count"  # a count of days, not a gap
+
+
+def test_set_questions_name_a_relation_and_ask_for_several_claims():
+    spec = analyze("What weapons has Norland supplied to Estria?")
+    assert (spec.relation, spec.several) == ("supply", True)
+    spec = analyze("What does the union get in return for ending the strike?")
+    assert (spec.relation, spec.several) == ("receive", True)
+    spec = analyze("What did the two ministers discuss?")
+    assert (spec.relation, spec.several) == ("discuss", True)
+    spec = analyze("What happened on March 4?")
+    assert (spec.relation, spec.several) == ("event", True)
+
+
+def test_single_fact_questions_are_not_sets():
+    assert not analyze("Which treaty did they discuss implementing?").several  # one treaty
+    assert not analyze("What post does the minister hold?").several
+    assert not analyze("Who supplied the turbines?").several  # a person, not a statement
+    assert analyze("Who supplied the turbines?").relation == ""
+
+
+def test_states_relation_reads_other_words_for_it():
+    assert states_relation("The city will receive new buses in exchange for the land.", "receive")
+    assert states_relation("In return, the union gets a pay rise.", "receive")
+    assert not states_relation("The city has supplied land to the company.", "receive")
+    assert states_relation("The talks will center on fishing quotas.", "discuss")
+    assert states_relation("The minister arrived in Oslo on Monday.", "event")
+    assert not states_relation("Posted on June 17, 2025", "event")
+
+
+def test_an_elliptical_follow_up_asks_what_the_previous_question_asked():
+    previous = "When did the minister first visit the wind farm?"
+    assert analyze("And the one after that?", "the one after that? (minister first visit wind farm)", previous).kind == "date"
+    assert analyze("What about the injured?", "the injured? (people killed floods)",
+                   "How many people were killed in the floods?").kind == "count"
+    # a follow-up with a question word of its own keeps it
+    assert analyze("Who did he meet there?", "Who did he meet there? (minister arrive Oslo)", previous).kind == "person"
+
+
+def test_words_for_the_same_thing_share_a_concept():
+    assert concept_of(stem("soldiers")) == concept_of(stem("troops")) != ""
+    assert concept_of(stem("died")) == concept_of(stem("killed")) != ""
+    assert concept_of(stem("received")) == concept_of(stem("get")) != ""
+    assert concept_of(stem("issues")) == ""  # "issue" has other senses than "issued"

@@ -1,0 +1,116 @@
+"""Figures in answers: the sentences that state each value, who gives it, and the model's answer completed."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from index.claims import extract_claims
+from index.records import Document
+from qa.conflicts import reconcile
+from qa.extractive import Idf, answer_extractively
+from qa.figures import apply_values, with_claims_of, with_sources_of
+from qa.question import analyze
+from qa.records import Answer, Citation, Passage, Value
+from tests.index.fakes import HashingEmbedder
+
+
+def _doc(doc_id: str, text: str, date: str = "2024-10-01") -> Document:
+    segments, pos = [], 0
+    for line in text.split("\n"):
+        segments.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return Document(doc_id=doc_id, text=text, source=doc_id, content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                    title=doc_id, date=date, segments=tuple(segments))
+
+
+def _cite(doc: Document, quote: str) -> Citation:
+    start = doc.text.index(quote)
+    return Citation(doc_id=doc.doc_id, title=doc.title, quote=quote, start=start, end=start + len(quote), score=0.5)
+
+
+def test_a_value_whose_source_is_named_in_the_next_sentence_cites_that_sentence():
+    a = _doc("a", "Around 120 people were injured in the storm.\n"
+                  "These figures come from the regional health agency, which counted hospital admissions.\n"
+                  "Schools reopened on Friday.")
+    b = _doc("b", "The fire service said 95 people were injured in the storm on Tuesday.")
+    docs = {"a": a, "b": b}
+    q = "How many people were injured in the storm?"
+    passages = [Passage(chunk_id=f"{d}-0", doc_id=d, text=docs[d].text, start=0, end=len(docs[d].text), score=1.0)
+                for d in docs]
+    answer, ranked = answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                         Idf([a.text, b.text, "weather", "sport"]), 0.1)
+    claims = [c for d in docs.values() for c in extract_claims(d)]
+    out = apply_values(answer, reconcile(q, claims), ranked, docs, claims)
+    named = next(v for v in out.values if v.normalized == "120")
+    assert "regional health agency" in named.note
+    cited = [out.citations[n - 1].quote for n in named.citations]
+    assert any(q.startswith("These figures come from the regional health agency") for q in cited)
+    for c in out.citations:
+        assert docs[c.doc_id].text[c.start:c.end] == c.quote
+
+
+def _model_and_base(a: Document, b: Document, said: str, values=()) -> tuple[Answer, Answer]:
+    """The model's answer citing only article ``a``; the extractive answer quoting ``a`` and ``b``."""
+    model = Answer(question="q", text=f"{said} [1].", answered=True, mode="llm", citations=(_cite(a, a.text),))
+    base = Answer(question="q", text=f"{a.text} [1] {b.text} [2]", answered=True,
+                  citations=(_cite(a, a.text), _cite(b, b.text)), values=tuple(values))
+    return model, base
+
+
+def test_the_models_set_answer_gets_the_claims_of_the_articles_it_left_out():
+    a = _doc("a", "In return, Norland will receive wind turbines.")
+    b = _doc("b", "Norland gets access to fishing grounds in exchange for the timber.")
+    model, base = _model_and_base(a, b, "Norland will receive wind turbines")
+    out = with_claims_of(model, base)
+    assert out.text.startswith(model.text) and "Other sources add: " + b.text + " [2]" in out.text
+    assert [c.doc_id for c in out.citations] == ["a", "b"]
+    assert with_claims_of(out, base) is out  # nothing left out: unchanged
+    assert with_sources_of(model, base, several=False) is model  # a single-fact question is left alone
+
+
+def test_the_models_answer_keeps_every_value_when_the_sources_differ():
+    a = _doc("a", "At least 45 people died, the agency said.")
+    b = _doc("b", "The ministry said 38 people had died.")
+    model, base = _model_and_base(a, b, "At least 45 people died", values=(
+        Value(text="At least 45", normalized="45", citations=(1,), relation="contradiction"),
+        Value(text="38", normalized="38", citations=(2,), relation="contradiction")))
+    out = with_sources_of(model, base, several=True)
+    assert {v.normalized for v in out.values} == {"45", "38"} and "Sources differ" in out.text
+    assert all(1 <= n <= len(out.citations) for v in out.values for n in v.citations)
+
+
+@pytest.mark.integration
+def test_the_llm_answer_to_a_set_question_keeps_every_articles_claim(corpus_pipeline, monkeypatch):
+    from tests.qa.fakes_llm import FakeLLM
+
+    fake = FakeLLM("North Korea is believed to have received rare defense technologies from Russia [1].")
+    monkeypatch.setattr(corpus_pipeline, "llm", lambda: fake)
+    q = "What does North Korea get from Russia in return for its troops and weapons?"
+    final = [x for x in corpus_pipeline.stream(q, mode="llm") if isinstance(x, Answer)][-1]
+    docs = corpus_pipeline.documents()
+    assert final.mode == "llm", final.note
+    assert "oil products" in final.text and "Other sources add" in final.text
+    for c in final.citations:
+        assert docs[c.doc_id].text[c.start:c.end] == c.quote
+    assert len({c.doc_id for c in final.citations}) >= 2
+
+
+def test_dates_of_other_peoples_meetings_do_not_answer_when_someone_met():
+    a = _doc("a", "The minister arrived in Oslo on Monday, May 6, 2024, to meet the mayor.", date="2024-05-06")
+    b = _doc("b", "Nordin's prior meeting with the minister took place in Bergen last month, aides said.",
+             date="2024-05-07")
+    docs = {"a": a, "b": b}
+    q = "When did Nordin meet the minister?"
+    passages = [Passage(chunk_id=f"{d}-0", doc_id=d, text=docs[d].text, start=0, end=len(docs[d].text), score=1.0)
+                for d in docs]
+    answer, ranked = answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                         Idf([a.text, b.text, "weather", "sport"]), 0.05)
+    assert ranked[0].doc_id == "b"
+    claims = [c for d in docs.values() for c in extract_claims(d)]
+    recon = reconcile(q, claims)
+    # the minister's arrival only: "last month" in a sentence marking another event adds no date
+    assert [g.normalized for g in recon.groups] == ["2024-05-06"]
+    out = apply_values(answer, recon, ranked, docs, claims)
+    assert out.values == () and "May 6" not in out.text and out.citations[0].doc_id == "b"
