@@ -21,8 +21,8 @@ _WORDS = ("council engineers residents contractors inspectors officials voluntee
           "drivers students nurses fishermen farmers traders").split()
 
 
-def article(i: int, seed: int = 0) -> tuple[str, str]:
-    """``(doc_id, text)`` of generated article ``i``."""
+def article(i: int, seed: int = 0, paragraphs: tuple[int, int] = (3, 6)) -> tuple[str, str]:
+    """``(doc_id, text)`` of generated article ``i``, with a seeded number of paragraphs in that range."""
     rnd = random.Random(seed * 100_003 + i)
     place, (topic, verb) = rnd.choice(_PLACES), rnd.choice(_TOPICS)
     day, month, year = rnd.randint(1, 28), rnd.choice(_MONTHS), rnd.choice([2023, 2024, 2025])
@@ -31,7 +31,7 @@ def article(i: int, seed: int = 0) -> tuple[str, str]:
     title = f"{place} {topic} {verb} after {rnd.randint(2, 9)} years, article {i}"
     lines = [title, f"{place.upper()}, {month} {day}, {year} - The {place} {topic} was {verb} on "
                     f"{month} {day}, {year}, officials said."]
-    for p in range(rnd.randint(3, 6)):
+    for p in range(rnd.randint(*paragraphs)):
         # one sentence with figures a paragraph; the others are plain words (cheap to read)
         sentences = [f"About {workers + 7 * p:,} {rnd.choice(_WORDS)} took part in phase {p + 1} of the {topic} "
                      f"work in {place}, which cost {cost + p} million euros."]
@@ -43,12 +43,13 @@ def article(i: int, seed: int = 0) -> tuple[str, str]:
     return f"gen-{seed}-{i:04d}", "\n".join(lines) + "\n"
 
 
-def write_articles(directory: Path, count: int, seed: int = 0, start: int = 0) -> list[str]:
+def write_articles(directory: Path, count: int, seed: int = 0, start: int = 0,
+                   paragraphs: tuple[int, int] = (3, 6)) -> list[str]:
     """Write ``count`` generated articles as ``<doc_id>.txt`` into ``directory``; returns their ids."""
     directory.mkdir(parents=True, exist_ok=True)
     ids = []
     for i in range(start, start + count):
-        doc_id, text = article(i, seed)
+        doc_id, text = article(i, seed, paragraphs)
         (directory / f"{doc_id}.txt").write_text(text, encoding="utf-8")
         ids.append(doc_id)
     return ids

@@ -114,7 +114,23 @@ def test_chroma_server_mode_builds_and_searches(tmp_path, chroma_server):
     hits = reader.dense_search("How many containers of ammunition?", 3)
     assert len(hits) == 3 and hits[0][1] >= hits[-1][1]
     again = build_index(cfg, [CORPUS], embedder=HashingEmbedder())
-    assert again.unchanged == 5
+    assert again.unchanged == 5 and again.embedded == 0
+
+    # Other chunking: a new collection on the server, the old one dropped once it is published.
+    import dataclasses
+
+    from index.store import collection_names, connect
+
+    smaller = dataclasses.replace(cfg, chunk_size=300)
+    first = reader.collection.name
+    rebuilt = build_index(smaller, [CORPUS], embedder=HashingEmbedder())
+    names = collection_names(connect(smaller))
+    assert first not in names and len(names) == 1 and rebuilt.chunks > report.chunks
+    assert not reader.is_current()
+    assert reader.dense_search("How many containers?", 3) == []   # its collection is gone: no error
+    fresh = open_index(smaller, embedder=emb)
+    assert fresh.collection.count() == rebuilt.chunks == len(fresh.chunks())
+    assert len(fresh.dense_search("How many containers of ammunition?", 3)) == 3
 
 
 def test_unreachable_server_says_how_to_start_one(tmp_path):
