@@ -193,8 +193,10 @@ def _open_target(config: IndexConfig, name: str, expected: set[str]) -> tuple[ob
         problem = store.vector_problem(collection, sorted(present & expected))
     except store.StoreCorrupt as e:
         problem = str(e)
+    except store.StoreUnavailable:
+        raise                             # the server does not answer: nothing to repair here
     except BaseException as e:  # chromadb's own errors (and Rust panics) reading a damaged store
-        if isinstance(e, (KeyboardInterrupt, SystemExit, store.StoreUnavailable)):
+        if not store.chroma_failure(e):
             raise
         problem = f"{type(e).__name__}: {e}"
     if not problem:

@@ -65,7 +65,7 @@ class ModelMismatch(RuntimeError):
     """The index was built with a different embedding model than the one configured."""
 
 
-def _chroma_failure(exc: BaseException) -> bool:
+def chroma_failure(exc: BaseException) -> bool:
     """Whether ``exc`` is an error chromadb raised (its Rust side panics with a BaseException)."""
     return not isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
 
@@ -126,7 +126,7 @@ def connect(config: IndexConfig, fresh: bool = False):
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
     except BaseException as e:
-        if not _chroma_failure(e):
+        if not chroma_failure(e):
             raise
         forget_local_system(path)  # do not keep a half-started system cached
         raise StoreCorrupt(f"cannot open the Chroma store at {path} ({type(e).__name__}: {e}); "
@@ -225,7 +225,7 @@ def vector_problem(collection, ids: Sequence[str]) -> str:
         found = collection.query(query_embeddings=np.asarray(got["embeddings"], dtype=np.float32),
                                  n_results=1, include=["distances"])
     except BaseException as e:
-        if not _chroma_failure(e):
+        if not chroma_failure(e):
             raise
         return f"{type(e).__name__}: {e}"
     # cosine distance 1 - cos: a stored vector finds itself (or an identical copy) at ~0
@@ -335,7 +335,7 @@ class IndexReader:
                 res = self.collection.query(query_embeddings=[vector], n_results=n, where=where,
                                             include=["distances"])
             except BaseException as e:
-                if not _chroma_failure(e):
+                if not chroma_failure(e):
                     raise
                 if not self.is_current():
                     # A newer version replaced this one (and dropped its collection): the next
@@ -419,7 +419,7 @@ def _open_published(config: IndexConfig, manifest: dict, store: docstore.DocStor
         collection = get_collection(client, name, create=False)
         present = stored_ids(collection)
     except BaseException as e:
-        if not _chroma_failure(e):
+        if not chroma_failure(e):
             raise
         raise StoreCorrupt(f"Chroma cannot read collection {name!r} of the index in {config.index_dir} "
                            f"({type(e).__name__}: {e}); rebuild the index (`qa index`)") from e
