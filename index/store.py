@@ -16,8 +16,10 @@ embedded client keeps each collection's HNSW index in memory, so a process that 
 a collection before another process changed it keeps getting the old neighbours (and
 deleted ids), while ``count``/``get`` already see the change. ``open_index`` therefore
 starts a fresh Chroma system for the path when it opens a version. Killed with SIGKILL in
-the middle of upserts, its files stayed readable and consistent in every round we ran; a
-damaged store (unreadable sqlite, HNSW files) is still detected here on opening.
+the middle of upserts and deletes (55 kills, 256-id batches, up to 12,000 vectors), its files
+stayed readable and consistent every time (count == ids, every vector its own nearest
+neighbour, batches all or nothing); a damaged store (unreadable sqlite, lost or truncated
+HNSW files) is still detected here on opening.
 
 ``IndexReader`` is the read handle the ``qa`` side uses. ``build.py`` decides what to
 write; this module only knows how.
