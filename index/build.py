@@ -1,17 +1,25 @@
 """Build or update the index so it mirrors the documents under the given paths.
 
-Incremental: ``manifest.json`` records the build parameters (embedding model, chunking,
-chromadb version, collection) and each document's content hash and chunk ids. A build
-embeds only chunks that Chroma does not already hold (chunk ids derive from content
-hashes, so an unchanged document is never re-embedded), deletes chunks of changed and
-removed documents, and rebuilds from scratch when a parameter changed or the manifest
-is unreadable.
+Incremental: chunk ids derive from content hashes, so a build embeds only the chunks the
+Chroma collection does not hold yet, whatever the reason (new or changed documents, a
+build that was killed half way, chunks lost from the store).
 
-Safety: one writer at a time (``FileLock`` on ``index_dir/.lock``; a second writer gets
-``IndexLocked``). The manifest is set to ``"building"`` before Chroma is touched and is
-replaced atomically by the complete one only at the end; an interrupted build leaves
-``index_exists() == False`` and the next build completes it by comparing every
-document's chunk ids with what Chroma actually holds.
+Crash-safe, in this order, one writer at a time (``FileLock`` on ``index_dir/.lock``; a
+second writer gets ``IndexLocked``):
+
+1. prepare every document (``index/prepare.py``) and plan, reading only;
+2. embed the missing chunks and write them to the collection, in batches of
+   ``EMBED_BATCH`` (their ids never collide with the live version's, so readers are not
+   disturbed, and a killed build loses at most one batch of work);
+3. check the collection now holds every chunk of the new version;
+4. write the new document store, then publish the manifest (one atomic rename): the commit;
+5. collect garbage: chunks no version needs, collections of other build parameters
+   (another model, chunking or chromadb version is built into a new collection next to
+   the live one), older document stores.
+
+A kill at any point leaves the last published version answering; the next build
+finishes the work and cleans up. An embedded store that Chroma cannot read is rebuilt
+from the documents, with a note in the report.
 """
 
 from __future__ import annotations
@@ -20,118 +28,28 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from dataclasses import replace
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from index.chunk import chunk_document, embedding_text
-from index.clean import clean
+from index import docstore, store
+from index.chunk import embedding_text
+from index.docstore import Prepared
 from index.embed import Embedder, get_embedder
-from index.load import DEFAULT_MAX_FILE_BYTES, add_unique, load_path
-from index.meta import apply_metadata, load_overrides
-from index.records import BuildReport, Chunk, Document, IndexConfig
-from index import store
+from index.prepare import PIPELINE_VERSION, collect_documents, load_all, prepare_documents, source_key  # noqa: F401
+from index.records import BuildReport, Chunk, IndexConfig
 
-EMBED_BATCH = 64          # chunks per embedding call
+EMBED_BATCH = 256         # chunks per embed call and Chroma write; a multiple of the encoder's batch
 LOCK_TIMEOUT = 2.0        # seconds to wait for another writer before giving up
-# Bump when what is embedded changes in a way content hashes do not capture (e.g. the
-# format of chunk.embedding_text); a bump re-embeds everything.
-PIPELINE_VERSION = 1
+STAGE_PREPARE = "preparing"
+STAGE_EMBED = "embedding chunks"
 
 Progress = Callable[[int, int, str], None]
 
 
 class IndexLocked(RuntimeError):
     """Another process is building this index right now."""
-
-
-def collect_documents(paths: Sequence[Path]) -> tuple[list[Document], list[str]]:
-    """Load, clean and annotate every document under ``paths``; returns ``(documents, warnings)``.
-
-    Metadata overrides come from ``metadata.json`` in each given directory (or in a given
-    file's directory). A doc_id found under two paths keeps the first and warns.
-    Paths that do not exist contribute nothing (e.g. an uploads directory not yet created).
-    """
-    raw, overrides, warnings = _load_all(paths)
-    return [apply_metadata(clean(d), overrides.get(d.doc_id)) for d in raw], warnings
-
-
-def source_key(raw: Document, overrides: dict[str, str] | None) -> str:
-    """What a prepared document depends on: the loaded file, its overrides, the pipeline version."""
-    blob = json.dumps([raw.content_hash, raw.source, overrides or {}, PIPELINE_VERSION, _code_fingerprint()],
-                      sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """Hash of the loading/cleaning/metadata/chunking code.
-
-    An edited rule must not be skipped by the reuse of prepared documents: any change
-    here re-prepares every document, and only those whose content hash (text, kept
-    segments, metadata) actually changed are re-embedded.
-    """
-    import index.chunk
-    import index.clean
-    import index.load
-    import index.meta
-
-    h = hashlib.sha256()
-    for module in (index.load, index.clean, index.meta, index.chunk):
-        h.update(Path(module.__file__).read_bytes())
-    return h.hexdigest()
-
-
-def _load_all(paths: Sequence[Path], max_bytes: int | None = DEFAULT_MAX_FILE_BYTES
-              ) -> tuple[list[Document], dict[str, dict[str, str]], list[str]]:
-    docs: list[Document] = []
-    warnings: list[str] = []
-    overrides: dict[str, dict[str, str]] = {}
-    seen: dict[str, str] = {}
-    for path in map(Path, paths):
-        if not path.exists():
-            continue
-        side, side_warnings = load_overrides(path if path.is_dir() else path.parent)
-        warnings.extend(side_warnings)
-        for doc_id, fields in side.items():
-            overrides.setdefault(doc_id, fields)
-        loaded, load_warnings = load_path(path, max_bytes=max_bytes)
-        warnings.extend(load_warnings)
-        add_unique(docs, seen, loaded, warnings)
-    return docs, overrides, warnings
-
-
-def _previous(index_dir: Path, old: dict | None, old_docs: dict[str, dict]
-              ) -> tuple[dict[str, Document], dict[str, list[Chunk]]]:
-    """The prepared documents and chunks of the last build, when they are trustworthy."""
-    if not old_docs:
-        return {}, {}
-    try:
-        _, docs, chunk_list = store.read_documents(index_dir)
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}, {}
-    chunks: dict[str, list[Chunk]] = {}
-    for c in chunk_list:
-        chunks.setdefault(c.doc_id, []).append(c)
-    # Only documents whose stored chunks are exactly the ones the manifest lists.
-    good = {d: doc for d, doc in docs.items()
-            if d in old_docs and [c.chunk_id for c in chunks.get(d, [])] == old_docs[d].get("chunk_ids")
-            and doc.content_hash == old_docs[d].get("hash")}
-    return good, {d: chunks.get(d, []) for d in good}
-
-
-def _params(config: IndexConfig, embedder: Embedder) -> dict:
-    return {"model": embedder.name, "chunk_size": config.chunk_size, "chunk_overlap": config.chunk_overlap,
-            "chromadb": store.chroma_version(), "collection": config.collection,
-            "pipeline": PIPELINE_VERSION}
-
-
-def _version(params: dict, docs: dict[str, dict]) -> str:
-    h = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
-    for doc_id in sorted(docs):
-        h.update(f"\0{doc_id}\0{docs[doc_id]['hash']}".encode())
-    return h.hexdigest()[:16]
 
 
 def build_index(config: IndexConfig, paths: Sequence[Path], progress: Progress | None = None,
@@ -141,18 +59,22 @@ def build_index(config: IndexConfig, paths: Sequence[Path], progress: Progress |
     Args:
         config: where the index lives and how to chunk/embed.
         paths: files or directories of articles; the index mirrors exactly what they hold.
-        progress: called as ``progress(done, total, doc_id)`` after each document.
+        progress: called as ``progress(done, total, label)``: first per document prepared
+            (label ``"preparing <doc_id>"``), then per batch of chunks embedded and written
+            (done/total in chunks, label ``"embedding chunks"``).
         embedder: the embedder to use; None means ``get_embedder(config.embed_model)``.
         lock_timeout: seconds to wait for another writer.
 
     Returns:
         A ``BuildReport``: documents added/updated/removed/unchanged, chunks now in the
-        index, and the one-line warnings for files that were skipped.
+        index, chunks embedded, the one-line warnings for files that were skipped, and
+        notes about the store.
 
     Raises:
         IndexLocked: another build holds the lock.
         index.embed.EmbedderUnavailable: the embedding model cannot be loaded.
-        index.store.StoreUnavailable: Chroma cannot be opened or reached.
+        index.store.StoreUnavailable: the Chroma server cannot be reached (or its
+            collection cannot be read: a server's data is never deleted).
     """
     index_dir = Path(config.index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -168,86 +90,150 @@ def build_index(config: IndexConfig, paths: Sequence[Path], progress: Progress |
         lock.release()
 
 
+def _params(config: IndexConfig, embedder: Embedder) -> dict:
+    return {"model": embedder.name, "chunk_size": config.chunk_size, "chunk_overlap": config.chunk_overlap,
+            "chromadb": store.chroma_version(), "collection": config.collection,
+            "pipeline": PIPELINE_VERSION}
+
+
+def _version(params: dict, prepared: Sequence[Prepared]) -> str:
+    h = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
+    h.update(docstore.claims_fingerprint().encode())  # new claims are a new version for readers
+    for p in sorted(prepared, key=lambda p: p.doc.doc_id):
+        h.update(f"\0{p.doc.doc_id}\0{p.doc.content_hash}".encode())
+    return h.hexdigest()[:16]
+
+
 def _build(config: IndexConfig, paths: Sequence[Path], progress: Progress | None,
            embedder: Embedder) -> BuildReport:
+    t0 = time.perf_counter()
     index_dir = Path(config.index_dir)
     params = _params(config, embedder)
-    old = store.read_manifest(index_dir)
-    full = old is None or any(old.get(k) != v for k, v in params.items())
-    old_docs: dict[str, dict] = {} if full else old["docs"]
-    raw, overrides, warnings = _load_all(paths, max_bytes=int(config.max_file_mb * 1_000_000))
-    prev_docs, prev_chunks = _previous(index_dir, old, old_docs)
-    docs: list[Document] = []
-    chunks: dict[str, list[Chunk]] = {}
-    keys: dict[str, str] = {}
-    for r in raw:
-        key = keys[r.doc_id] = source_key(r, overrides.get(r.doc_id))
-        if old_docs.get(r.doc_id, {}).get("source_key") == key and r.doc_id in prev_docs:
-            # Same file, same overrides, same pipeline and chunking: reuse the prepared
-            # document and its chunks instead of cleaning and splitting it again.
-            docs.append(prev_docs[r.doc_id])
-            chunks[r.doc_id] = prev_chunks.get(r.doc_id, [])
-        else:
-            d = apply_metadata(clean(r), overrides.get(r.doc_id))
-            docs.append(d)
-            chunks[d.doc_id] = chunk_document(d, config.chunk_size, config.chunk_overlap)
-    expected = {c.chunk_id for cs in chunks.values() for c in cs}
-    new_docs = {d.doc_id: {"hash": d.content_hash, "source": d.source, "source_key": keys[d.doc_id],
-                           "chunk_ids": [c.chunk_id for c in chunks[d.doc_id]]} for d in docs}
+    name = store.collection_name(config.collection, params)
+    old = docstore.read_manifest(index_dir)
+    previous = docstore.read_published(index_dir, old)
+    same_chunking = previous is not None and all(
+        old.get(k) == params[k] for k in ("chunk_size", "chunk_overlap", "pipeline"))
 
-    # Plan with read-only steps first, so an unreachable server or a missing model fails
-    # before the index is marked incomplete.
-    client = store.connect(config)
-    collection = None if full else store.get_collection(client, config.collection)
-    present = set() if full else store.stored_ids(collection)
-    stale = present - expected          # chunks of changed/removed docs, leftovers of a crash
-    present &= expected
-    missing = {d.doc_id: [c for c in chunks[d.doc_id] if c.chunk_id not in present] for d in docs}
+    # 1. prepare and plan: nothing is written yet
+    raw, overrides, warnings = load_all(paths, max_bytes=int(config.max_file_mb * 1_000_000))
+    prepared = prepare_documents(
+        raw, overrides, previous if same_chunking else None, config.chunk_size, config.chunk_overlap,
+        progress and (lambda i, n, doc_id: progress(i, n, f"{STAGE_PREPARE} {doc_id}")))
+    expected = {c.chunk_id for p in prepared for c in p.chunks}
+    version = _version(params, prepared)
+    client, collection, present, notes = _open_target(config, name, expected)
+    stale = present - expected            # of changed/removed documents, leftovers of a killed build
+    missing = [(c, embedding_text(c, p.doc.title)) for p in prepared for c in p.chunks
+               if c.chunk_id not in present]
+    same_store = previous is not None and old["store_collection"] == name and all(
+        old.get(k) == v for k, v in params.items())
+    # documents of other build parameters count as new: everything is embedded again
+    report = _report(prepared, previous.prepared if same_store else {}, {c.chunk_id for c, _ in missing},
+                     len(expected), warnings, notes)
+    published = same_store and old["version"] == version and all(
+        p.doc.doc_id in previous.prepared and previous.prepared[p.doc.doc_id].source_key == p.source_key
+        for p in prepared)
+    if published and not missing:
+        # Nothing changed: leave every published file as it is; finish a killed build's cleanup.
+        _collect_garbage(config, client, collection, stale, keep_collection=name, keep_documents=old["documents"])
+        return _timed(report, t0)
+    if missing:
+        embedder.dim                      # load the model now (EmbedderUnavailable before any write)
+
+    # 2. embed and write what the collection lacks
+    docstore.write_journal(index_dir, version)
+    titles = {p.doc.doc_id: p.doc.title for p in prepared}
+    _embed_and_write(collection, missing, titles, embedder, progress)
+
+    # 3. check, 4. publish, 5. clean up
+    lost = expected - store.stored_ids(collection)
+    problem = f"{len(lost)} chunks are missing after writing" if lost else \
+        store.vector_problem(collection, sorted(expected))
+    if problem:
+        raise store.StoreCorrupt(f"the Chroma store did not keep what was written ({problem}); build again")
+    documents = docstore.write_documents(index_dir, version, prepared)
+    docstore.publish(index_dir, {**params, "version": version, "store_collection": name, "documents": documents,
+                                 "chunks": len(expected), "doc_count": len(prepared), "built": time.time()})
+    _collect_garbage(config, client, collection, stale, keep_collection=name, keep_documents=documents)
+    return _timed(report, t0)
+
+
+def _timed(report: BuildReport, t0: float) -> BuildReport:
+    return replace(report, seconds=time.perf_counter() - t0)
+
+
+def _report(prepared: Sequence[Prepared], old: dict[str, Prepared], missing: set[str], chunks: int,
+            warnings: list[str], notes: list[str]) -> BuildReport:
     counts = {"added": 0, "updated": 0, "unchanged": 0}
-    for d in docs:
-        prev = old_docs.get(d.doc_id)
+    for p in prepared:
+        prev = old.get(p.doc.doc_id)
         kind = ("added" if prev is None else
-                "updated" if prev.get("hash") != d.content_hash or missing[d.doc_id] else "unchanged")
+                "updated" if prev.doc.content_hash != p.doc.content_hash or any(c.chunk_id in missing for c in p.chunks)
+                else "unchanged")
         counts[kind] += 1
-    removed = len(set(old_docs) - set(new_docs))
-    report = BuildReport(**counts, removed=removed, chunks=len(expected), skipped=tuple(warnings))
-    if not full and old.get("state") == store.STATE_COMPLETE and not stale and counts["unchanged"] == len(docs) \
-            and not removed and old["docs"] == new_docs and (index_dir / store.DOCUMENTS).is_file():
-        if progress:
-            for i, d in enumerate(docs, start=1):
-                progress(i, len(docs), d.doc_id)
-        return report                   # nothing changed: leave every file as it is
-    if any(missing.values()):
-        embedder.dim                    # load the model now (EmbedderUnavailable before any write)
+    removed = len(set(old) - {p.doc.doc_id for p in prepared})
+    return BuildReport(**counts, removed=removed, chunks=chunks, skipped=tuple(warnings), embedded=len(missing),
+                       notes=tuple(notes))
 
-    # Mark the index incomplete BEFORE changing Chroma; keep what the old manifest knew.
-    store.write_json_atomic(index_dir / store.MANIFEST, {
-        **params, "state": store.STATE_BUILDING, "docs": old_docs,
-        "version": (old or {}).get("version", ""), "started": time.time()})
-    if full:
-        collection = store.reset_collection(client, config.collection)
+
+def _open_target(config: IndexConfig, name: str, expected: set[str]) -> tuple[object, object, set[str], list[str]]:
+    """``(client, collection, ids it holds, notes)`` for the collection this build writes.
+
+    An embedded store Chroma cannot read, or whose stored vectors cannot be found, is
+    deleted and started anew (its chunks are embedded again); a server's never is.
+    """
+    notes: list[str] = []
+    problem = ""
+    try:
+        # a fresh Chroma system: one cached before another process wrote may be stale
+        client = store.connect(config, fresh=True)
+        collection = store.get_collection(client, name)
+        present = store.stored_ids(collection)
+        problem = store.vector_problem(collection, sorted(present & expected))
+    except store.StoreCorrupt as e:
+        problem = str(e)
+    except store.StoreUnavailable:
+        raise                             # the server does not answer: nothing to repair here
+    except BaseException as e:  # chromadb's own errors (and Rust panics) reading a damaged store
+        if not store.chroma_failure(e):
+            raise
+        problem = f"{type(e).__name__}: {e}"
+    if not problem:
+        return client, collection, present, notes
+    if config.chroma_host:
+        raise store.StoreUnavailable(f"the Chroma server's collection {name!r} cannot be read ({problem}); "
+                                     "delete it on the server and build again")
+    notes.append(f"the Chroma store in {Path(config.index_dir) / 'chroma'} could not be read ({problem}); "
+                 "it was rebuilt from the documents")
+    store.wipe_local_store(config)
+    client = store.connect(config, fresh=True)
+    return client, store.get_collection(client, name), set(), notes
+
+
+def _embed_and_write(collection, missing: list[tuple[Chunk, str]], titles: dict[str, str], embedder: Embedder,
+                     progress: Progress | None) -> None:
+    """Embed the missing chunks and upsert them, one batch at a time, longest texts first.
+
+    Sorting by length gives batches of similar length (little padding), the same batches the
+    encoder forms when it is handed every text at once, while each batch is written as soon
+    as it is embedded (an interrupted build resumes after the last batch written).
+    """
+    order = sorted(missing, key=lambda m: -len(m[1]))
+    for i in range(0, len(order), EMBED_BATCH):
+        part = order[i:i + EMBED_BATCH]
+        vectors = embedder.embed([text for _, text in part])  # (n, dim) float32, unit rows
+        store.upsert_chunks(collection, [c for c, _ in part], vectors, titles)
+        if progress:
+            progress(i + len(part), len(order), STAGE_EMBED)
+
+
+def _collect_garbage(config: IndexConfig, client, collection, stale: set[str], *, keep_collection: str,
+                     keep_documents: str) -> None:
+    """Delete what no published version needs; a build killed here is finished by the next one."""
     store.delete_ids(collection, stale)
-
-    titles = {d.doc_id: d.title for d in docs}
-    pending: list[tuple[Chunk, str]] = []
-
-    def flush() -> None:
-        if pending:
-            vectors = embedder.embed([text for _, text in pending])  # (n, dim) float32, unit rows
-            store.upsert_chunks(collection, [c for c, _ in pending], vectors, titles)
-            pending.clear()
-
-    for i, d in enumerate(docs, start=1):
-        pending.extend((c, embedding_text(c, d.title)) for c in missing[d.doc_id])
-        if len(pending) >= EMBED_BATCH:
-            flush()
-        if progress:
-            progress(i, len(docs), d.doc_id)
-    flush()
-
-    version = _version(params, new_docs)
-    store.write_documents(index_dir, docs, chunks, version)
-    store.write_json_atomic(index_dir / store.MANIFEST, {
-        **params, "state": store.STATE_COMPLETE, "docs": new_docs, "version": version,
-        "built": time.time()})
-    return report
+    for other in store.collection_names(client):
+        if other != keep_collection and (other == config.collection or other.startswith(f"{config.collection}-")):
+            store.delete_collection(client, other)
+    docstore.remove_other_documents(config.index_dir, keep_documents)
+    docstore.clear_journal(config.index_dir)

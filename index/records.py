@@ -7,7 +7,7 @@ its visible text), so ``doc.text[chunk.start:chunk.end] == chunk.text`` always h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
@@ -97,7 +97,13 @@ class IndexConfig:
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
-    """What one build did: counts of documents and the chunks now in the index."""
+    """What one build did: counts of documents and the chunks now in the index.
+
+    Attributes:
+        embedded: chunks embedded by this build (0 when every vector was already stored).
+        seconds: wall time of the build, model loading included.
+        notes: one-line notices about the store (e.g. an unreadable store that was rebuilt).
+    """
 
     added: int = 0
     updated: int = 0
@@ -105,7 +111,33 @@ class BuildReport:
     unchanged: int = 0
     chunks: int = 0
     skipped: tuple[str, ...] = field(default=())  # one-line warnings for files not loaded
+    embedded: int = 0
+    seconds: float = 0.0
+    notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "removed": self.removed,
-                "unchanged": self.unchanged, "chunks": self.chunks, "skipped": list(self.skipped)}
+                "unchanged": self.unchanged, "chunks": self.chunks, "skipped": list(self.skipped),
+                "embedded": self.embedded, "seconds": round(self.seconds, 3), "notes": list(self.notes)}
+
+
+def record_to_row(record, skip: tuple[str, ...] = ()) -> list:
+    """A frozen dataclass as a JSON-ready list of its field values, in field order, without ``skip``.
+
+    The field names go once into the file's header (``record_fields``), not into every row.
+    """
+    return [getattr(record, f.name) for f in fields(record) if f.name not in skip]
+
+
+def record_fields(cls, skip: tuple[str, ...] = ()) -> list[str]:
+    """The names ``record_to_row`` writes, in order."""
+    return [f.name for f in fields(cls) if f.name not in skip]
+
+
+def record_from_row(cls, names: list[str], row: list, **fixed):
+    """Rebuild a record from ``record_to_row`` output written with field ``names``, plus ``fixed`` fields.
+
+    Raises:
+        TypeError: the names do not match the record's fields (the file was written by other code).
+    """
+    return cls(**dict(zip(names, row)), **fixed)

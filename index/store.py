@@ -1,15 +1,25 @@
-"""Persistence: Chroma (the only module that imports chromadb) and the local index files.
+"""Chroma (the only module that imports chromadb) and the read handle over a published index.
 
-An index is two things that must agree:
+An index is a Chroma collection of chunk vectors (embedded ``PersistentClient`` under
+``index_dir/chroma``, or a Chroma server through ``HttpClient`` when
+``chroma_host``/``chroma_port`` are set; cosine space; no Chroma embedding function:
+vectors always come from ``index/embed.py``) plus the local files of ``index/docstore.py``.
+The manifest names the collection and the document store of the published version.
 
-- a Chroma collection of chunk vectors (embedded ``PersistentClient`` under
-  ``index_dir/chroma``, or a Chroma server through ``HttpClient`` when
-  ``chroma_host``/``chroma_port`` are set), cosine space, no Chroma embedding function
-  (vectors always come from ``index/embed.py``);
-- local files in ``index_dir``: ``manifest.json`` (state, version, build parameters, each
-  document's content hash and chunk ids) and ``documents.jsonl`` (the cleaned documents
-  with metadata and their chunk offsets, so readers get texts and BM25 input without
-  asking Chroma).
+The collection may hold more than the published version: the chunks a running (or
+killed) build has written but not yet published, and those of the previous version until
+the build that replaced it has deleted them. A reader therefore keeps to the chunk ids
+of its snapshot (over-fetching so ``k`` remain) and never sees a half-built version.
+
+What chromadb 1.5 does across processes (measured, ``tests/qa/test_processes.py``): an
+embedded client keeps each collection's HNSW index in memory, so a process that queried
+a collection before another process changed it keeps getting the old neighbours (and
+deleted ids), while ``count``/``get`` already see the change. ``open_index`` therefore
+starts a fresh Chroma system for the path when it opens a version. Killed with SIGKILL in
+the middle of upserts and deletes (55 kills, 256-id batches, up to 12,000 vectors), its files
+stayed readable and consistent every time (count == ids, every vector its own nearest
+neighbour, batches all or nothing); a damaged store (unreadable sqlite, lost or truncated
+HNSW files) is still detected here on opening.
 
 ``IndexReader`` is the read handle the ``qa`` side uses. ``build.py`` decides what to
 write; this module only knows how.
@@ -17,106 +27,49 @@ write; this module only knows how.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import tempfile
+import shutil
+import time
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
+from index import docstore
+from index.claims import Claim
+from index.docstore import MANIFEST, read_manifest, write_json_atomic  # noqa: F401 (re-exported)
 from index.embed import Embedder, get_embedder
 from index.records import Chunk, Document, IndexConfig
 
-MANIFEST = "manifest.json"
-DOCUMENTS = "documents.jsonl"
-STATE_COMPLETE = "complete"
-STATE_BUILDING = "building"
-_BATCH = 256
+_BATCH = 256            # ids per Chroma call
+_PROBES = 8             # stored vectors looked up when an index is opened
+_OPEN_ATTEMPTS = 3      # a build may delete the document store we are about to read: read the manifest again
 
 
 class IndexNotFound(RuntimeError):
-    """No complete index exists at the configured place (never built, or a build was interrupted)."""
+    """No complete index exists at the configured place (never built, or the first build was interrupted)."""
+
+
+class IndexOutdated(IndexNotFound):
+    """The index was written by another chromadb version or an older newsqa; it must be rebuilt."""
 
 
 class StoreUnavailable(RuntimeError):
     """Chroma cannot be opened or reached; the message says how to fix it."""
 
 
+class StoreCorrupt(StoreUnavailable):
+    """Chroma's files are unreadable or do not hold the published version; rebuilding repairs it."""
+
+
 class ModelMismatch(RuntimeError):
     """The index was built with a different embedding model than the one configured."""
 
 
-# ----------------------------------------------------------------------------- files
-
-def write_json_atomic(path: Path, data) -> None:
-    """Write JSON so a reader sees the old file or the new one, never half of one."""
-    _write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def read_manifest(index_dir: Path) -> dict | None:
-    """The manifest as a dict, or None when it is missing, unreadable or malformed."""
-    try:
-        data = json.loads((Path(index_dir) / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("docs"), dict):
-        return None
-    return data
-
-
-def index_exists(config: IndexConfig) -> bool:
-    """True when a build finished: the manifest exists, is readable and is complete."""
-    m = read_manifest(config.index_dir)
-    return bool(m) and m.get("state") == STATE_COMPLETE and (Path(config.index_dir) / DOCUMENTS).is_file()
-
-
-def write_documents(index_dir: Path, docs: Iterable[Document], chunks: dict[str, list[Chunk]],
-                    version: str) -> None:
-    """Write the document store: one JSON line per document with its chunk offsets."""
-    lines = [json.dumps({"version": version})]
-    for d in docs:
-        row = asdict(d)
-        row["segments"] = [list(s) for s in d.segments]
-        row["chunks"] = [[c.chunk_id, c.start, c.end] for c in chunks.get(d.doc_id, [])]
-        lines.append(json.dumps(row, ensure_ascii=False))
-    _write_atomic(Path(index_dir) / DOCUMENTS, "\n".join(lines) + "\n")
-
-
-def read_documents(index_dir: Path) -> tuple[str, dict[str, Document], list[Chunk]]:
-    """``(version, documents by id, chunks ordered by doc_id then start)`` from the document store."""
-    path = Path(index_dir) / DOCUMENTS
-    with path.open(encoding="utf-8") as f:
-        header = json.loads(f.readline())
-        docs: dict[str, Document] = {}
-        chunks: list[Chunk] = []
-        for line in f:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            spans = row.pop("chunks")
-            row["segments"] = tuple(tuple(s) for s in row["segments"])
-            d = Document(**row)
-            docs[d.doc_id] = d
-            chunks.extend(Chunk(chunk_id=cid, doc_id=d.doc_id, text=d.text[s:e], start=s, end=e,
-                                doc_hash=d.content_hash) for cid, s, e in spans)
-    chunks.sort(key=lambda c: (c.doc_id, c.start, c.end))
-    return header.get("version", ""), docs, chunks
+def chroma_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is an error chromadb raised (its Rust side panics with a BaseException)."""
+    return not isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
 
 
 # ----------------------------------------------------------------------------- Chroma
@@ -128,11 +81,30 @@ def chroma_version() -> str:
     return chromadb.__version__
 
 
-def connect(config: IndexConfig):
+def collection_name(base: str, params: dict) -> str:
+    """The Chroma collection for one set of build parameters: ``<base>-<hash>``.
+
+    A new model, chunking or chromadb version writes a new collection next to the live one,
+    so readers keep the old vectors until the new version is published.
+    """
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{base}-{digest}"
+
+
+def _local_path(config: IndexConfig) -> Path:
+    return Path(config.index_dir) / "chroma"
+
+
+def connect(config: IndexConfig, fresh: bool = False):
     """A Chroma client: a server's ``HttpClient`` when host/port are set, else embedded.
 
+    Args:
+        fresh: embedded only: start a new Chroma system for the path instead of reusing the
+            one this process cached, whose HNSW indexes may predate another process's writes.
+
     Raises:
-        StoreUnavailable: the server does not answer, or the local store cannot be opened.
+        StoreUnavailable: the server does not answer.
+        StoreCorrupt: the local store cannot be opened.
     """
     import chromadb
     from chromadb.config import Settings
@@ -149,13 +121,39 @@ def connect(config: IndexConfig):
                 f"`chroma run --path ./chroma-data --host {config.chroma_host} --port {config.chroma_port}` "
                 "or unset QA_CHROMA_HOST/QA_CHROMA_PORT to use the embedded store") from e
         return client
-    path = Path(config.index_dir) / "chroma"
+    path = _local_path(config)
+    if fresh:
+        forget_local_system(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
-    except Exception as e:  # noqa: BLE001
-        raise StoreUnavailable(f"cannot open the Chroma store at {path} ({type(e).__name__}: {e}); "
-                               "delete the directory and rebuild the index") from e
+    except BaseException as e:
+        if not chroma_failure(e):
+            raise
+        forget_local_system(path)  # do not keep a half-started system cached
+        raise StoreCorrupt(f"cannot open the Chroma store at {path} ({type(e).__name__}: {e}); "
+                           "rebuild the index (`qa index`)") from e
+
+
+def forget_local_system(path: Path) -> None:
+    """Drop this process's cached Chroma system for ``path``; the next client starts a new one.
+
+    chromadb caches one system per path for the whole process (``SharedSystemClient``); its
+    public ``clear_system_cache()`` would drop every path's. Clients and collections already
+    handed out keep their own system, so readers of an older snapshot keep working.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with SharedSystemClient._refcount_lock:
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+
+
+def wipe_local_store(config: IndexConfig) -> None:
+    """Delete the embedded store's files (an unreadable store is rebuilt from the documents)."""
+    path = _local_path(config)
+    forget_local_system(path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def get_collection(client, name: str, create: bool = True):
@@ -166,13 +164,17 @@ def get_collection(client, name: str, create: bool = True):
     return client.get_collection(name, embedding_function=None)
 
 
-def reset_collection(client, name: str):
-    """Drop and recreate the collection (model, chunking or Chroma version changed)."""
+def collection_names(client) -> list[str]:
+    """Names of every collection in the store."""
+    return [c.name for c in client.list_collections()]
+
+
+def delete_collection(client, name: str) -> None:
+    """Drop a collection; an absent one is not an error."""
     try:
         client.delete_collection(name)
     except Exception:  # noqa: BLE001 - absent collection: nothing to drop
         pass
-    return get_collection(client, name)
 
 
 def stored_ids(collection) -> set[str]:
@@ -202,16 +204,36 @@ def upsert_chunks(collection, chunks: Sequence[Chunk], vectors: np.ndarray, titl
 
 def delete_ids(collection, ids: Iterable[str]) -> None:
     """Delete chunk ids, in batches."""
-    ids = list(ids)
+    ids = sorted(ids)
     for i in range(0, len(ids), _BATCH):
         collection.delete(ids=ids[i:i + _BATCH])
 
 
-def delete_docs(collection, doc_ids: Iterable[str]) -> None:
-    """Delete every chunk of the given documents (also ones a crashed build left behind)."""
-    doc_ids = list(doc_ids)
-    for i in range(0, len(doc_ids), _BATCH):
-        collection.delete(where={"doc_id": {"$in": doc_ids[i:i + _BATCH]}})
+def vector_problem(collection, ids: Sequence[str]) -> str:
+    """Why the stored vectors of ``ids`` cannot be trusted, or "" when they can.
+
+    A sample of them is read back and searched for: each must be its own nearest
+    neighbour (distance ~0). A deleted or truncated HNSW file passes ``count`` and ``get``
+    but fails this.
+    """
+    if not ids:
+        return ""
+    step = max(1, len(ids) // _PROBES)
+    sample = sorted(ids)[::step][:_PROBES]
+    try:
+        got = collection.get(ids=sample, include=["embeddings"])
+        if len(got["ids"]) != len(sample):
+            return f"{len(sample) - len(got['ids'])} of {len(sample)} sampled chunks are missing"
+        found = collection.query(query_embeddings=np.asarray(got["embeddings"], dtype=np.float32),
+                                 n_results=1, include=["distances"])
+    except BaseException as e:
+        if not chroma_failure(e):
+            raise
+        return f"{type(e).__name__}: {e}"
+    # cosine distance 1 - cos: a stored vector finds itself (or an identical copy) at ~0
+    if any(not d or d[0] > 1e-3 for d in found["distances"]):
+        return "stored vectors are not found by search (damaged HNSW index)"
+    return ""
 
 
 # ----------------------------------------------------------------------------- reader
@@ -226,7 +248,7 @@ def cosine_score(distance: float) -> float:
 
 
 class IndexReader:
-    """Read handle over a complete index: documents, chunks and dense search.
+    """Read handle over one published index version: documents, chunks, claims and dense search.
 
     Attributes:
         config: the ``IndexConfig`` it was opened with.
@@ -235,14 +257,17 @@ class IndexReader:
         embedder: the embedder used for queries (the model the index was built with).
     """
 
-    __slots__ = ("config", "version", "collection", "embedder", "_docs", "_chunks", "_by_id", "_manifest")
+    __slots__ = ("config", "version", "collection", "embedder", "_docs", "_chunks", "_by_id", "_manifest",
+                 "_claims", "_stamp")
 
-    def __init__(self, config: IndexConfig, manifest: dict, docs: dict[str, Document],
-                 chunks: list[Chunk], collection, embedder: Embedder) -> None:
+    def __init__(self, config: IndexConfig, manifest: dict, store: docstore.DocStore, collection,
+                 embedder: Embedder, stamp: tuple[int, int, int] | None = None) -> None:
         # Frozen: a reader is a snapshot of one index version; open a new one after a build.
+        chunks = store.chunks()
         for name, value in (("config", config), ("version", manifest["version"]), ("collection", collection),
-                            ("embedder", embedder), ("_manifest", manifest), ("_docs", docs),
-                            ("_chunks", tuple(chunks)), ("_by_id", {c.chunk_id: c for c in chunks})):
+                            ("embedder", embedder), ("_manifest", manifest), ("_docs", store.documents()),
+                            ("_chunks", tuple(chunks)), ("_by_id", {c.chunk_id: c for c in chunks}),
+                            ("_claims", store.claims()), ("_stamp", stamp)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name, value):
@@ -256,6 +281,14 @@ class IndexReader:
         """Every chunk, ordered by doc_id then start."""
         return self._chunks
 
+    def claims(self) -> dict[str, list[Claim]] | None:
+        """Each document's claim ledger as the build read it (a fresh dict of fresh lists).
+
+        None when the build's claim code differs from this process's (the caller then reads
+        the claims itself with ``index.claims.extract_claims``).
+        """
+        return None if self._claims is None else {d: list(cs) for d, cs in self._claims.items()}
+
     def chunk_counts(self) -> dict[str, int]:
         """Number of chunks per doc_id."""
         counts: dict[str, int] = {d: 0 for d in self._docs}
@@ -263,18 +296,29 @@ class IndexReader:
             counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
         return counts
 
+    def is_current(self) -> bool:
+        """Whether this snapshot is still the published version (a stat of the manifest, read when it changed)."""
+        stamp = docstore.manifest_stamp(self.config.index_dir)
+        if stamp is not None and stamp == self._stamp:
+            return True
+        manifest = read_manifest(self.config.index_dir)
+        return bool(manifest) and manifest.get("version") == self.version
+
     def embed_query(self, text: str) -> np.ndarray:
         """The query vector: ``(dim,)`` float32, L2-normalised."""
         return self.embedder.embed([text])[0]
 
     def dense_search(self, query: str, k: int,
                      doc_ids: Collection[str] | None = None) -> list[tuple[Chunk, float]]:
-        """The ``k`` chunks most similar to ``query``, best first, with cosine similarity.
+        """The ``k`` chunks of this version most similar to ``query``, best first, with cosine similarity.
 
         Args:
             query: the text to search for.
             k: how many chunks at most.
             doc_ids: restrict to these documents (a Chroma ``where`` filter); None = all.
+
+        Raises:
+            StoreUnavailable: Chroma failed while this version is still the published one.
         """
         if k <= 0 or not self._chunks:
             return []
@@ -284,20 +328,49 @@ class IndexReader:
             if not doc_ids:
                 return []
             where = {"doc_id": {"$in": sorted(doc_ids)}}
-        n = min(k, len(self._chunks))
-        res = self.collection.query(query_embeddings=[self.embed_query(query)], n_results=n,
-                                    where=where, include=["distances"])
-        out = []
-        for cid, dist in zip(res["ids"][0], res["distances"][0]):
-            chunk = self._by_id.get(cid)
-            if chunk is not None:  # an id the document store does not know is stale: skip it
-                out.append((chunk, cosine_score(dist)))
+        vector = self.embed_query(query)
+        # The collection may also hold chunks of a build in progress or of the version before
+        # (until its build deletes them): ask for more until k of ours remain.
+        n = min(k, len(self._chunks)) + 8
+        while True:
+            try:
+                res = self.collection.query(query_embeddings=[vector], n_results=n, where=where,
+                                            include=["distances"])
+            except BaseException as e:
+                if not chroma_failure(e):
+                    raise
+                if not self.is_current():
+                    # A newer version replaced this one (and dropped its collection): the next
+                    # question opens the new one; this one answers from BM25 alone.
+                    return []
+                raise StoreUnavailable(f"dense search failed ({type(e).__name__}: {e}); "
+                                       "rebuild the index with `qa index`") from e
+            out = [(self._by_id[cid], cosine_score(dist))
+                   for cid, dist in zip(res["ids"][0], res["distances"][0]) if cid in self._by_id]
+            if len(out) >= k or len(res["ids"][0]) < n:
+                break
+            n *= 2
         out.sort(key=lambda p: (-p[1], p[0].doc_id, p[0].start))
         return out[:k]
 
 
+def index_exists(config: IndexConfig) -> bool:
+    """True when a complete index is published: a manifest of this format naming a document store that exists."""
+    m = read_manifest(config.index_dir)
+    return docstore.is_current_format(m) and (Path(config.index_dir) / m["documents"]).is_file()
+
+
+def _not_found(config: IndexConfig) -> IndexNotFound:
+    started = docstore.journal_started(config.index_dir)
+    if started is not None:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started))
+        return IndexNotFound(f"no complete index in {config.index_dir} yet: the build started at {when} "
+                             "has not finished (still running, or interrupted); run `qa index` to finish it")
+    return IndexNotFound(f"no complete index in {config.index_dir}; build it first (`qa index`)")
+
+
 def open_index(config: IndexConfig, embedder: Embedder | None = None) -> IndexReader:
-    """Open a complete index for reading.
+    """Open the published index version for reading, after checking Chroma holds all of it.
 
     Args:
         config: where the index is.
@@ -305,26 +378,57 @@ def open_index(config: IndexConfig, embedder: Embedder | None = None) -> IndexRe
 
     Raises:
         IndexNotFound: no complete index (build it first).
+        IndexOutdated: built by another chromadb version or an older format (rebuild it).
         ModelMismatch: the index was built with another embedding model.
-        StoreUnavailable: Chroma cannot be opened or reached.
+        StoreCorrupt: Chroma's files are unreadable or miss chunks of the version (rebuild it).
+        StoreUnavailable: the Chroma server cannot be reached.
     """
-    manifest = read_manifest(config.index_dir)
-    if not manifest or manifest.get("state") != STATE_COMPLETE:
-        raise IndexNotFound(f"no complete index in {config.index_dir}; build it first "
-                            "(an interrupted build is completed by the next build)")
-    embedder = embedder if embedder is not None else get_embedder(config.embed_model)
-    if manifest.get("model") != embedder.name:
-        raise ModelMismatch(f"the index in {config.index_dir} was built with {manifest.get('model')!r}, "
-                            f"but the embedding model is {embedder.name!r}; rebuild the index")
+    for _ in range(_OPEN_ATTEMPTS):
+        stamp = docstore.manifest_stamp(config.index_dir)
+        manifest = read_manifest(config.index_dir)
+        if not manifest:
+            raise _not_found(config)
+        if not docstore.is_current_format(manifest):
+            raise IndexOutdated(f"the index in {config.index_dir} was written by an older version of newsqa; "
+                                "rebuild it (`qa index`)")
+        if manifest.get("chromadb") != chroma_version():
+            raise IndexOutdated(f"the index in {config.index_dir} was built with chromadb {manifest.get('chromadb')}, "
+                                f"this is chromadb {chroma_version()}; rebuild it (`qa index`)")
+        embedder = embedder if embedder is not None else get_embedder(config.embed_model)
+        if manifest.get("model") != embedder.name:
+            raise ModelMismatch(f"the index in {config.index_dir} was built with {manifest.get('model')!r}, "
+                                f"but the embedding model is {embedder.name!r}; rebuild the index")
+        try:
+            store = docstore.read_documents(config.index_dir, manifest["documents"])
+        except FileNotFoundError:
+            continue  # a build published a newer version and deleted this store meanwhile
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise StoreCorrupt(f"the document store in {config.index_dir} is unreadable ({e}); "
+                               "rebuild the index (`qa index`)") from e
+        if store.version != manifest["version"]:
+            raise StoreCorrupt(f"the document store in {config.index_dir} is not the published version; "
+                               "rebuild the index (`qa index`)")
+        collection = _open_published(config, manifest, store)
+        return IndexReader(config, manifest, store, collection, embedder, stamp)
+    raise IndexNotFound(f"the index in {config.index_dir} keeps changing while it is opened; try again")
+
+
+def _open_published(config: IndexConfig, manifest: dict, store: docstore.DocStore):
+    """The published collection, checked to hold every chunk of the version with searchable vectors."""
+    client = connect(config, fresh=True)
+    name = manifest["store_collection"]
     try:
-        version, docs, chunks = read_documents(config.index_dir)
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise IndexNotFound(f"the document store in {config.index_dir} is unreadable ({e}); rebuild the index") from e
-    if version != manifest["version"]:
-        raise IndexNotFound(f"the index in {config.index_dir} is being rebuilt; try again when the build finishes")
-    client = connect(config)
-    try:
-        collection = get_collection(client, config.collection, create=False)
-    except Exception as e:  # noqa: BLE001
-        raise IndexNotFound(f"Chroma has no collection {config.collection!r}; rebuild the index") from e
-    return IndexReader(config, manifest, docs, chunks, collection, embedder)
+        collection = get_collection(client, name, create=False)
+        present = stored_ids(collection)
+    except BaseException as e:
+        if not chroma_failure(e):
+            raise
+        raise StoreCorrupt(f"Chroma cannot read collection {name!r} of the index in {config.index_dir} "
+                           f"({type(e).__name__}: {e}); rebuild the index (`qa index`)") from e
+    wanted = [c.chunk_id for c in store.chunks()]
+    lost = len(set(wanted) - present)
+    problem = f"{lost} of its {len(wanted)} chunks are missing" if lost else vector_problem(collection, wanted)
+    if problem:
+        raise StoreCorrupt(f"the Chroma store of the index in {config.index_dir} is damaged ({problem}); "
+                           "rebuild the index (`qa index`)")
+    return collection

@@ -64,39 +64,79 @@ def cmd_ask(args) -> int:
     return 0
 
 
+class ProgressBar:
+    """A build's ``progress(done, total, label)`` drawn on one terminal line: bar, counts, rate.
+
+    The build reports documents prepared, then chunks embedded; each stage gets its own line.
+    """
+
+    def __init__(self, out, width: int = 30, clock=time.monotonic) -> None:
+        self.out, self.width, self.clock = out, width, clock
+        self._stage: str | None = None
+        self._start = self._last = 0.0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        from index.build import STAGE_EMBED
+
+        now = self.clock()
+        stage = STAGE_EMBED if label == STAGE_EMBED else "prepare"
+        if stage != self._stage:
+            if self._stage is not None:
+                self.out.write("\n")
+                self._start = self._last  # the new stage began when the last one ended
+            else:
+                self._start = now
+            self._stage = stage
+        self._last = now
+        unit = "chunks" if stage == STAGE_EMBED else "documents"
+        rate = done / (now - self._start) if now > self._start else 0.0
+        filled = int(self.width * done / max(total, 1))
+        self.out.write(f"\r{label[:36]:<36} [{'#' * filled}{'.' * (self.width - filled)}] "
+                       f"{done}/{total} {unit}, {rate:,.1f}/s ")
+        self.out.flush()
+
+    def close(self) -> None:
+        """End the bar's line (after the build finished or failed)."""
+        if self._stage is not None:
+            self.out.write("\n")
+            self.out.flush()
+            self._stage = None
+
+
 def cmd_index(args) -> int:
     from pathlib import Path
 
     from index.build import IndexLocked, build_index
+    from index.embed import EmbedderUnavailable
+    from index.store import StoreUnavailable
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir, settings.index_dir / "uploads"]
     missing = [str(p) for p in paths if not p.exists() and p != settings.index_dir / "uploads"]
     if missing:
         raise QAError(f"no such file or directory: {', '.join(missing)}")
-    progress = None
-    if sys.stderr.isatty() and not args.json:
-        def progress(done: int, total: int, name: str) -> None:
-            width = 30
-            filled = int(width * done / max(total, 1))
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
-            if done >= total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-    t0 = time.perf_counter()
+    # A bar only for a person at a terminal; logs and pipes get the final line alone.
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
     try:
-        report = build_index(settings.index_config(), [p for p in paths if p.exists()], progress=progress)
-    except IndexLocked as exc:
+        report = build_index(settings.index_config(), [p for p in paths if p.exists()], progress=bar)
+    except (IndexLocked, EmbedderUnavailable, StoreUnavailable) as exc:
         raise QAError(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.close()
     for warning in report.skipped:
         print(f"warning: {warning}", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     if args.json:
         d = report.to_dict()
-        d.pop("skipped", None)
+        for key in ("skipped", "notes", "seconds"):
+            d.pop(key, None)
         print(json.dumps(d))
     else:
         print(f"added {report.added}, updated {report.updated}, removed {report.removed}, "
-              f"unchanged {report.unchanged}; {report.chunks} chunks ({time.perf_counter() - t0:.1f}s)")
+              f"unchanged {report.unchanged}; {report.chunks} chunks, {report.embedded} embedded "
+              f"({report.seconds:.1f}s)")
     return 0
 
 

@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from index.build import IndexLocked, build_index
 from index.embed import EmbedderUnavailable, get_embedder
 from index.load import SUPPORTED_SUFFIXES, LoadError, load_path
 from index.records import BuildReport, Document
-from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreUnavailable, index_exists, open_index
+from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
 from index.claims import Claim, extract_claims
 from qa import extractive
 from qa.conflicts import reconcile
@@ -56,8 +57,10 @@ class Pipeline:
         # One embedder for builds and queries; it loads its model lazily, on first use.
         self._embedder = embedder or get_embedder(settings.embed_model, threads=settings.embed_threads)
         self._lock = threading.RLock()
-        self._reader: IndexReader | None = None
-        self._retriever: Retriever | None = None
+        # The published index version as (reader, retriever); reopened when a build, in this
+        # process or another, publishes a new one. A thread answering a question pins one.
+        self._view: tuple[IndexReader, Retriever] | None = None
+        self._local = threading.local()
         self._idf: tuple[str, extractive.Idf] | None = None
         self._ledger: tuple[str, dict[str, list[Claim]], list[Event], dict[str, str]] | None = None
         self._vectors: SentenceVectors | None = None
@@ -76,7 +79,10 @@ class Pipeline:
         return self.settings.index_dir / "uploads"
 
     def build(self, progress=None) -> BuildReport:
-        """Build or update the index from the corpus and uploads (incremental)."""
+        """Build or update the index from the corpus and uploads (incremental).
+
+        ``progress(done, total, label)`` is called as ``index.build.build_index`` describes.
+        """
         cfg = self.settings.index_config()
         if not self.settings.corpus_dir.is_dir():
             raise IndexMissing(f"corpus directory {self.settings.corpus_dir} does not exist; set QA_CORPUS_DIR")
@@ -90,30 +96,13 @@ class Pipeline:
         except StoreUnavailable as exc:
             raise IndexMissing(str(exc)) from exc
         with self._lock:
-            self._reader = None  # reopen so the new version is seen
+            self._view = None  # reopen so the new version is seen
         return report
 
     @property
     def reader(self) -> IndexReader:
-        """The opened index, built first when none exists."""
-        with self._lock:
-            if self._reader is None:
-                cfg = self.settings.index_config()
-                if not index_exists(cfg):
-                    self.build()
-                try:
-                    self._reader = open_index(cfg, embedder=self._embedder)
-                except ModelMismatch:
-                    # The embedding model setting changed: the build re-embeds everything.
-                    self.build()
-                    self._reader = open_index(cfg, embedder=self._embedder)
-                except (IndexNotFound, StoreUnavailable) as exc:
-                    raise IndexMissing(str(exc)) from exc
-                except EmbedderUnavailable as exc:
-                    raise ModelUnavailable(str(exc)) from exc
-                if self._retriever is None or self._retriever.reader is not self._reader:
-                    self._retriever = Retriever(self._reader, cache_dir=cfg.index_dir / "cache")
-            return self._reader
+        """The published index (the version this thread pinned, if any), built first when none exists."""
+        return self._current()[0]
 
     def ensure_index(self) -> IndexReader:
         """Open the index, building it first if needed (same as ``reader``)."""
@@ -121,8 +110,60 @@ class Pipeline:
 
     @property
     def retriever(self) -> Retriever:
-        self.reader  # noqa: B018 (opens the index and the retriever)
-        return self._retriever
+        return self._current()[1]
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Pin, for this thread and while the block runs, the index version it first reads (re-entrant).
+
+        Everything a question reads (passages, documents, ledger) then comes from one version,
+        even when a build publishes another in the middle of it. Nothing is opened before the
+        block asks for the index.
+        """
+        local = self._local
+        depth = getattr(local, "depth", 0)
+        local.depth = depth + 1
+        try:
+            yield
+        finally:
+            local.depth = depth
+            if depth == 0:
+                local.view = None
+
+    def _current(self) -> tuple[IndexReader, Retriever]:
+        """This thread's pinned version, else the published one (a stat of the manifest tells)."""
+        local = self._local
+        pinned = getattr(local, "view", None)
+        if pinned is not None:
+            return pinned
+        with self._lock:
+            if self._view is None or not self._view[0].is_current():
+                reader = self._open()
+                self._view = (reader, Retriever(reader, cache_dir=self.settings.index_dir / "cache"))
+            view = self._view
+        if getattr(local, "depth", 0):
+            local.view = view
+        return view
+
+    def _open(self) -> IndexReader:
+        cfg = self.settings.index_config()
+        try:
+            return open_index(cfg, embedder=self._embedder)
+        except (IndexNotFound, ModelMismatch, StoreCorrupt):
+            # None yet (or the first build was interrupted), another embedding model or chromadb
+            # version, a damaged store: the build makes, finishes or repairs it.
+            pass
+        except StoreUnavailable as exc:
+            raise IndexMissing(str(exc)) from exc
+        except EmbedderUnavailable as exc:
+            raise ModelUnavailable(str(exc)) from exc
+        self.build()
+        try:
+            return open_index(cfg, embedder=self._embedder)
+        except (IndexNotFound, ModelMismatch, StoreUnavailable) as exc:
+            raise IndexMissing(str(exc)) from exc
+        except EmbedderUnavailable as exc:
+            raise ModelUnavailable(str(exc)) from exc
 
     def documents(self) -> dict[str, Document]:
         """Indexed documents by id, with metadata."""
@@ -188,11 +229,16 @@ class Pipeline:
 
     def ledger(self) -> tuple[dict[str, list[Claim]], list[Event], dict[str, str]]:
         """The claim ledger (figures and dates of every document), the events the documents
-        report, and each document's reference date for relative times."""
+        report, and each document's reference date for relative times.
+
+        The claims come from the document store (the build read them); only undated articles
+        that report a known event are read again, counting from that event's date."""
         version = self.reader.version
         if self._ledger is None or self._ledger[0] != version:
             docs = self.documents()
-            claims = {doc_id: extract_claims(doc) for doc_id, doc in docs.items()}
+            claims = self.reader.claims()  # read at build time
+            if claims is None:             # by other claim code than this process's: read them now
+                claims = {doc_id: extract_claims(doc) for doc_id, doc in docs.items()}
             events = events_of_documents(docs, claims)
             references = {doc_id: doc.date for doc_id, doc in docs.items() if doc.date}
             for event in events:  # an undated article counts from the event it reports ...
@@ -222,6 +268,10 @@ class Pipeline:
 
     def extractive(self, question: str, history: list[dict] | None = None, method: str = "hybrid") -> Answer:
         """The extractive answer (no model), with the retrieval ``method`` given."""
+        with self.snapshot():  # one question reads one index version
+            return self._extractive(question, history, method)
+
+    def _extractive(self, question: str, history: list[dict] | None, method: str) -> Answer:
         question = self.check_question(question)
         standalone = condense(question, history)
         spec = self._spec(question, standalone, history)
@@ -273,9 +323,10 @@ class Pipeline:
     def answer(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
         """Answer a question; see ``qa.answer``."""
         final = None
-        for item in self.stream(question, history=history, mode=mode):
-            if isinstance(item, Answer):
-                final = item
+        with self.snapshot():
+            for item in self.stream(question, history=history, mode=mode):
+                if isinstance(item, Answer):
+                    final = item
         return final
 
     def stream(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> Iterator:

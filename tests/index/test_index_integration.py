@@ -114,7 +114,23 @@ def test_chroma_server_mode_builds_and_searches(tmp_path, chroma_server):
     hits = reader.dense_search("How many containers of ammunition?", 3)
     assert len(hits) == 3 and hits[0][1] >= hits[-1][1]
     again = build_index(cfg, [CORPUS], embedder=HashingEmbedder())
-    assert again.unchanged == 5
+    assert again.unchanged == 5 and again.embedded == 0
+
+    # Other chunking: a new collection on the server, the old one dropped once it is published.
+    import dataclasses
+
+    from index.store import collection_names, connect
+
+    smaller = dataclasses.replace(cfg, chunk_size=300)
+    first = reader.collection.name
+    rebuilt = build_index(smaller, [CORPUS], embedder=HashingEmbedder())
+    names = collection_names(connect(smaller))
+    assert first not in names and len(names) == 1 and rebuilt.chunks > report.chunks
+    assert not reader.is_current()
+    assert reader.dense_search("How many containers?", 3) == []   # its collection is gone: no error
+    fresh = open_index(smaller, embedder=emb)
+    assert fresh.collection.count() == rebuilt.chunks == len(fresh.chunks())
+    assert len(fresh.dense_search("How many containers of ammunition?", 3)) == 3
 
 
 def test_unreachable_server_says_how_to_start_one(tmp_path):
@@ -138,3 +154,14 @@ def test_stock_llama_index_chroma_vector_store_reads_our_collection(tmp_path):
     ours = reader.dense_search(query, 3)
     assert [n.node_id for n in result.nodes] == [c.chunk_id for c, _ in ours]
     assert [n.get_content() for n in result.nodes] == [c.text for c, _ in ours]
+
+
+def test_throughput_times_the_build_and_the_raw_encoder_on_the_same_chunks(tmp_path):
+    from index.throughput import measure_build_throughput
+
+    t = measure_build_throughput([CORPUS], tmp_path)
+    reader = open_index(IndexConfig(index_dir=tmp_path / "index"), embedder=get_embedder(""))
+    assert t.documents == 5 and t.chunks == len(reader.chunks()) and t.batch_size == 32
+    assert 0 < t.prepare_seconds < t.build_seconds and t.raw_seconds > 0 and t.rebuild_seconds > 0
+    assert t.ratio == pytest.approx(t.raw_seconds / t.build_seconds)
+    assert set(t.to_dict()) >= {"raw_rate", "build_rate", "ratio", "cpu_ratio"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,9 @@ import pytest
 from index.build import build_index
 from index.chunk import embedding_text
 from index.records import IndexConfig
-from index.store import IndexNotFound, cosine_score, index_exists, open_index
+from index.store import (IndexNotFound, IndexOutdated, StoreCorrupt, cosine_score, index_exists, open_index,
+                         read_manifest, write_json_atomic)
+from tests.index.articles import write_articles
 from tests.index.fakes import HashingEmbedder
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -113,3 +116,104 @@ def test_open_index_without_a_build_raises_index_not_found(tmp_path):
 def test_reader_is_read_only(reader):
     with pytest.raises(AttributeError, match="read-only"):
         reader.version = "other"
+
+
+# ----------------------------------------------------------------------------- snapshots and damage
+
+@pytest.fixture
+def built(tmp_path):
+    """A fresh index of the bundled corpus (hashing embedder) in its own directory."""
+    cfg = IndexConfig(index_dir=tmp_path / "own")
+    build_index(cfg, [CORPUS], embedder=HashingEmbedder())
+    return cfg
+
+
+class _Watching(HashingEmbedder):
+    """Embeds as the fake does, and first runs ``watch()``: the build is then half way."""
+
+    def __init__(self, watch):
+        super().__init__()
+        self.watch = watch
+
+    def embed(self, texts):
+        self.watch()
+        return super().embed(texts)
+
+
+def test_reader_sees_its_snapshot_while_a_build_writes_then_the_new_version(built, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    first = open_index(built, embedder=HashingEmbedder())
+    ours = {c.chunk_id for c in first.chunks()}
+    (corpus / "flood.txt").write_text("Halden flood barrier\nThe Halden flood barrier cost 4.2 million euros.",
+                                      encoding="utf-8")
+    seen = []
+
+    def watch():  # in the middle of the build, before anything is published
+        again = open_index(built, embedder=HashingEmbedder())
+        hits = first.dense_search("Halden flood barrier cost", 50)
+        seen.append((again.version, first.is_current(), {c.chunk_id for c, _ in hits} <= ours))
+
+    build_index(built, [corpus], embedder=_Watching(watch))
+    assert seen == [(first.version, True, True)]
+    assert not first.is_current()
+    second = open_index(built, embedder=HashingEmbedder())
+    assert second.version != first.version and second.is_current()
+    assert second.dense_search("Halden flood barrier cost", 1)[0][0].doc_id == "flood"
+
+
+def test_dense_search_overfetches_past_chunks_of_no_published_version(built):
+    reader = open_index(built, embedder=HashingEmbedder())
+    query = "How many containers of ammunition were shipped?"
+    q = reader.embed_query(query)
+    # 40 foreign chunks exactly on the query (an unpublished build's), all nearer than ours
+    reader.collection.upsert(ids=[f"foreign-{i}" for i in range(40)], embeddings=np.stack([q] * 40),
+                             metadatas=[{"doc_id": "elsewhere"}] * 40)
+    got = reader.dense_search(query, 5)
+    assert len(got) == 5 and all(not c.chunk_id.startswith("foreign") for c, _ in got)
+    assert [c.chunk_id for c, _ in got] == [cid for cid, _ in brute_force(reader, query)[:5]]
+
+
+def test_another_chromadb_version_is_outdated_with_both_versions_named(built):
+    manifest = read_manifest(built.index_dir)
+    write_json_atomic(built.index_dir / "manifest.json", {**manifest, "chromadb": "0.4.24"})
+    with pytest.raises(IndexOutdated, match=r"chromadb 0\.4\.24.*this is chromadb 1\.5"):
+        open_index(built, embedder=HashingEmbedder())
+
+
+def test_manifest_of_an_older_format_is_outdated(built):
+    write_json_atomic(built.index_dir / "manifest.json", {"state": "complete", "docs": {}, "version": "x"})
+    assert not index_exists(built)
+    with pytest.raises(IndexOutdated, match="older version of newsqa"):
+        open_index(built, embedder=HashingEmbedder())
+
+
+def test_unreadable_chroma_database_is_store_corrupt(built):
+    with open(built.index_dir / "chroma" / "chroma.sqlite3", "r+b") as f:
+        f.write(b"\x00garbage" * 512)
+    with pytest.raises(StoreCorrupt, match="rebuild"):
+        open_index(built, embedder=HashingEmbedder())
+
+
+def test_deleted_hnsw_files_are_found_by_the_vector_probe(tmp_path):
+    # Over about a thousand vectors Chroma drops its log once they are in the HNSW files, so
+    # deleting those files loses vectors while count() and get() still agree with the manifest.
+    cfg = IndexConfig(index_dir=tmp_path / "big")
+    write_articles(tmp_path / "articles", 110)
+    report = build_index(cfg, [tmp_path / "articles"], embedder=HashingEmbedder())
+    assert report.chunks > 1000
+    for segment in (cfg.index_dir / "chroma").iterdir():
+        if segment.is_dir():
+            shutil.rmtree(segment)
+    with pytest.raises(StoreCorrupt, match="damaged"):
+        open_index(cfg, embedder=HashingEmbedder())
+    repaired = build_index(cfg, [tmp_path / "articles"], embedder=HashingEmbedder())
+    assert repaired.embedded == repaired.chunks and "rebuilt from the documents" in repaired.notes[0]
+    assert len(open_index(cfg, embedder=HashingEmbedder()).dense_search("flood barrier", 5)) == 5
+
+
+def test_missing_document_store_is_said_clearly(built):
+    for p in built.index_dir.glob("documents-*.jsonl"):
+        p.write_text("not json\n", encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match="document store .* is unreadable"):
+        open_index(built, embedder=HashingEmbedder())

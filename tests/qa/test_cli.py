@@ -14,10 +14,11 @@ pytestmark = pytest.mark.integration
 def test_index_twice_reembeds_nothing_the_second_time(capsys):
     assert main(["index", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert first["added"] == 5 and first["chunks"] > 0
+    assert first["added"] == 5 and first["chunks"] > 0 and first["embedded"] == first["chunks"]
     assert main(["index", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
-    assert second == {"added": 0, "updated": 0, "removed": 0, "unchanged": 5, "chunks": first["chunks"]}
+    assert second == {"added": 0, "updated": 0, "removed": 0, "unchanged": 5, "chunks": first["chunks"],
+                      "embedded": 0}
 
 
 def test_ask_json_prints_answer_to_dict(capsys):
