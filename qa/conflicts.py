@@ -105,7 +105,9 @@ def _unit_fits(need: Need, c: Claim) -> bool:
     # of ammunition" measures ammunition
     if c.unit in _GENERIC_UNITS:
         return _mentions(_stem(need.unit), after)
-    return bool(re.match(rf"(?i)\s*[\w'’-]+\s+of\s+(?:[\w'’-]+\s+){{0,2}}?{re.escape(_stem(need.unit))}", after))
+    # "210,000 cubic metres of silt": a unit of one or two words, then what it measures
+    return bool(re.match(rf"(?i)\s*(?:[\w'’-]+\s+){{1,2}}of\s+(?:[\w'’-]+\s+){{0,2}}?{re.escape(_stem(need.unit))}",
+                         after))
 
 
 def _measure_fits(need: Need, c: Claim, loose: int) -> bool:

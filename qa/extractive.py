@@ -102,6 +102,7 @@ _HAS = {
     "place": re.compile(r"\b(in|to|from|at|near|into|toward|towards)\s+(the\s+)?[A-Z][\w’'-]+"),
 }
 _DIGITS = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+_DAY_OF_MONTH = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b")
 # Years look like numbers; a count question wants a figure that is not just a year.
 _YEAR_ONLY = re.compile(r"^(19|20)\d\d$")
 
@@ -130,7 +131,9 @@ def has_kind(sentence: str, kind: str, question: str = "") -> bool:
     if pattern is None:
         return True
     if kind == "count":
-        return any(not _YEAR_ONLY.match(m.group(0).strip(",.")) for m in pattern.finditer(sentence))
+        # the day of a date ("April 2, 2025") is no figure: dates are blanked before looking
+        undated = _DAY_OF_MONTH.sub(lambda m: " " * len(m.group(0)), sentence)
+        return any(not _YEAR_ONLY.match(m.group(0).strip(",.")) for m in pattern.finditer(undated))
     if kind == "place" and question:
         asked = set(terms(question))
         return any(not set(terms(m.group(0).split()[-1])) <= asked for m in pattern.finditer(sentence))

@@ -145,6 +145,14 @@ def test_budget_instalments_add_up_when_marked_as_further():
     assert r.total == "20000000" and "$20 million in all" in r.summary
 
 
+def test_an_amount_in_a_two_word_unit_counts_the_thing_it_measures():
+    # "210,000 cubic metres of silt" answers "how much silt"; "of ferries" later does not count
+    sentence = "The work removed 210,000 cubic metres of silt so that larger ferries can dock."
+    claims = claims_in_text(sentence, published="2025-04-02", doc_id="harbour")
+    assert [g.normalized for g in reconcile("How much silt was removed from the harbour?", claims).groups] == ["210000"]
+    assert reconcile("How much sand was removed from the harbour?", claims).groups == ()
+
+
 def test_strike_dated_differently_by_two_sources_is_a_contradiction():
     r = reconcile("When did the Halden port strike begin?", fixture_claims("strike_monday", "strike_tuesday"))
     assert [g.normalized for g in r.groups] == ["2024-03-04", "2024-03-05"]

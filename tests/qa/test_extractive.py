@@ -94,6 +94,13 @@ def test_kind_detection_for_figures_dates_and_durations():
     assert not has_kind("He arrived on June 4.", "duration")
 
 
+def test_the_day_of_a_date_is_no_figure_for_a_count_question():
+    # a dateline ("TROMSO, April 2, 2025 - ...") must not outrank the sentence with the amount
+    assert not has_kind("TROMSO, April 2, 2025 - Dredging of the harbour finished on Wednesday.", "count")
+    assert not has_kind("He arrived on 4 June and left on the 5th of June.", "count")
+    assert has_kind("About 600 soldiers died on March 3.", "count")
+
+
 def test_a_next_sentence_that_refers_back_is_quoted_with_the_answer():
     text = ("The envoy met the minister in Oslo on Monday.\n"
             "During that meeting, the envoy and the minister discussed fishing quotas.\n"
