@@ -41,6 +41,8 @@ from qa.vectors import SentenceVectors
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th))\b",
                       re.I)
+# Fewest articles an IDF of the question's topic is taken over (see Pipeline._topic_idf).
+MIN_TOPIC_ARTICLES = 3
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
 
 
@@ -222,9 +224,21 @@ class Pipeline:
             self._idf = (version, extractive.Idf.from_counts(*self.retriever.term_counts()))
         return self._idf[1]
 
-    def _topic_idf(self, spec, passages: Sequence[Passage]) -> TopicIdf:
-        """IDF of the question's terms over the corpus and over the retrieved articles (``TopicIdf``)."""
-        local, n = self.retriever.local_term_counts(spec.terms, [p.doc_id for p in passages])
+    def _topic_idf(self, spec, passages: Sequence[Passage], events: Sequence[Event] = (),
+                   event=None) -> TopicIdf:
+        """IDF of the question's terms over the corpus and over the articles of its topic (``TopicIdf``).
+
+        The topic is the articles retrieval found. A question about one event ("the March
+        visit") may find only that event's one or two articles; an IDF over so few says little
+        (every word of the visit is common among them, and the sentences that tell what
+        happened lose the very terms that set them apart), so it is taken over the whole series
+        of such events instead.
+        """
+        topic = [p.doc_id for p in passages]
+        if event is not None and event.events and len(set(topic)) < MIN_TOPIC_ARTICLES:
+            kinds = {e.kind for e in event.events}
+            topic += [d for e in events if e.kind in kinds for d in e.doc_ids]
+        local, n = self.retriever.local_term_counts(spec.terms, topic)
         return TopicIdf(self._idf_fn(), local, n)
 
     def ledger(self) -> tuple[dict[str, list[Claim]], list[Event], dict[str, str]]:
@@ -288,7 +302,7 @@ class Pipeline:
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
-        idf = self._topic_idf(spec, passages)
+        idf = self._topic_idf(spec, passages, events, event)
         # a set question that itself fits several events is answered for each of them
         scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(
             question, events, activity=activity) is not None) if event is not None else None
