@@ -44,30 +44,15 @@ def _pipeline(index_dir: Path, corpus_dir: Path, **extra):
     return Pipeline(Settings(index_dir=index_dir, corpus_dir=corpus_dir, llm="none", **extra))
 
 
-def measure_build(corpus_dir: Path, index_dir: Path, embedder, sample: int) -> dict:
-    """Full build, raw encoder on the same chunk texts right after, then a no-change rebuild."""
-    from index.build import build_index
-    from index.chunk import embedding_text
-    from index.store import open_index
+def measure_build(corpus_dir: Path, index_dir: Path, embedder) -> dict:
+    """Full build against the raw encoder on the same chunks, then a no-change rebuild
+    (``index.throughput``: both sides timed in this process, the raw encoder before and after)."""
+    from index.throughput import measure_build_throughput
 
-    cfg = _pipeline(index_dir, corpus_dir).settings.index_config()
-    t0 = time.perf_counter()
-    report = build_index(cfg, [corpus_dir], embedder=embedder)
-    full_s = time.perf_counter() - t0
-    reader = open_index(cfg, embedder=embedder)
-    docs = reader.documents()
-    texts = [embedding_text(c, docs[c.doc_id].title) for c in reader.chunks()][:sample]
-    t0 = time.perf_counter()
-    for i in range(0, len(texts), 64):  # the build's batch size: same work per call
-        embedder.embed(texts[i:i + 64])
-    raw_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    build_index(cfg, [corpus_dir], embedder=embedder)
-    nochange_s = time.perf_counter() - t0
-    build_cps, raw_cps = report.chunks / full_s, len(texts) / raw_s
-    return {"chunks": report.chunks, "documents": report.added, "full_s": full_s, "build_chunks_per_s": build_cps,
-            "raw_sample": len(texts), "raw_chunks_per_s": raw_cps, "build_to_raw": build_cps / raw_cps,
-            "nochange_s": nochange_s}
+    t = measure_build_throughput([corpus_dir], index_dir.parent, embedder=embedder, index_dir=index_dir)
+    return {"chunks": t.chunks, "documents": t.documents, "full_s": t.build_seconds,
+            "build_chunks_per_s": t.build_rate, "raw_chunks_per_s": t.raw_rate, "build_to_raw": t.ratio,
+            "build_to_raw_cpu": t.cpu_ratio, "prepare_s": t.prepare_seconds, "nochange_s": t.rebuild_seconds}
 
 
 def build_synthetic(corpus_dir: Path, index_dir: Path, embedder, pool: Sequence[str]) -> dict:
@@ -204,7 +189,7 @@ def run(args) -> dict:
         entry: dict = {"corpus_dir": str(corpus_dir), "index_dir": str(index_dir)}
         print(f"bench: {name}: building", file=sys.stderr)
         entry["build"] = (build_synthetic(corpus_dir, index_dir, embedder, pool) if synthetic else
-                          measure_build(corpus_dir, index_dir, embedder, args.raw_sample))
+                          measure_build(corpus_dir, index_dir, embedder))
         if "latency" not in skip:
             print(f"bench: {name}: latency", file=sys.stderr)
             entry["latency"] = measure_latency(index_dir, corpus_dir, questions, args.repeat,
@@ -253,7 +238,6 @@ def _parser() -> argparse.ArgumentParser:
                         "then ../shared/distractors/news.jsonl)")
     p.add_argument("--distractor-limit", type=int, default=0, help="only the first N distractor articles (0 = all)")
     p.add_argument("--no-distractors", action="store_true", help="skip the mixed corpus")
-    p.add_argument("--raw-sample", type=int, default=512, help="chunks the raw encoder is timed on")
     p.add_argument("--cold-runs", type=int, default=5, help="new processes per cold qa ask figure")
     p.add_argument("--skip", default="", help=f"comma-separated sections to skip: {', '.join(SECTIONS)}, peer, stock "
                         "(the llama-index peer with sentence-transformers as its encoder)")

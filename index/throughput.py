@@ -1,10 +1,11 @@
 """Index build throughput against the raw encoder on the same chunks, measured side by side.
 
 ``measure_build_throughput(paths, work_dir)`` prepares the documents once to get exactly
-the texts a build embeds, times ``SentenceTransformer.encode`` on them (same model, same
-batch size, same process), a full build from scratch into ``work_dir``, the raw encoder
-again (the mean of both raw runs is the reference, so a machine that slows down in the
-middle does not flatter either side), and a rebuild with no change. For the benchmark
+the texts a build embeds, times the embedder alone on them (``embed`` of every text: the
+very encoder object the build then uses, same batch size, same process), a full build from
+scratch into ``work_dir/index``, the raw encoder again (the mean of both raw runs is the
+reference, so a machine that slows down in the middle does not flatter either side), and a
+rebuild with no change. For the benchmark
 suite (``python -m eval.bench``) and by hand:
 
     python -m index.throughput corpus/ ../shared/distractors/news.jsonl --work-dir /tmp/tp
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from index.build import STAGE_PREPARE, build_index
 from index.chunk import embedding_text
-from index.embed import SentenceTransformerEmbedder
+from index.embed import Embedder, get_embedder
 from index.prepare import load_all, prepare_documents
 from index.records import IndexConfig
 
@@ -76,29 +77,29 @@ class Throughput:
                 "ratio": round(self.ratio, 3), "cpu_ratio": round(self.cpu_ratio, 3)}
 
 
-def measure_build_throughput(paths: Sequence[Path], work_dir: Path, model: str = "",
-                             batch_size: int = 32) -> Throughput:
+def measure_build_throughput(paths: Sequence[Path], work_dir: Path, embedder: Embedder | None = None,
+                             index_dir: Path | None = None) -> Throughput:
     """Time the raw encoder and a full build on the same chunks; see the module docstring.
 
     Args:
         paths: the corpus (files or directories, as ``qa index`` takes them).
         work_dir: an empty or disposable directory; the index is built in ``work_dir/index``.
-        model: sentence-transformers model ("" = the bundled all-MiniLM-L6-v2).
-        batch_size: the encoder's batch size, for both sides.
+        embedder: the encoder, timed alone and inside the build (None: the project's default,
+            ``get_embedder("")``, which is what ``qa index`` uses).
+        index_dir: build there instead of ``work_dir/index`` (it is emptied first).
     """
-    embedder = SentenceTransformerEmbedder(model, batch_size=batch_size)
-    config = IndexConfig(index_dir=Path(work_dir) / "index")
+    embedder = embedder or get_embedder("")
+    batch_size = getattr(embedder, "batch_size", 0)
+    config = IndexConfig(index_dir=Path(index_dir or Path(work_dir) / "index"))
     shutil.rmtree(config.index_dir, ignore_errors=True)
     raw, overrides, _ = load_all(paths)
     prepared = prepare_documents(raw, overrides, None, config.chunk_size, config.chunk_overlap)
     texts = [embedding_text(c, p.doc.title) for p in prepared for c in p.chunks]
-    st = embedder._load()  # the very model object the build will use
-    st.encode(texts[:2 * batch_size], batch_size=batch_size)  # warm-up: first calls are slower
+    embedder.embed(texts[:64])  # warm-up: the model loads, first calls are slower
 
     def raw_run() -> tuple[float, float]:
         t0, c0 = time.perf_counter(), time.process_time()
-        st.encode(texts, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
-                  show_progress_bar=False)
+        embedder.embed(texts)
         return time.perf_counter() - t0, time.process_time() - c0
 
     first = raw_run()
@@ -127,9 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Index build throughput against the raw encoder.")
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--work-dir", type=Path, required=True)
-    parser.add_argument("--batch-size", type=int, default=32)
     args = parser.parse_args(argv)
-    print(json.dumps(measure_build_throughput(args.paths, args.work_dir, batch_size=args.batch_size).to_dict()))
+    print(json.dumps(measure_build_throughput(args.paths, args.work_dir).to_dict()))
 
 
 if __name__ == "__main__":
