@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +30,7 @@ from index.records import Document
 from qa.records import Passage
 
 __all__ = ["Event", "EventFilter", "EventScope", "events_of_documents", "resolve_event", "event_family_of_question",
-           "event_scope", "event_mentions", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
+           "event_scope", "event_mentions", "mention_index", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,23 +421,31 @@ class EventScope:
     foreign: frozenset[tuple[str, int]] = frozenset()
 
 
+# Each event's mentions in other articles: (doc_id, start, end) of the sentences.
+MentionIndex = Mapping[Event, Sequence[tuple[str, int, int]]]
+
+
 def event_scope(chosen: EventFilter, documents: Mapping[str, Document], claims_by_doc: Mapping[str, Sequence[Claim]],
-                events: Sequence[Event], per_event: bool = False) -> EventScope:
+                events: Sequence[Event], per_event: bool = False, index: MentionIndex | None = None) -> EventScope:
     """The ``EventScope`` of an answer about the events ``chosen`` names; ``per_event`` when
-    the answer should cover each of several events (a set question that fits them all)."""
+    the answer should cover each of several events (a set question that fits them all).
+    ``index``: ``mention_index`` of the same ledger, when the caller keeps one."""
+    if index is None:
+        index = mention_index(documents, claims_by_doc, events)
     others = EventFilter(events=tuple(e for e in events if e not in chosen.events), doc_ids=(), ambiguous=False,
                          reason="")
     mine = set(chosen.doc_ids)
-    foreign = frozenset((p.doc_id, p.start) for p in event_mentions(others, documents, claims_by_doc, events)
+    foreign = frozenset((p.doc_id, p.start) for p in event_mentions(others, documents, claims_by_doc, events, index)
                         if p.doc_id in mine)
-    return EventScope(mentions=tuple(event_mentions(chosen, documents, claims_by_doc, events)),
+    return EventScope(mentions=tuple(event_mentions(chosen, documents, claims_by_doc, events, index)),
                       per_event=tuple(frozenset(e.doc_ids) for e in chosen.events) if per_event and len(chosen.events) > 1
                       else (),
                       foreign=foreign)
 
 
 def event_mentions(chosen: EventFilter, documents: Mapping[str, Document],
-                   claims_by_doc: Mapping[str, Sequence[Claim]], events: Sequence[Event]) -> list[Passage]:
+                   claims_by_doc: Mapping[str, Sequence[Claim]], events: Sequence[Event],
+                   index: MentionIndex | None = None) -> list[Passage]:
     """Sentences of other articles about the chosen events: "during his previous visit to
     Pyongyang in March" is about the March 21 visit when no other visit falls in March; the
     sentence after it is too when it opens with that event ("During that visit, ...").
@@ -444,24 +453,63 @@ def event_mentions(chosen: EventFilter, documents: Mapping[str, Document],
     Returns:
         One passage per such sentence (score 0: found by the ledger, not by retrieval).
     """
-    out: list[tuple[str, int, int]] = []
-    for event in chosen.events:
-        same_kind = [e for e in events if e.kind == event.kind]
-        for doc_id, claims in claims_by_doc.items():
-            doc = documents.get(doc_id)
-            if doc is None or doc_id in event.doc_ids:
-                continue
-            for c in claims:
-                if c.kind != "date" or is_caption(c.sentence) or timex.bounds(c.value) is None:
-                    continue
-                if event.kind and measure_family(c.measure) != event.kind:
-                    continue
-                holds = [e for e in same_kind if timex.contains(c.value, e.date) or c.value == e.date]
-                if holds != [event]:
-                    continue  # "in June" holds two visits: it tells neither apart
-                out.append((doc_id, c.start, c.end))
-                nxt = next(((s, e) for s, e in document_sentences(doc) if s >= c.end), None)
-                if nxt and not doc.text[c.end:nxt[0]].strip() and EVENT_ANAPHOR.match(doc.text[nxt[0]:nxt[1]]):
-                    out.append((doc_id, nxt[0], nxt[1]))
+    if index is None:
+        index = mention_index(documents, claims_by_doc, events)
+    out = [m for event in chosen.events for m in index.get(event, ())]
     return [Passage(chunk_id=f"{d}@{s}", doc_id=d, text=documents[d].text[s:e], start=s, end=e, score=0.0)
             for d, s, e in dict.fromkeys(out)]
+
+
+def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str, Sequence[Claim]],
+                  events: Sequence[Event]) -> dict[Event, list[tuple[str, int, int]]]:
+    """Every event's mentions in the articles that do not report it, in one pass over the dates.
+
+    A date claim mentions an event when it is the only event of its kind (the claim's measure
+    family, or an event of unknown kind) whose date the claim's time holds: "in March" names
+    the March 21 visit, "in June" names no visit when two fall in June. Events are looked up
+    by date with a binary search, so the pass costs about one step per date claim, not one
+    per claim and event (a corpus with hundreds of events and a million dates stays fast).
+    """
+    by_kind: dict[str, list[tuple[date, date, Event]]] = {}
+    by_value: dict[tuple[str, str], list[Event]] = {}
+    for e in events:
+        b = timex.bounds(e.date)
+        if b is not None:
+            by_kind.setdefault(e.kind, []).append((b[0], b[1], e))
+        by_value.setdefault((e.kind, e.date), []).append(e)
+    for spans in by_kind.values():
+        spans.sort(key=lambda t: t[0])
+    starts = {k: [t[0] for t in spans] for k, spans in by_kind.items()}
+
+    def holders(kind: str, lo: date, hi: date, value: str) -> list[Event]:
+        """The events of ``kind`` whose days lie within lo..hi (or dated ``value``); two at most."""
+        found = list(by_value.get((kind, value), ()))[:2]
+        spans = by_kind.get(kind, ())
+        for i in range(bisect_left(starts.get(kind, ()), lo), len(spans)):
+            e_lo, e_hi, e = spans[i]
+            if e_lo > hi or len(found) > 1:
+                break
+            if e_hi <= hi and e not in found:
+                found.append(e)
+        return found
+
+    out: dict[Event, list[tuple[str, int, int]]] = {e: [] for e in events}
+    for doc_id, claims in claims_by_doc.items():
+        doc = documents.get(doc_id)
+        if doc is None:
+            continue
+        for c in claims:
+            if c.kind != "date":
+                continue
+            b = timex.bounds(c.value)
+            if b is None or is_caption(c.sentence):
+                continue
+            for kind in {measure_family(c.measure), ""}:  # an event of unknown kind takes any date
+                found = holders(kind, b[0], b[1], c.value)
+                if len(found) != 1 or doc_id in found[0].doc_ids:
+                    continue  # "in June" holds two visits: it tells neither apart
+                out[found[0]].append((doc_id, c.start, c.end))
+                nxt = next(((s, e) for s, e in document_sentences(doc) if s >= c.end), None)
+                if nxt and not doc.text[c.end:nxt[0]].strip() and EVENT_ANAPHOR.match(doc.text[nxt[0]:nxt[1]]):
+                    out[found[0]].append((doc_id, nxt[0], nxt[1]))
+    return out

@@ -27,7 +27,7 @@ from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt,
 from index.claims import Claim, extract_claims
 from qa import extractive
 from qa.conflicts import reconcile
-from qa.events import Event, event_scope, events_of_documents, resolve_event
+from qa.events import Event, event_scope, events_of_documents, mention_index, resolve_event
 from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.chat import check_question, condense
 from qa.config import Settings
@@ -65,6 +65,7 @@ class Pipeline:
         self._local = threading.local()
         self._idf: tuple[str, extractive.Idf] | None = None
         self._ledger: tuple[str, dict[str, list[Claim]], list[Event], dict[str, str]] | None = None
+        self._mentions: tuple[dict, dict[Event, list[tuple[str, int, int]]]] | None = None
         self._vectors: SentenceVectors | None = None
         self._llm = None
         self._llm_error: str | None = None
@@ -264,6 +265,15 @@ class Pipeline:
             self._ledger = (version, claims, events, references)
         return self._ledger[1:]
 
+    def mentions(self) -> dict[Event, list[tuple[str, int, int]]]:
+        """Each event's mentions in other articles (``qa.events.mention_index``), kept with the
+        ledger of the same index version: one pass over every date, not one per question."""
+        claims, events, _ = self.ledger()
+        kept = self._mentions
+        if kept is None or kept[0] is not claims:  # keyed by the ledger itself: no stale index across threads
+            kept = self._mentions = (claims, mention_index(self.documents(), claims, events))
+        return kept[1]
+
     def check_question(self, question: str) -> str:
         """The question tidied (``qa.chat.check_question``), or BadQuestion saying why it cannot be
         answered: not text, empty, over ``QA_MAX_QUESTION_CHARS``, or invalid Unicode."""
@@ -305,7 +315,7 @@ class Pipeline:
         idf = self._topic_idf(spec, passages, events, event)
         # a set question that itself fits several events is answered for each of them
         scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(
-            question, events, activity=activity) is not None) if event is not None else None
+            question, events, activity=activity) is not None, index=self.mentions()) if event is not None else None
         answer, ranked = extractive.answer_extractively(
             question, spec, passages, documents, self._embed, idf, self.settings.abstain_threshold,
             scope=scope)

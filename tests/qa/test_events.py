@@ -244,3 +244,52 @@ def test_a_follow_ups_own_date_replaces_the_one_in_its_context(ruiz):
     _, events = ruiz
     f = resolve_event("And in October? (Ruiz visit Solbakken September)", events, activity=True)
     assert [e.date for e in f.events] == ["2024-10-21"]
+
+
+def _mentions_by_definition(docs, claims, events):
+    """The definition ``mention_index`` implements, one event and one claim at a time (slow)."""
+    from index import timex
+    from index.claims import is_caption, measure_family
+
+    out = {}
+    for event in events:
+        same_kind = [e for e in events if e.kind == event.kind]
+        found = []
+        for doc_id, cs in claims.items():
+            if doc_id in event.doc_ids:
+                continue
+            for c in cs:
+                if c.kind != "date" or is_caption(c.sentence) or timex.bounds(c.value) is None:
+                    continue
+                if event.kind and measure_family(c.measure) != event.kind:
+                    continue
+                if [e for e in same_kind if timex.contains(c.value, e.date) or c.value == e.date] == [event]:
+                    found.append((doc_id, c.start))
+        out[event] = found
+    return out
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_mention_index_finds_what_the_definition_does_among_many_events(ruiz, extra):
+    from qa.events import mention_index
+
+    docs = {**corpus(), **ruiz[0]}
+    claims = {d: extract_claims(doc) for d, doc in docs.items()}
+    events = events_of_documents(docs, claims)
+    # Invented events two days apart across 2024-2025, of a known and an unknown kind: months
+    # then hold several of them, so "in June" must stop naming one.
+    events += [Event(date=f"{2024 + i // 20}-{1 + (i % 20) // 2:02d}-{1 + 2 * (i % 2) + 10 * (i % 3):02d}",
+                     doc_ids=("nowhere",), label="", kind=("visit", "")[i % 2]) for i in range(extra)]
+    expected = _mentions_by_definition(docs, claims, events)
+    got = {e: [(d, s) for d, s, _ in spans] for e, spans in mention_index(docs, claims, events).items()}
+    # the index also holds the sentence after a mention when it opens with "During that visit"
+    assert {e: [m for m in got[e] if m in expected[e]] for e in events} == expected
+    assert all(set(got[e]) - set(expected[e]) <= {(d, s) for d, s, _ in _anaphors(docs)} for e in events)
+    assert any(expected.values())
+
+
+def _anaphors(docs):
+    from index.claims import document_sentences
+    from qa.events import EVENT_ANAPHOR
+
+    return [(d, s, e) for d, doc in docs.items() for s, e in document_sentences(doc) if EVENT_ANAPHOR.match(doc.text[s:e])]
