@@ -63,6 +63,8 @@ def build_synthetic(corpus_dir: Path, index_dir: Path, embedder, pool: Sequence[
     cfg = _pipeline(index_dir, corpus_dir).settings.index_config()
     t0 = time.perf_counter()
     report = build_index(cfg, [corpus_dir], embedder=vectors)
+    if report.skipped:  # a skipped file would make the corpus smaller than its name says
+        raise RuntimeError(f"the synthetic corpus {corpus_dir} was not indexed whole: {report.skipped}")
     return {"chunks": report.chunks, "documents": report.added, "full_s": time.perf_counter() - t0,
             "synthetic_vectors": vectors.synthetic}
 

@@ -91,8 +91,12 @@ def pool_sentences(distractors: Path | None, limit: int = 200_000) -> list[str]:
 
 
 def synthetic_corpus(root: Path, n_chunks: int, sentences: Sequence[str], chunks_per_doc: int = 8,
-                     seed: int = 0) -> Path:
-    """``corpus/`` plus generated articles of about ``chunks_per_doc`` chunks each, ~``n_chunks`` in all."""
+                     seed: int = 0, docs_per_file: int = 1000) -> Path:
+    """``corpus/`` plus generated articles of about ``chunks_per_doc`` chunks each, ~``n_chunks`` in all.
+
+    The articles go into JSONL files of ``docs_per_file`` each (about 4 MB), as an archive
+    would come: one file of 100k chunks (53 MB) is over the loader's size limit and skipped.
+    """
     if not sentences:
         raise ValueError("no sentences to generate a synthetic corpus from")
     d = root / f"synthetic-{n_chunks}"
@@ -100,16 +104,17 @@ def synthetic_corpus(root: Path, n_chunks: int, sentences: Sequence[str], chunks
     rng = random.Random(seed)
     n_docs = max(1, n_chunks // chunks_per_doc)
     target = chunks_per_doc * CHUNK_CHARS
-    with (d / "synthetic.jsonl").open("w", encoding="utf-8") as f:
-        for i in range(n_docs):
-            body, size = [], 0
-            while size < target:
-                s = rng.choice(sentences)
-                body.append(s)
-                size += len(s) + 1
-            paragraphs = [" ".join(body[j:j + 4]) for j in range(0, len(body), 4)]
-            f.write(json.dumps({"id": f"synth-{i:06d}", "title": f"{SYNTHETIC_TITLE} {i}",
-                                "text": f"{SYNTHETIC_TITLE} {i}\n" + "\n".join(paragraphs)}) + "\n")
+    for first in range(0, n_docs, docs_per_file):
+        with (d / f"synthetic-{first // docs_per_file:03d}.jsonl").open("w", encoding="utf-8") as f:
+            for i in range(first, min(n_docs, first + docs_per_file)):
+                body, size = [], 0
+                while size < target:
+                    s = rng.choice(sentences)
+                    body.append(s)
+                    size += len(s) + 1
+                paragraphs = [" ".join(body[j:j + 4]) for j in range(0, len(body), 4)]
+                f.write(json.dumps({"id": f"synth-{i:06d}", "title": f"{SYNTHETIC_TITLE} {i}",
+                                    "text": f"{SYNTHETIC_TITLE} {i}\n" + "\n".join(paragraphs)}) + "\n")
     return d
 
 

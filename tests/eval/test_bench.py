@@ -53,12 +53,15 @@ def test_synthetic_corpus_reaches_about_the_size_asked_from_real_sentences(tmp_p
     src = _write_distractors(tmp_path / "news.jsonl", 30)
     pool = corpora.pool_sentences(src)
     assert "The coach said it was a fine result for the whole squad." in pool
-    d = corpora.synthetic_corpus(tmp_path / "work", 300, pool)
+    d = corpora.synthetic_corpus(tmp_path / "work", 300, pool, docs_per_file=10)
+    assert len(list(d.glob("synthetic-*.jsonl"))) == 4  # 37 articles, 10 a file: no file over the size limit
     report = build_index(IndexConfig(index_dir=tmp_path / "idx"), [d],
                          embedder=corpora.SyntheticVectors(HashingEmbedder(), pool))
     assert 0.6 * 300 <= report.chunks <= 1.6 * 300
-    again = corpora.synthetic_corpus(tmp_path / "work-again", 300, pool)
-    assert (again / "synthetic.jsonl").read_text() == (d / "synthetic.jsonl").read_text()  # seeded
+    assert not report.skipped
+    again = corpora.synthetic_corpus(tmp_path / "work-again", 300, pool, docs_per_file=10)
+    assert [p.read_text() for p in sorted(again.glob("synthetic-*"))] == [
+        p.read_text() for p in sorted(d.glob("synthetic-*"))]  # seeded
 
 
 def test_synthetic_vectors_are_deterministic_unit_rows_near_real_ones_and_real_text_is_embedded_for_real():
