@@ -504,7 +504,9 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
             b = timex.bounds(c.value)
             if b is None or is_caption(c.sentence):
                 continue
-            for kind in {measure_family(c.measure), ""}:  # an event of unknown kind takes any date
+            # the claim's own kind, then the events of unknown kind (they take any date); in this
+            # order, not a set's, so each event's mentions keep the articles' order run after run
+            for kind in dict.fromkeys((measure_family(c.measure), "")):
                 found = holders(kind, b[0], b[1], c.value)
                 if len(found) != 1 or doc_id in found[0].doc_ids:
                     continue  # "in June" holds two visits: it tells neither apart

@@ -276,8 +276,8 @@ def test_the_mention_index_finds_what_the_definition_does_among_many_events(ruiz
     docs = {**corpus(), **ruiz[0]}
     claims = {d: extract_claims(doc) for d, doc in docs.items()}
     events = events_of_documents(docs, claims)
-    # Invented events two days apart across 2024-2025, of a known and an unknown kind: months
-    # then hold several of them, so "in June" must stop naming one.
+    # Invented events, two a month across 2024-2025, of a known and an unknown kind: a month
+    # then holds several of them, so "in June" must stop naming one.
     events += [Event(date=f"{2024 + i // 20}-{1 + (i % 20) // 2:02d}-{1 + 2 * (i % 2) + 10 * (i % 3):02d}",
                      doc_ids=("nowhere",), label="", kind=("visit", "")[i % 2]) for i in range(extra)]
     expected = _mentions_by_definition(docs, claims, events)
