@@ -90,7 +90,8 @@ _IS_ORDINAL = re.compile(rf"(?i)\b(?:is|was|marks|marked|marking|became|becomes)
 
 
 _NOT_NAMES = {"the", "a", "an", "in", "on", "at", "what", "when", "who", "why", "how", "which", "where", "did", "does",
-              "was", "were", "is", "his", "her", "their", "this", "that", "during", "after", "before", "monday",
+              "was", "were", "is", "has", "have", "had", "will", "would", "could", "and", "but", "then",
+              "his", "her", "their", "this", "that", "during", "after", "before", "monday",
               "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
@@ -102,6 +103,34 @@ def _names(text: str) -> set[str]:
         if len(w) > 2 and w not in _NOT_NAMES and not _NAMED_DATE.fullmatch(m.group(0)):
             out.add(w)
     return out
+
+
+_NAME_RUN = r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3}"
+# "Shoigu's (June) visit", "Kim Jong Un's trip": a possessive name before the event word
+_POSSESSIVE = re.compile(rf"({_NAME_RUN})['’]s\s+(?:[\w-]+\s+){{0,4}}$")
+# "did Shoigu (first) visit", "Shoigu visited", "when Shoigu arrived"
+_SUBJECT = re.compile(rf"({_NAME_RUN})\s+(?:(?:first|last|again|next|recently|also|then)\s+)?$")
+# "his (second) visit", "her trip": the name before the pronoun
+_PRONOUN = re.compile(r"\b(?:his|her|their)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+# "the visit by Shoigu", "a trip of Kim Jong Un"
+_AGENT = re.compile(rf"^\w*\s+(?:by|of)\s+(?:[\w-]+\s+){{0,2}}?({_NAME_RUN})")
+
+
+def _actor(question: str, spans: Sequence[tuple[int, int]]) -> frozenset[str]:
+    """The names of who makes the event the question asks about ("shoigu" in "Shoigu's second
+    visit", "when did Shoigu visit", "a visit by Shoigu", "met Shoigu before his June visit"),
+    or an empty set when the question does not say who."""
+    for start, end in spans:
+        before, after = question[:start], question[start:]
+        for m in (_POSSESSIVE.search(before), _SUBJECT.search(before), _AGENT.match(after)):
+            if m and _names(" " + m.group(1)):
+                return frozenset(_names(" " + m.group(1)))
+        if _PRONOUN.search(before):
+            runs = [n for run in re.findall(_NAME_RUN, before[:_PRONOUN.search(before).start()])
+                    if (n := _names(" " + run))]
+            if runs:
+                return frozenset(runs[-1])
+    return frozenset()
 
 
 def _doc_names(doc: Document, spans: list[tuple[int, int]]) -> set[str]:
@@ -355,12 +384,16 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
     if not pool:
         return None
     pool.sort(key=lambda e: e.date)
-    # "Shoigu's second visit": count only the events whose articles name Shoigu
+    spans = [(s, e) for lemma, s, e in measure_words(question) if family and measure_family(lemma) == family]
+    # "Shoigu's second visit": count only the events whose articles name Shoigu. The one who
+    # makes the visit decides when the question says who ("a trip to North Korea" by someone
+    # else is not "Shoigu's trip to North Korea"); else any name the question shares counts.
+    actor = _actor(question, spans)
     asked_names = _names(question[1:]) | {w for w in _names(question) if any(w in e.names for e in pool)}
-    named = [e for e in pool if asked_names & e.names]
+    named = [e for e in pool if actor <= e.names] if actor else []
+    named = named or [e for e in pool if asked_names & e.names]
     if named:
         pool = named
-    spans = [(s, e) for lemma, s, e in measure_words(question) if family and measure_family(lemma) == family]
     # dates are read without a reference: "the March visit" is any March's visit
     asked = [t for t in timex.find_times(question, "", loose=True)
              if t.value and t.granularity in ("day", "month", "year", "season", "range")]

@@ -293,3 +293,22 @@ def _anaphors(docs):
     from qa.events import EVENT_ANAPHOR
 
     return [(d, s, e) for d, doc in docs.items() for s, e in document_sentences(doc) if EVENT_ANAPHOR.match(doc.text[s:e])]
+
+
+def test_who_makes_the_visit_decides_among_others_visits_to_the_same_place(ruiz):
+    docs, _ = ruiz
+    docs = dict(docs)
+    # another minister's later trip to the same place: it names Solbakken, not Ruiz
+    docs["other"] = Document(doc_id="other", source="other", content_hash="test", date="2024-12-02",
+                             title="Trade minister tours Solbakken",
+                             text="Trade Minister Jonas Berg arrived at Solbakken on Monday for a visit to the port.\n"
+                                  "He met dock workers, the ministry said.")
+    events = events_of_documents(docs)
+    assert "2024-12-02" in [e.date for e in events]
+    for question in ("When was Ruiz's most recent trip to Solbakken?", "When did Ana Ruiz last visit Solbakken?",
+                     "When was the latest visit by Ana Ruiz to Solbakken?",
+                     "Who met Ruiz shortly before her latest visit to Solbakken?"):
+        f = resolve_event(question, events)
+        assert [e.date for e in f.events] == ["2024-11-04"], question
+    # without saying who, every visit to Solbakken counts
+    assert [e.date for e in resolve_event("When was the latest visit to Solbakken?", events).events] == ["2024-12-02"]
