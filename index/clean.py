@@ -87,6 +87,15 @@ BOILERPLATE_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 
+# Publication stamps ("Published on August 12, 2025", "Updated: 14:05 GMT"): nothing but a
+# date and a time after the verb. They stay in the segments (a stamp is how a reader, and the
+# lexical retriever, finds the day's article) but a sentence that is only a stamp states
+# nothing: ``is_stamp`` keeps it out of answers.
+STAMP = re.compile(
+    r"^(?:[Ff]irst\s+)?(?:[Pp]ublished|[Pp]osted|[Uu]pdated|[Ll]ast\s+[Uu]pdated|[Mm]odified)(?:\s+(?:on|at))?\s*:?"
+    r"(?=[^\d]*\d)(?:\s*(?:[A-Z][a-z]{2,8}\.?|\d[\d:/.-]*(?:st|nd|rd|th)?|[AaPp]\.?[Mm]\.?|GMT|UTC|[A-Z]{2,4}|[,|]))+\s*\.?$"
+)
+
 # Bylines, reading times, agency credits.
 BYLINE = re.compile(
     r"^(by|written by|words by|reporting by)\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,4}"
@@ -133,6 +142,11 @@ LONG_LINE = MAX_FURNITURE_LINE  # ...instead, its sentences are judged one by on
 def is_instruction_like(text: str) -> bool:
     """True when ``text`` addresses a language model ("ignore previous instructions", ...)."""
     return bool(INSTRUCTION_LIKE.search(text))
+
+
+def is_stamp(text: str) -> bool:
+    """True when ``text`` is only a publication stamp ("Posted on June 17, 2025")."""
+    return bool(STAMP.match(text.strip()))
 
 
 def _norm(line: str) -> str:

@@ -29,7 +29,7 @@ from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_cla
 from index.records import Document
 from qa.records import Passage
 
-__all__ = ["Event", "EventFilter", "EventScope", "events_of_documents", "resolve_event", "event_family_of_question",
+__all__ = ["Event", "EventFilter", "EventScope", "DateHits", "date_hits", "events_of_documents", "resolve_event", "event_family_of_question",
            "event_scope", "event_mentions", "mention_index", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
 
 
@@ -312,6 +312,43 @@ def _date_fits(asked: str, day: str) -> bool:
     return timex.overlaps(asked, day)
 
 
+@dataclass(frozen=True, slots=True)
+class DateHits:
+    """Where the sources state the day a question names, in whatever words.
+
+    Attributes:
+        terms: the question's words for that time ("june", "17").
+        offsets: per document, the offsets of the date claims whose resolved time falls in
+            it ("reported on Tuesday" in an article of Wednesday June 18 is June 17).
+    """
+
+    terms: frozenset[str]
+    offsets: Mapping[str, tuple[int, ...]]
+
+
+def date_hits(question: str, claims_by_doc: Mapping[str, Sequence[Claim]]) -> DateHits | None:
+    """The ``DateHits`` of the days ``question`` names ("on June 17"),
+    or None when it names none: a sentence saying "on Tuesday" of that day answers "what
+    happened on June 17?" as well as one that spells the date out."""
+    from qa.text import terms
+
+    asked = [t for t in timex.find_times(question, "", loose=True) if t.value and t.granularity == "day"]
+    if not asked:
+        return None
+
+    def fits(c: Claim) -> bool:  # a day ("in June" does not say June 17)
+        if c.kind != "date" or not c.value or c.value.startswith("--") or "/" in c.value:
+            return False
+        return len(c.value) >= 10 and any(_date_fits(t.value, c.value) for t in asked)
+
+    offsets = {}
+    for doc_id, claims in claims_by_doc.items():
+        hits = tuple(c.value_start for c in claims if fits(c))
+        if hits:
+            offsets[doc_id] = hits
+    return DateHits(terms=frozenset(w for t in asked for w in terms(t.text)), offsets=offsets)
+
+
 def event_family_of_question(question: str) -> str:
     """The event family a question names ("visit" for "his second trip"), or ""."""
     for lemma, _, _ in measure_words(question):
@@ -378,7 +415,11 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
     if not events or not (family or activity):
         return None
     if family:
-        pool = [e for e in events if e.kind == family] or [e for e in events if not e.kind]
+        # events of unknown kind stand in for the family's only in an archive whose events have no
+        # kinds at all: beside visits and strikes, "the first confirmation" is not whichever
+        # untyped event came first
+        pool = [e for e in events if e.kind == family] or (
+            [] if any(e.kind for e in events) else list(events))
     else:
         pool = list(events)
     if not pool:

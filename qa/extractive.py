@@ -26,8 +26,9 @@ import numpy as np
 
 from index.chunk import sentence_spans
 from index.claims import document_sentences, is_caption
+from index.clean import is_stamp
 from index.records import Document
-from qa.events import EVENT_ANAPHOR, EventScope
+from qa.events import EVENT_ANAPHOR, DateHits, EventScope
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
 from qa.text import stem, terms
@@ -149,7 +150,8 @@ def candidates(passages: Sequence[Passage], documents: Mapping[str, Document]) -
         if doc is None:
             continue
         for s, e in sentence_spans(doc.text, p.start, p.end):
-            if (p.doc_id, s) not in seen and len(doc.text[s:e].split()) >= 3:
+            # a stamp ("Published on August 12, 2025") has a date and nothing said about it
+            if (p.doc_id, s) not in seen and len(doc.text[s:e].split()) >= 3 and not is_stamp(doc.text[s:e]):
                 seen.add((p.doc_id, s))
                 out.append((p, s, e))
     return out
@@ -161,6 +163,7 @@ def score_sentences(
     documents: Mapping[str, Document],
     embed: Callable[[list[str]], np.ndarray],
     idf: Idf,
+    dates: DateHits | None = None,
 ) -> tuple[list[Candidate], np.ndarray]:
     """Score every candidate sentence; returns candidates (best first) and their embeddings.
 
@@ -168,6 +171,8 @@ def score_sentences(
     present, a term also present through a word for the same thing: "soldiers" for "troops"),
     times KIND_MISMATCH when the sentence lacks what the question asks for (and
     RELATION_MISMATCH when it does not state the relation a statement question asks about).
+    ``dates``: a sentence stating the day the question names in other words ("on Tuesday")
+    has the question's words for that day.
     """
     spans = candidates(passages, documents)
     if not spans:
@@ -191,6 +196,8 @@ def score_sentences(
         asked_concepts[t] = f"relation:{spec.relation}"
     for (p, s, e), text, cos in zip(spans, texts, cosine):
         words = set(terms(text))
+        if dates is not None and any(s <= v < e for v in dates.offsets.get(p.doc_id, ())):
+            words |= dates.terms
         said = {concept_of(w) for w in words} - {""}
         if spec.relation and states_relation(text, spec.relation):
             said.add(f"relation:{spec.relation}")
@@ -415,6 +422,7 @@ def answer_extractively(
     idf: Idf,
     threshold: float,
     scope: EventScope | None = None,
+    dates: DateHits | None = None,
 ) -> tuple[Answer, list[Candidate]]:
     """Answer ``spec`` from ``passages`` with verbatim sentences, or decline.
 
@@ -431,13 +439,14 @@ def answer_extractively(
             Answer does not list them), sentences about other events count less
             (``FOREIGN_EVENT``), and each of several events whose articles hold a sentence
             passing the support test gets one.
+        dates: where the sources state the day the question names (``qa.events.date_hits``).
 
     Returns:
         The answer and the ranked candidate sentences (the conflicts step reuses them).
     """
     scope = scope or EventScope()
     pool = list(passages) + list(scope.mentions) + (set_sentences(spec, passages, documents) if spec.several else [])
-    ranked, vectors = score_sentences(spec, pool, documents, embed, idf)
+    ranked, vectors = score_sentences(spec, pool, documents, embed, idf, dates)
     if scope.foreign:  # "during his previous visit in March" is a poor answer about the June visit
         ranked = [dataclasses.replace(c, score=c.score * FOREIGN_EVENT) if (c.doc_id, c.start) in scope.foreign else c
                   for c in ranked]

@@ -27,7 +27,7 @@ from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt,
 from index.claims import Claim, extract_claims
 from qa import extractive
 from qa.conflicts import reconcile
-from qa.events import Event, event_scope, events_of_documents, mention_index, resolve_event
+from qa.events import Event, date_hits, event_scope, events_of_documents, mention_index, resolve_event
 from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.chat import check_question, condense
 from qa.config import Settings
@@ -316,9 +316,10 @@ class Pipeline:
         # a set question that itself fits several events is answered for each of them
         scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(
             question, events, activity=activity) is not None, index=self.mentions()) if event is not None else None
+        dates = date_hits(standalone, {d: claims.get(d, ()) for d in dict.fromkeys(p.doc_id for p in passages)})
         answer, ranked = extractive.answer_extractively(
             question, spec, passages, documents, self._embed, idf, self.settings.abstain_threshold,
-            scope=scope)
+            scope=scope, dates=dates)
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
@@ -329,7 +330,7 @@ class Pipeline:
                      for c in in_docs if not any(p.doc_id == c.doc_id and p.start <= c.value_start < p.end
                                                  for p in passages)]
             if extra:
-                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf)
+                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
             recon = reconcile(standalone, in_docs, kind=spec.kind)
             with_values = apply_values(answer, recon, ranked, documents, in_docs,

@@ -103,6 +103,7 @@ def concept_of(term: str) -> str:
 # "What happened on June 17?", "what did Shoigu do in March?": the answer is an event.
 _ACTIVITY = re.compile(r"\bwhat\s+(?:else\s+)?(?:happened|happens|took\s+place|occurred|went\s+on)\b|"
                        r"\bwhat\s+(?:did|does|do|will|has|have|had)\s+.+?\s+(?:do|doing|done)\b", re.I)
+_HAPPENED = re.compile(r"\b(?:happen(?:ed|s|ing)?|occur(?:red|s|ring)?|took\s+place|take\s+place|went\s+on)\b", re.I)
 # "What did/does X <verb>": "what" is the object, and the sources may each give part of it.
 _OBJECT_QUESTION = re.compile(r"^\W*(?:and\s+|so\s+)?what\s+(?:else\s+)?(?:do|does|did|has|have|had|is|are|was|were|"
                               r"will|would|can|could|may|might)\b", re.I)
@@ -167,7 +168,8 @@ def relation_terms(question: str, relation: str) -> frozenset[str]:
     """The stemmed terms of the words that state ``relation`` in ``question`` ("get", "return"
     in "what does X get in return"): a sentence stating the relation in other words ("in
     exchange for", "received") holds them."""
-    pattern = _RELATION_PATTERNS.get(relation)
+    # "what happened": any sentence stating an event says what happened
+    pattern = _HAPPENED if relation == "event" else _RELATION_PATTERNS.get(relation)
     if pattern is None:
         return frozenset()
     return frozenset(t for m in pattern.finditer(question) for t in terms(m.group(0)))

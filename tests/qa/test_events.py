@@ -312,3 +312,27 @@ def test_who_makes_the_visit_decides_among_others_visits_to_the_same_place(ruiz)
         assert [e.date for e in f.events] == ["2024-11-04"], question
     # without saying who, every visit to Solbakken counts
     assert [e.date for e in resolve_event("When was the latest visit to Solbakken?", events).events] == ["2024-12-02"]
+
+
+def test_date_hits_find_the_asked_day_however_the_article_writes_it(ruiz):
+    from qa.events import date_hits
+
+    docs, _ = ruiz
+    claims = {k: extract_claims(d) for k, d in docs.items()}
+    hits = date_hits("What happened on November 4?", claims)
+    from qa.text import terms
+
+    assert hits.terms == set(terms("November 4"))
+    text = docs["visit_third"].text
+    assert hits.offsets == {"visit_third": (text.index("Monday"),)}  # "on Monday", of an article of November 4
+    assert date_hits("What happened in November?", claims) is None  # a month names no day
+
+
+def test_untyped_events_do_not_stand_in_for_a_family_the_archive_lacks(ruiz):
+    docs, _ = ruiz
+    docs = dict(docs)
+    docs["note"] = Document(doc_id="note", source="note", content_hash="test", date="2024-08-01",
+                            title="Harbour notes", text="Harbour notes.\nThe tide tables for August are out.")
+    events = events_of_documents(docs)
+    assert any(not e.kind for e in events) and any(e.kind == "visit" for e in events)
+    assert resolve_event("When did Ruiz confirm for the first time that the substation was open?", events) is None

@@ -171,3 +171,39 @@ def test_a_sentence_that_only_restates_the_question_brings_the_next_one():
     a = _one_article(text, "What aid was delivered?")
     assert a.answered and "water pumps" in a.text
     assert [c.quote for c in a.citations][:2] == text.split("\n")[:2]
+
+
+def test_a_publication_stamp_is_never_the_answer_to_a_date_question():
+    text = ("Posted on June 17, 2025\n"
+            "The port reopened after the storm, harbour officials said.\n"
+            "Ferries will resume on Friday.")
+    docs = {"port": _doc("port", text)}
+    passages = [Passage(chunk_id="port-0", doc_id="port", text=text, start=0, end=len(text), score=1.0)]
+    question = "When was it posted on June 17?"  # every word of the stamp, nothing of the rest
+    answer, ranked = answer_extractively(question, analyze(question), passages, docs, HashingEmbedder().embed,
+                                         Idf([text]), 0.0)
+    assert all("Posted on" not in c.text for c in ranked)
+    assert all("Posted on" not in c.quote for c in answer.citations)
+
+
+def test_a_sentence_stating_the_asked_day_in_other_words_has_its_terms():
+    from qa.events import DateHits
+
+    text = ("Minister Ana Ruiz arrived at Solbakken on Monday, the ministry said.\n"
+            "The weather at Solbakken was mild.")
+    docs = {"ruiz": _doc("ruiz", text)}
+    passages = [Passage(chunk_id="ruiz-0", doc_id="ruiz", text=text, start=0, end=len(text), score=1.0)]
+    spec = analyze("What happened at Solbakken on November 4?")
+    embed, idf = HashingEmbedder().embed, Idf([text])
+    from qa.extractive import score_sentences
+    from qa.text import terms
+
+    plain, _ = score_sentences(spec, passages, docs, embed, idf)
+    monday = text.index("Monday")
+    dated, _ = score_sentences(spec, passages, docs, embed, idf,
+                               DateHits(terms=frozenset(terms("November 4")), offsets={"ruiz": (monday,)}))
+    score = {c.text[:8]: c.score for c in plain}
+    boosted = {c.text[:8]: c.score for c in dated}
+    assert boosted["Minister"] > score["Minister"]       # "on Monday" is November 4
+    assert boosted["The weat"] == score["The weat"]       # the other sentence states no day
+    assert dated[0].text.startswith("Minister") and dated[0].coverage == 1.0

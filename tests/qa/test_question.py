@@ -81,3 +81,11 @@ def test_words_for_the_same_thing_share_a_concept():
     assert concept_of(stem("died")) == concept_of(stem("killed")) != ""
     assert concept_of(stem("received")) == concept_of(stem("get")) != ""
     assert concept_of(stem("issues")) == ""  # "issue" has other senses than "issued"
+
+
+def test_what_happened_is_stated_by_any_event_sentence():
+    from qa.question import relation_terms, states_relation
+
+    assert relation_terms("What happened on June 17?", "event") == {"happen"}
+    assert relation_terms("What did Ruiz do at Solbakken?", "event") == frozenset()  # no names among them
+    assert states_relation("Ruiz arrived at Solbakken on Monday.", "event")
