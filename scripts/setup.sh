@@ -15,6 +15,14 @@ fi
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     .venv/bin/python -m pip install --quiet torch==2.13.0
 fi
+# llama.cpp for the llm extra, built portable (AVX2, no -march=native) unless CMAKE_ARGS says
+# otherwise: the native build of llama-cpp-python 0.3.36 segfaults in its first decode on an
+# AVX-512 Xeon here. No pip cache either way, so a native wheel built earlier is never reused.
+if [[ ",$extras," == *",llm,"* ]] && ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
+    spec="$(grep -o '"llama-cpp-python[^"[]*"' pyproject.toml | head -1 | tr -d '"')"
+    echo "Compiling llama.cpp (${spec}) into .venv: ~5 min once..."
+    CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" .venv/bin/python -m pip install --quiet --no-cache-dir "$spec"
+fi
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${extras//,/_}"
 if [ ! -f "$stamp" ]; then
     echo "Installing the project into .venv${extras:+ with extras [$extras]} (the llm extra compiles llama.cpp: ~5 min once)..."
