@@ -182,7 +182,10 @@ def qualifier_direction(qualifier: str) -> str:
 
 _CAPTION = re.compile(r"(?i)\b(?:in this (?:photo|image|picture)|photo(?:graph)?(?:ed)? (?:by|provided|taken)|"
                       r"file photo|pictured|poses|via (?:AP|AFP|Reuters|Getty)|getty images|afp|\(ap\)|"
-                      r"photo:|image:|credit:)")
+                      r"photo:|image:|credit:)"
+                      # people named by where they stand in the picture: "Putin, left, and Trump shake hands"
+                      r"|,\s*(?:left|right|centre|center|second\s+(?:left|right|from\s+(?:left|right))|far\s+(?:left|right))"
+                      r"\s*[,;)]|\((?:l|r|left|right|centre|center)\)")
 
 
 def is_caption(sentence: str) -> bool:

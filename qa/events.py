@@ -446,6 +446,14 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
     if asked:
         chosen = [e for e in chosen if any(_date_fits(t.value, e.date) for t in asked)]
     ordinals = [o for _, o in _ordinals(question, spans)] if family else []
+    if ordinals and not asked_names and len(chosen) > 1 and not frozenset.intersection(*(e.names for e in chosen)):
+        # "which visit was the third?" over an archive of visits by different people to different
+        # places: no one series to count in, so the question must say whose
+        noun = family or "event"
+        return EventFilter(events=(), doc_ids=(), ambiguous=True,
+                           reason=f"the {' and '.join(dict.fromkeys(ordinals))} {noun}: the sources report "
+                                  f"{len(chosen)} {noun}s by different people or to different places; "
+                                  f"say whose {noun} you mean")
     if ordinals and chosen:
         picked = [_pick(o, chosen) for o in dict.fromkeys(ordinals)]
         chosen = sorted({e for e in picked if e is not None}, key=lambda e: e.date) if all(picked) else []

@@ -295,15 +295,18 @@ def _anaphors(docs):
     return [(d, s, e) for d, doc in docs.items() for s, e in document_sentences(doc) if EVENT_ANAPHOR.match(doc.text[s:e])]
 
 
+def _with_other(ruiz, day: str, title: str, text: str) -> list[Event]:
+    """The events of the Ruiz articles and one other article (doc id "other")."""
+    docs = {**ruiz[0], "other": Document(doc_id="other", source="other", content_hash="test", date=day, title=title,
+                                         text=text)}
+    return events_of_documents(docs)
+
+
 def test_who_makes_the_visit_decides_among_others_visits_to_the_same_place(ruiz):
-    docs, _ = ruiz
-    docs = dict(docs)
     # another minister's later trip to the same place: it names Solbakken, not Ruiz
-    docs["other"] = Document(doc_id="other", source="other", content_hash="test", date="2024-12-02",
-                             title="Trade minister tours Solbakken",
-                             text="Trade Minister Jonas Berg arrived at Solbakken on Monday for a visit to the port.\n"
-                                  "He met dock workers, the ministry said.")
-    events = events_of_documents(docs)
+    events = _with_other(ruiz, "2024-12-02", "Trade minister tours Solbakken",
+                         "Trade Minister Jonas Berg arrived at Solbakken on Monday for a visit to the port.\n"
+                         "He met dock workers, the ministry said.")
     assert "2024-12-02" in [e.date for e in events]
     for question in ("When was Ruiz's most recent trip to Solbakken?", "When did Ana Ruiz last visit Solbakken?",
                      "When was the latest visit by Ana Ruiz to Solbakken?",
@@ -336,3 +339,15 @@ def test_untyped_events_do_not_stand_in_for_a_family_the_archive_lacks(ruiz):
     events = events_of_documents(docs)
     assert any(not e.kind for e in events) and any(e.kind == "visit" for e in events)
     assert resolve_event("When did Ruiz confirm for the first time that the substation was open?", events) is None
+
+
+def test_an_ordinal_without_a_subject_over_unrelated_series_asks_whose(ruiz):
+    _, events = ruiz
+    assert [e.date for e in resolve_event("Which visit was the third?", events).events] == ["2024-11-04"]
+    events = _with_other(ruiz, "2024-06-03", "Chef tours Lisbon market",
+                         "Chef Paolo Verdi arrived at the Ribeira market in Lisbon on Monday for a visit.\n"
+                         "He tasted the cheeses, the market said.")
+    f = resolve_event("Which visit was the third?", events)
+    assert f.events == () and f.ambiguous and "say whose visit" in f.reason
+    f = resolve_event("Which of Ruiz's visits was the third?", events)  # saying whose counts her visits only
+    assert [e.date for e in f.events] == ["2024-11-04"]
