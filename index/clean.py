@@ -133,7 +133,7 @@ SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _WORD = re.compile(r"\w", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
-_BLOCK_GAP = re.compile(r"[ \t\xa0]*\t[ \t\xa0]*|[ \xa0]{3,}")
+_BLOCK_GAP = re.compile(r"[ \t\xa0]*\t[ \t\xa0]*|[ \xa0]{3,}|[ \xa0][*•][ \xa0]")
 SHORT_LINE = 80          # chars: menu labels and widget texts are shorter than this
 MAX_FURNITURE_LINE = 400  # chars: no whole line longer than this is judged furniture...
 LONG_LINE = MAX_FURNITURE_LINE  # ...instead, its sentences are judged one by one
@@ -218,8 +218,9 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of an over-long line, with furniture sentences removed."""
     from index.chunk import sentence_spans
 
-    # Flattened HTML keeps page blocks apart with runs of blanks or tabs: treat those as
-    # boundaries too, so a widget never shares a "sentence" with the article's first words.
+    # Flattened HTML keeps page blocks apart with runs of blanks or tabs, and a list's items
+    # with " * " bullets: treat those as boundaries too, so a widget never shares a "sentence"
+    # with the article's first words, nor one headline of a news digest with the next.
     pieces, pos = [], start
     for m in _BLOCK_GAP.finditer(text, start, end):
         pieces.append((pos, m.start()))

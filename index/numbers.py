@@ -88,9 +88,10 @@ def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
     before = sentence[max(0, s - 1):s]
     if re.match(r"(st|nd|rd|th)\b", after, re.I) or re.match(r"[:/]\d", after) or before in (":", "/"):
         return True  # "13th", times, fractions written 1/2
-    if re.match(r"-?(year|day|week|month|hour|minute|point)s?\b", sentence[e:e + 8].lstrip(" -"), re.I) and \
+    if re.match(r"-?(year|day|week|month|hour|minute|second|point|magnitude|storey|story|inch|foot|metre|meter|mile|"
+                r"kilometre|kilometer|degree|page|game|match|lap|yard)s?\b", sentence[e:e + 12].lstrip(" -"), re.I) and \
             re.match(r"-", sentence[e:e + 1]):
-        return True  # "three-month", "10-point" compounds are adjectives
+        return True  # "three-month", "10-point", "5.8-magnitude" compounds are adjectives, not counts
     if re.fullmatch(r"(?i)a|an|one", text.strip()):
         return True  # "one of", "a" alone
     if not text[:1].isdigit() and re.search(r"(?i)\b(the|these|those|both|its|their|his|her|our|all)\s+$",

@@ -247,3 +247,13 @@ def test_the_counted_noun_ends_where_its_verb_begins(sentence, unit, measure):
     assert c.unit == unit
     if measure:
         assert c.measure == measure
+
+
+def test_a_number_in_a_measure_compound_is_not_a_count():
+    from index.claims import claims_in_text
+
+    claims = claims_in_text("Dozens hurt after a 5.8-magnitude quake rocks the island.", doc_id="quake")
+    assert "5.8" not in {c.value for c in claims}
+    # "12,000-strong" counts the force: only measure words make the compound an adjective
+    claims = claims_in_text("A 12,000-strong force was sent on a three-month tour.", doc_id="force")
+    assert {c.value for c in claims if c.kind == "count"} == {"12000"}

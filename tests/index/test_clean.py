@@ -167,3 +167,11 @@ def test_sentences_aimed_at_a_model_are_cut_out_and_the_rest_kept(injected):
 ])
 def test_news_that_merely_mentions_such_words_is_kept(news):
     assert news in " ".join(kept_lines(clean(make(f"Report\n{news}\n"))))
+
+
+def test_a_digests_bullets_are_sentence_boundaries_in_a_long_line():
+    items = [f"Headline number {i} about the harbour in Brenn" for i in range(12)]
+    doc = clean(make(" * ".join(items) + " * Dozens hurt after a quake. The town reopened its port on Monday."))
+    kept = kept_lines(doc)
+    assert all(" * " not in line for line in kept)
+    assert "Headline number 11 about the harbour in Brenn" in kept
