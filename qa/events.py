@@ -547,10 +547,11 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
     """Every event's mentions in the articles that do not report it, in one pass over the dates.
 
     A date claim mentions an event when it is the only event of its kind (the claim's measure
-    family, or an event of unknown kind) whose date the claim's time holds: "in March" names
-    the March 21 visit, "in June" names no visit when two fall in June. Events are looked up
-    by date with a binary search, so the pass costs about one step per date claim, not one
-    per claim and event (a corpus with hundreds of events and a million dates stays fast).
+    family, or an event of unknown kind when no event has a kind) whose date the claim's time
+    holds: "in March" names the March 21 visit, "in June" names no visit when two fall in
+    June. Events are looked up by date with a binary search, so the pass costs about one step
+    per date claim, not one per claim and event (a corpus with hundreds of events and a
+    million dates stays fast).
     """
     by_kind: dict[str, list[tuple[date, date, Event]]] = {}
     by_value: dict[tuple[str, str], list[Event]] = {}
@@ -576,6 +577,7 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
         return found
 
     out: dict[Event, list[tuple[str, int, int]]] = {e: [] for e in events}
+    typed = any(e.kind for e in events)
     for doc_id, claims in claims_by_doc.items():
         doc = documents.get(doc_id)
         if doc is None:
@@ -586,9 +588,12 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
             b = timex.bounds(c.value)
             if b is None or is_caption(c.sentence):
                 continue
-            # the claim's own kind, then the events of unknown kind (they take any date); in this
-            # order, not a set's, so each event's mentions keep the articles' order run after run
-            for kind in dict.fromkeys((measure_family(c.measure), "")):
+            # the claim's own kind, then the events of unknown kind (they take any date, but only
+            # in an archive without kinds: beside visits, an untyped event of another story
+            # does not own "August of last year"); in this order, not a set's, so each event's
+            # mentions keep the articles' order run after run
+            family = measure_family(c.measure)
+            for kind in dict.fromkeys(((family,) if family else ()) + (() if typed else ("",))):
                 found = holders(kind, b[0], b[1], c.value)
                 if len(found) != 1 or doc_id in found[0].doc_ids:
                     continue  # "in June" holds two visits: it tells neither apart

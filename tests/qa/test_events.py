@@ -252,7 +252,11 @@ def _mentions_by_definition(docs, claims, events):
     from index.claims import is_caption, measure_family
 
     out = {}
+    typed = any(e.kind for e in events)
     for event in events:
+        if typed and not event.kind:
+            out[event] = []  # untyped events take any date claim only where no event has a kind
+            continue
         same_kind = [e for e in events if e.kind == event.kind]
         found = []
         for doc_id, cs in claims.items():
@@ -351,3 +355,22 @@ def test_an_ordinal_without_a_subject_over_unrelated_series_asks_whose(ruiz):
     assert f.events == () and f.ambiguous and "say whose visit" in f.reason
     f = resolve_event("Which of Ruiz's visits was the third?", events)  # saying whose counts her visits only
     assert [e.date for e in f.events] == ["2024-11-04"]
+
+
+def test_an_untyped_event_of_another_story_owns_no_dates_beside_typed_events(ruiz):
+    from qa.events import mention_index
+
+    docs = {**ruiz[0],
+            "note": Document(doc_id="note", source="note", content_hash="test", date="2024-08-01", title="Harbour notes",
+                             text="Harbour notes.\nThe tide tables for August are out."),
+            "storm": Document(doc_id="storm", source="storm", content_hash="test", date="2024-11-20",
+                              title="Ruiz opens a substation",
+                              text="Energy Minister Ana Ruiz opened a substation at Solbakken on Monday.\n"
+                                   "A storm struck the coast in August, officials said.")}
+    claims = {d: extract_claims(doc) for d, doc in docs.items()}
+    events = events_of_documents(docs, claims)
+    note = next(e for e in events if e.doc_ids == ("note",))
+    assert not note.kind and any(e.kind == "visit" for e in events)
+    assert mention_index(docs, claims, events)[note] == []  # "in August" is the storm's, not the tide tables'
+    # where no event has a kind, an untyped event takes the dates that fit it alone
+    assert [d for d, _, _ in mention_index(docs, claims, [note])[note]] == ["storm"]
