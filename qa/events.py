@@ -67,12 +67,15 @@ class EventFilter:
         ambiguous: True when several events match ("the June visit" with two in June):
             answer per event, or say which one the answer is about.
         reason: one line for a reader ("the March visit: March 21, 2025").
+        series: the events the question's were picked from: those of its kind, narrowed to
+            the ones of who it names ("Shoigu's visits", not every visit in the archive).
     """
 
     events: tuple[Event, ...]
     doc_ids: tuple[str, ...]
     ambiguous: bool
     reason: str
+    series: tuple[Event, ...] = ()
 
 
 # Share of an article's (rarity-weighted) names that an event's articles must also mention
@@ -480,7 +483,8 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
                  f"({', '.join(e.label for e in chosen)})"
     else:
         reason = f"{label}: {len(chosen)} {noun}s fit ({', '.join(e.label for e in chosen)})"
-    return EventFilter(events=tuple(chosen), doc_ids=doc_ids, ambiguous=len(chosen) > 1, reason=reason)
+    return EventFilter(events=tuple(chosen), doc_ids=doc_ids, ambiguous=len(chosen) > 1, reason=reason,
+                       series=tuple(pool))
 
 
 # "During that visit, ...": a sentence that opens with the event of the sentence before it.

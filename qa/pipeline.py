@@ -233,12 +233,14 @@ class Pipeline:
         visit") may find only that event's one or two articles; an IDF over so few says little
         (every word of the visit is common among them, and the sentences that tell what
         happened lose the very terms that set them apart), so it is taken over the whole series
-        of such events instead.
+        of such events instead: the ones the event was picked from (Shoigu's visits, not every
+        visit an archive of other news reports).
         """
         topic = [p.doc_id for p in passages]
         if event is not None and event.events and len(set(topic)) < MIN_TOPIC_ARTICLES:
             kinds = {e.kind for e in event.events}
-            topic += [d for e in events if e.kind in kinds for d in e.doc_ids]
+            series = event.series or [e for e in events if e.kind in kinds]
+            topic += [d for e in series for d in e.doc_ids]
         local, n = self.retriever.local_term_counts(spec.terms, topic)
         return TopicIdf(self._idf_fn(), local, n)
 

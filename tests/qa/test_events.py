@@ -317,6 +317,8 @@ def test_who_makes_the_visit_decides_among_others_visits_to_the_same_place(ruiz)
                      "Who met Ruiz shortly before her latest visit to Solbakken?"):
         f = resolve_event(question, events)
         assert [e.date for e in f.events] == ["2024-11-04"], question
+    f = resolve_event("When was Ruiz's second trip to Solbakken?", events)
+    assert {d for e in f.series for d in e.doc_ids} == {"visit_first", "visit_second", "visit_third"}
     # without saying who, every visit to Solbakken counts
     assert [e.date for e in resolve_event("When was the latest visit to Solbakken?", events).events] == ["2024-12-02"]
 
