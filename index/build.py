@@ -40,7 +40,11 @@ from index.embed import Embedder, get_embedder
 from index.prepare import PIPELINE_VERSION, collect_documents, load_all, prepare_documents, source_key  # noqa: F401
 from index.records import BuildReport, Chunk, IndexConfig
 
-EMBED_BATCH = 256         # chunks per embed call and Chroma write; a multiple of the encoder's batch
+# Chunks per embed call and Chroma write; a multiple of the encoder's batch. Each call ends with
+# one encoder thread idle while the other finishes the last part, and each write waits for the
+# encoder: 256 cost 17% of the raw encoder's speed on 3,393 chunks, 1024 about 9% (a killed
+# build loses at most ~17 s of encoding on 2 cores).
+EMBED_BATCH = 1024
 LOCK_TIMEOUT = 2.0        # seconds to wait for another writer before giving up
 STAGE_PREPARE = "preparing"
 STAGE_EMBED = "embedding chunks"
