@@ -128,9 +128,8 @@ def _actor(question: str, spans: Sequence[tuple[int, int]]) -> frozenset[str]:
         for m in (_POSSESSIVE.search(before), _SUBJECT.search(before), _AGENT.match(after)):
             if m and _names(" " + m.group(1)):
                 return frozenset(_names(" " + m.group(1)))
-        if _PRONOUN.search(before):
-            runs = [n for run in re.findall(_NAME_RUN, before[:_PRONOUN.search(before).start()])
-                    if (n := _names(" " + run))]
+        if pronoun := _PRONOUN.search(before):
+            runs = [n for run in re.findall(_NAME_RUN, before[:pronoun.start()]) if (n := _names(" " + run))]
             if runs:
                 return frozenset(runs[-1])
     return frozenset()
@@ -352,6 +351,13 @@ def date_hits(question: str, claims_by_doc: Mapping[str, Sequence[Claim]]) -> Da
     return DateHits(terms=frozenset(w for t in asked for w in terms(t.text)), offsets=offsets)
 
 
+def _typed(events: Sequence[Event]) -> bool:
+    """Whether any event has a kind. Events of unknown kind stand in for a kind (take its
+    questions, its dates) only in an archive where none has one: among typed visits and
+    strikes, an untyped event is another story."""
+    return any(e.kind for e in events)
+
+
 def event_family_of_question(question: str) -> str:
     """The event family a question names ("visit" for "his second trip"), or ""."""
     for lemma, _, _ in measure_words(question):
@@ -418,11 +424,8 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
     if not events or not (family or activity):
         return None
     if family:
-        # events of unknown kind stand in for the family's only in an archive whose events have no
-        # kinds at all: beside visits and strikes, "the first confirmation" is not whichever
-        # untyped event came first
-        pool = [e for e in events if e.kind == family] or (
-            [] if any(e.kind for e in events) else list(events))
+        # beside visits and strikes, "the first confirmation" is not whichever untyped event came first
+        pool = [e for e in events if e.kind == family] or ([] if _typed(events) else list(events))
     else:
         pool = list(events)
     if not pool:
@@ -452,11 +455,10 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
     if ordinals and not asked_names and len(chosen) > 1 and not frozenset.intersection(*(e.names for e in chosen)):
         # "which visit was the third?" over an archive of visits by different people to different
         # places: no one series to count in, so the question must say whose
-        noun = family or "event"
         return EventFilter(events=(), doc_ids=(), ambiguous=True,
-                           reason=f"the {' and '.join(dict.fromkeys(ordinals))} {noun}: the sources report "
-                                  f"{len(chosen)} {noun}s by different people or to different places; "
-                                  f"say whose {noun} you mean")
+                           reason=f"the {' and '.join(dict.fromkeys(ordinals))} {family}: the sources report "
+                                  f"{len(chosen)} {family}s by different people or to different places; "
+                                  f"say whose {family} you mean")
     if ordinals and chosen:
         picked = [_pick(o, chosen) for o in dict.fromkeys(ordinals)]
         chosen = sorted({e for e in picked if e is not None}, key=lambda e: e.date) if all(picked) else []
@@ -581,7 +583,7 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
         return found
 
     out: dict[Event, list[tuple[str, int, int]]] = {e: [] for e in events}
-    typed = any(e.kind for e in events)
+    typed = _typed(events)
     for doc_id, claims in claims_by_doc.items():
         doc = documents.get(doc_id)
         if doc is None:
@@ -592,10 +594,10 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
             b = timex.bounds(c.value)
             if b is None or is_caption(c.sentence):
                 continue
-            # the claim's own kind, then the events of unknown kind (they take any date, but only
-            # in an archive without kinds: beside visits, an untyped event of another story
-            # does not own "August of last year"); in this order, not a set's, so each event's
-            # mentions keep the articles' order run after run
+            # the claim's own kind, then the events of unknown kind (they take any date, where
+            # ``_typed`` allows: beside visits, an untyped event of another story does not own
+            # "August of last year"); in this order, not a set's, so each event's mentions keep
+            # the articles' order run after run
             family = measure_family(c.measure)
             for kind in dict.fromkeys(((family,) if family else ()) + (() if typed else ("",))):
                 found = holders(kind, b[0], b[1], c.value)

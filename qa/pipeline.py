@@ -225,8 +225,7 @@ class Pipeline:
             self._idf = (version, extractive.Idf.from_counts(*self.retriever.term_counts()))
         return self._idf[1]
 
-    def _topic_idf(self, spec, passages: Sequence[Passage], events: Sequence[Event] = (),
-                   event=None) -> TopicIdf:
+    def _topic_idf(self, spec, passages: Sequence[Passage], event=None) -> TopicIdf:
         """IDF of the question's terms over the corpus and over the articles of its topic (``TopicIdf``).
 
         The topic is the articles retrieval found. A question about one event ("the March
@@ -238,9 +237,7 @@ class Pipeline:
         """
         topic = [p.doc_id for p in passages]
         if event is not None and event.events and len(set(topic)) < MIN_TOPIC_ARTICLES:
-            kinds = {e.kind for e in event.events}
-            series = event.series or [e for e in events if e.kind in kinds]
-            topic += [d for e in series for d in e.doc_ids]
+            topic += [d for e in event.series for d in e.doc_ids]
         local, n = self.retriever.local_term_counts(spec.terms, topic)
         return TopicIdf(self._idf_fn(), local, n)
 
@@ -314,7 +311,7 @@ class Pipeline:
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
-        idf = self._topic_idf(spec, passages, events, event)
+        idf = self._topic_idf(spec, passages, event)
         # a set question that itself fits several events is answered for each of them
         scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(
             question, events, activity=activity) is not None, index=self.mentions()) if event is not None else None
