@@ -168,3 +168,44 @@ def test_kill_9_at_random_points_never_exposes_a_half_built_index(tmp_path):
     assert len(final["documents_files"]) == 1 and not final["journal"]
     print(f"\nkill -9 survived: {kills} kills over 3 stages (seed {SEED})")
     assert kills >= 4
+
+
+_STALLED_PREPARE = """
+import tempfile, time
+from pathlib import Path
+import index.prepare as prepare
+
+corpus = Path(tempfile.mkdtemp())
+for k in range(60):                 # 300 distinct documents: more than a worker's pipe holds
+    for f in Path("corpus").glob("*.txt"):
+        (corpus / f"{k}_{f.name}").write_text(f.read_text(encoding="utf-8") + f"\\nCopy {k}.\\n", encoding="utf-8")
+raw, overrides, _ = prepare.load_all([corpus])
+
+def stall(i, n, doc_id):            # the build stops reading; its workers go on, then wait
+    if i == 1:
+        print("ready", flush=True)
+        time.sleep(120)
+
+prepare.prepare_documents(raw, overrides, None, 600, 1, progress=stall, workers=2)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def test_preparing_workers_do_not_outlive_a_killed_build():
+    proc = subprocess.Popen([sys.executable, "-c", _STALLED_PREPARE], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout.readline() == "ready\n"
+    workers = [int(pid) for pid in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)]

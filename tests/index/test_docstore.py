@@ -139,3 +139,39 @@ def test_claims_fingerprint_covers_every_index_module_the_ledger_imports(monkeyp
     getattr(docstore.claims_fingerprint, "__wrapped__", docstore.claims_fingerprint)()  # past its cache
     # records (the Claim fields are hashed instead) and the NLTK import shim hold no rules
     assert modules - {"records.py", "nltk_import.py"} <= set(hashed), sorted(modules - set(hashed))
+
+
+def test_preparing_in_worker_processes_gives_what_one_process_gives(tmp_path, monkeypatch):
+    from index.prepare import load_all, prepare_documents
+
+    raw, overrides, _ = load_all([CORPUS])
+    serial = prepare_documents(raw, overrides, None, 600, 1, workers=1)
+    monkeypatch.setattr(prepare_mod, "PARALLEL_MIN_DOCS", 2)
+    started = []
+    popen = prepare_mod.subprocess.Popen
+    monkeypatch.setattr(prepare_mod.subprocess, "Popen", lambda *a, **kw: started.append(a) or popen(*a, **kw))
+    seen = []
+    parallel = prepare_documents(raw, overrides, None, 600, 1, workers=2,
+                                 progress=lambda i, n, doc_id: seen.append((i, n, doc_id)))
+    assert len(started) == 2                      # the documents went to two worker processes
+    assert parallel == serial and sum(len(p.claims) for p in parallel) > 50
+    assert seen == [(i, len(raw), p.doc.doc_id) for i, p in enumerate(serial, start=1)]   # in load order
+
+
+def test_parallel_preparing_reuses_unchanged_documents_and_rereads_only_the_changed(tmp_path, monkeypatch):
+    from index.prepare import load_all, prepare_documents
+
+    corpus = shutil.copytree(CORPUS, tmp_path / "corpus")
+    raw, overrides, _ = load_all([corpus])
+    first = prepare_documents(raw, overrides, None, 600, 1, workers=1)
+    previous = docstore.DocStore(version="v1", prepared={p.doc.doc_id: p for p in first})
+    for f in sorted(corpus.glob("00[12]_*.txt")):
+        f.write_text(f.read_text(encoding="utf-8") + "\nIn 2025, 3,000 more troops were sent.", encoding="utf-8")
+    raw, overrides, _ = load_all([corpus])
+    monkeypatch.setattr(prepare_mod, "PARALLEL_MIN_DOCS", 2)
+    again = prepare_documents(raw, overrides, previous, 600, 1, workers=2)
+    changed = {f.stem for f in corpus.glob("00[12]_*.txt")}
+    assert [p.doc.doc_id for p in again] == [p.doc.doc_id for p in first]
+    for old, new in zip(first, again):
+        assert (new is old) == (old.doc.doc_id not in changed)   # the unchanged are the very objects
+    assert all(any(c.value == "3000" for c in p.claims) for p in again if p.doc.doc_id in changed)
