@@ -30,6 +30,15 @@ def _cite(doc: Document, quote: str) -> Citation:
     return Citation(doc_id=doc.doc_id, title=doc.title, quote=quote, start=start, end=start + len(quote), score=0.5)
 
 
+def _answer_over(q: str, docs: dict[str, Document], threshold: float):
+    """The extractive answer over whole articles, its ranked sentences and every article's claims."""
+    passages = [Passage(chunk_id=f"{d}-0", doc_id=d, text=doc.text, start=0, end=len(doc.text), score=1.0)
+                for d, doc in docs.items()]
+    answer, ranked = answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                         Idf([d.text for d in docs.values()] + ["weather", "sport"]), threshold)
+    return answer, ranked, [c for d in docs.values() for c in extract_claims(d)]
+
+
 def test_a_value_whose_source_is_named_in_the_next_sentence_cites_that_sentence():
     a = _doc("a", "Around 120 people were injured in the storm.\n"
                   "These figures come from the regional health agency, which counted hospital admissions.\n"
@@ -37,11 +46,7 @@ def test_a_value_whose_source_is_named_in_the_next_sentence_cites_that_sentence(
     b = _doc("b", "The fire service said 95 people were injured in the storm on Tuesday.")
     docs = {"a": a, "b": b}
     q = "How many people were injured in the storm?"
-    passages = [Passage(chunk_id=f"{d}-0", doc_id=d, text=docs[d].text, start=0, end=len(docs[d].text), score=1.0)
-                for d in docs]
-    answer, ranked = answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
-                                         Idf([a.text, b.text, "weather", "sport"]), 0.1)
-    claims = [c for d in docs.values() for c in extract_claims(d)]
+    answer, ranked, claims = _answer_over(q, docs, 0.1)
     out = apply_values(answer, reconcile(q, claims), ranked, docs, claims)
     named = next(v for v in out.values if v.normalized == "120")
     assert "regional health agency" in named.note
@@ -103,14 +108,23 @@ def test_dates_of_other_peoples_meetings_do_not_answer_when_someone_met():
              date="2024-05-07")
     docs = {"a": a, "b": b}
     q = "When did Nordin meet the minister?"
-    passages = [Passage(chunk_id=f"{d}-0", doc_id=d, text=docs[d].text, start=0, end=len(docs[d].text), score=1.0)
-                for d in docs]
-    answer, ranked = answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
-                                         Idf([a.text, b.text, "weather", "sport"]), 0.05)
+    answer, ranked, claims = _answer_over(q, docs, 0.05)
     assert ranked[0].doc_id == "b"
-    claims = [c for d in docs.values() for c in extract_claims(d)]
     recon = reconcile(q, claims)
     # the minister's arrival only: "last month" in a sentence marking another event adds no date
     assert [g.normalized for g in recon.groups] == ["2024-05-06"]
     out = apply_values(answer, recon, ranked, docs, claims)
     assert out.values == () and "May 6" not in out.text and out.citations[0].doc_id == "b"
+
+
+def test_a_vague_amount_in_the_best_sentence_does_not_hide_a_precise_one():
+    a = _doc("a", "Norland supplied millions of rounds of ammunition to the front this year, officials said.")
+    # scored well below the first sentence, and its verb is not the asked one
+    b = _doc("b", "Norland's shipments included 3.1 million rounds of ammunition, analysts at a Danish institute "
+                  "estimate from satellite images of rail yards and ports.")
+    docs = {"a": a, "b": b}
+    q = "How much ammunition did Norland supply to the front?"
+    answer, ranked, claims = _answer_over(q, docs, 0.1)
+    assert any(c.kind == "vague" for c in claims if c.doc_id == "a")
+    out = apply_values(answer, reconcile(q, claims), ranked, docs, claims)
+    assert "3.1 million" in out.text and any(c.doc_id == "b" for c in out.citations)
