@@ -1,4 +1,4 @@
-"""The systems the suite compares: the project's answerer and three baselines on the same index.
+"""The systems the suite compares: the project's answerer and four baselines on the same index.
 
 - ``ProjectSystem``: ``Pipeline.answer`` in the chosen mode (hybrid retrieval, follow-up
   rewriting, extractive or LLM answer, citation checks).
@@ -9,6 +9,8 @@
   ``VectorStoreIndex`` over the very same Chroma collection, whose top passage is the answer
   and its chunk the citation. It never abstains and sees the question without the chat
   history (stock retrievers have no conversation memory).
+- ``LlamaIndexQueryEngine`` ("llamaindex-llm"): the stock ``as_query_engine`` over that index,
+  the project's local model writing the answer from llama-index's default prompt.
 
 Building the pipeline and the index is left to ``qa``; scoring to ``eval/run.py``.
 """
@@ -97,8 +99,8 @@ class LlamaIndexBaseline:
         self._docs = pipeline.documents()
         store = ChromaVectorStore(chroma_collection=reader.collection)
         embed = _embedding_class()(embedder or reader.embedder)
-        index = VectorStoreIndex.from_vector_store(store, embed_model=embed)
-        self._retriever = index.as_retriever(similarity_top_k=self.k)
+        self._index = VectorStoreIndex.from_vector_store(store, embed_model=embed)
+        self._retriever = self._index.as_retriever(similarity_top_k=self.k)
 
     def _passage(self, hit):
         from qa.records import Passage
@@ -126,7 +128,55 @@ class LlamaIndexBaseline:
                       mode="llamaindex", passages=passages)
 
 
-BASELINES = ("bm25", "dense", "llamaindex")
+class LlamaIndexQueryEngine(LlamaIndexBaseline):
+    """Stock llama-index with its LLM: ``index.as_query_engine(llm=...)`` over the same collection.
+
+    The same retriever as ``LlamaIndexBaseline``; the answer is what llama-index's default
+    response synthesis ("compact": the retrieved chunks packed into its QA prompt) makes the
+    project's own local model write, cited by every retrieved chunk (a stock response has no
+    inline citations; its ``source_nodes`` are its sources). It abstains only when the model
+    writes nothing.
+    """
+
+    name = "llamaindex-llm"
+
+    def __init__(self, pipeline, llm=None, name: str = "") -> None:
+        """``llm``: a llama-index LLM (default: the pipeline's loaded model's).
+
+        Raises:
+            qa.errors.ModelUnavailable: no local model loads.
+        """
+        from qa.errors import ModelUnavailable
+        from qa.generate import load_llm
+
+        super().__init__(pipeline, name=name)
+        if llm is None:
+            settings = pipeline.settings
+            # an extractive pipeline has no model configured: the bundled one, as `--mode llm` does
+            loaded = pipeline.llm() if settings.llm != "none" else \
+                load_llm(settings.model_copy(update={"llm": "llama-cpp"}))
+            llm = getattr(loaded, "llama_index_llm", None)
+            if llm is None:
+                raise ModelUnavailable(f"the llama-index query engine needs a local model: "
+                                       f"{pipeline._llm_error or 'none loaded'}")
+        self._engine = self._index.as_query_engine(llm=llm, similarity_top_k=self.k)
+
+    def answer(self, q):
+        from qa.records import Answer, Citation
+
+        response = self._engine.query(q.question)
+        passages = tuple(self._passage(h) for h in response.source_nodes)
+        text = (response.response or "").strip()
+        if not text or text == "Empty Response":
+            return Answer(question=q.question, text="", answered=False, mode=self.name, passages=passages)
+        cites = tuple(Citation(doc_id=p.doc_id, title=p.title, quote=p.text, start=p.start, end=p.end,
+                               score=p.score) for p in passages)
+        marks = " ".join(f"[{n}]" for n in range(1, len(cites) + 1))
+        return Answer(question=q.question, text=f"{text} {marks}", answered=True, citations=cites,
+                      mode=self.name, passages=passages)
+
+
+BASELINES = ("bm25", "dense", "llamaindex", "llamaindex-llm")
 
 
 def make_baselines(pipeline, names: Sequence[str]) -> list:
@@ -141,6 +191,8 @@ def make_baselines(pipeline, names: Sequence[str]) -> list:
             out.append(RetrievalAblation(pipeline, name))
         elif name == "llamaindex":
             out.append(LlamaIndexBaseline(pipeline))
+        elif name == "llamaindex-llm":
+            out.append(LlamaIndexQueryEngine(pipeline))
         else:
             raise ValueError(f"unknown baseline {name!r}; use some of {', '.join(BASELINES)}")
     return out

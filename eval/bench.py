@@ -9,6 +9,8 @@ in a work directory and measures, each side by side in one run so ratios hold on
 - warm latency per corpus: ``answer()`` (extractive) p50/p95 against one query embedding
   (interleaved, question by question), and the stock llama-index query pipeline over the same
   index (``eval/baselines.py``) as the peer, with each one's accuracy on the bundled questions;
+- the stock llama-index query engine with the local model writing the answer, on the bundled
+  corpus and a few questions (each takes the model seconds), against ``answer()``;
 - cold ``qa ask`` wall time and peak RSS (new processes), the app's RSS with the embedder and the
   largest index open, and the embedded Chroma against a ``chroma run`` server.
 
@@ -33,7 +35,7 @@ from eval.metrics import percentile
 from eval.questions import DEFAULT_QUESTIONS, load_questions
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-SECTIONS = ("build", "latency", "cold", "memory", "server")
+SECTIONS = ("build", "latency", "llm-peer", "cold", "memory", "server")
 COLD_QUESTION = "How many North Korean troops were deployed to Russia last year?"
 
 
@@ -139,6 +141,45 @@ def measure_latency(index_dir: Path, corpus_dir: Path, questions, repeat: int, p
     return out
 
 
+def measure_llm_peer(index_dir: Path, corpus_dir: Path, questions) -> dict:
+    """Warm ``answer()`` (extractive) against the stock llama-index query engine with an LLM.
+
+    The peer is ``as_query_engine`` over the same collection, the bundled local model writing
+    (``eval.baselines.LlamaIndexQueryEngine``): what a stock llama-index set-up answers with.
+    Each question is answered by both, one after the other, after one untimed answer each.
+    Returns ``{"error": ...}`` when no local model loads.
+    """
+    from eval.baselines import LlamaIndexQueryEngine, ProjectSystem
+    from eval.run import aggregate, score
+    from qa.errors import QAError
+
+    pipeline = _pipeline(index_dir, corpus_dir)
+    try:
+        systems = {"project": ProjectSystem(pipeline, "extractive"), "llamaindex-llm": LlamaIndexQueryEngine(pipeline)}
+    except QAError as exc:
+        return {"error": str(exc)}
+    for system in systems.values():
+        system.answer(questions[0])  # the model's load and first prompt are not a question's latency
+    texts = {d: doc.text for d, doc in pipeline.documents().items()}
+    times: dict[str, list[float]] = {name: [] for name in systems}
+    results: dict[str, list] = {name: [] for name in systems}
+    for q in questions:
+        for name, system in systems.items():
+            t0 = time.perf_counter()
+            a = system.answer(q)
+            ms = (time.perf_counter() - t0) * 1000
+            times[name].append(ms)
+            results[name].append(score(q, a, ms, name, texts))
+    out: dict = {"questions": len(questions), "model": getattr(pipeline.settings, "llm_model", "") or "bundled"}
+    for name in systems:
+        m = aggregate(results[name])
+        out[f"{name}_ms_p50"] = percentile(times[name], 50)
+        out[f"{name}_accuracy"] = m["answer_accuracy"]
+        out[f"{name}_wrong_confident"] = m["wrong_confident_answers"]
+    out["peer_to_answer"] = out["llamaindex-llm_ms_p50"] / out["project_ms_p50"]
+    return out
+
+
 def measure_server(corpus_dir: Path, work: Path, questions) -> dict:
     """The same bundled corpus in the embedded store and in a ``chroma run`` server: dense search
     (one precomputed query vector, the store alone) and ``answer()`` p50, side by side."""
@@ -161,6 +202,13 @@ def measure_server(corpus_dir: Path, work: Path, questions) -> dict:
                 p.answer(q.question, history=list(q.history) or None, mode="extractive")
                 times[f"{name}_answer"].append((time.perf_counter() - t0) * 1000)
     return {f"{k}_ms_p50": statistics.median(v) for k, v in times.items()}
+
+
+def spread(questions: Sequence, n: int) -> list:
+    """``n`` of ``questions`` evenly spaced, so every category of the file has its share."""
+    if n >= len(questions):
+        return list(questions)
+    return [questions[i * len(questions) // n] for i in range(n)]
 
 
 def run(args) -> dict:
@@ -198,6 +246,10 @@ def run(args) -> dict:
                                                peer="peer" not in skip, stock="stock" not in skip)
         report["corpora"][name] = entry
     bundled = report["corpora"]["bundled"]
+    if "llm-peer" not in skip and args.llm_peer_questions:
+        print("bench: stock llama-index query engine with the local model", file=sys.stderr)
+        report["llm_peer"] = measure_llm_peer(Path(bundled["index_dir"]), Path(bundled["corpus_dir"]),
+                                              spread(questions, args.llm_peer_questions))
     if "cold" not in skip:
         print("bench: cold qa ask", file=sys.stderr)
         report["cold"] = {name: measure.cold_ask(Path(c["index_dir"]), Path(c["corpus_dir"]), COLD_QUESTION,
@@ -240,6 +292,9 @@ def _parser() -> argparse.ArgumentParser:
                         "then ../shared/distractors/news.jsonl)")
     p.add_argument("--distractor-limit", type=int, default=0, help="only the first N distractor articles (0 = all)")
     p.add_argument("--no-distractors", action="store_true", help="skip the mixed corpus")
+    p.add_argument("--llm-peer-questions", type=int, default=12,
+                   help="questions, evenly spaced over the file, for the llama-index query engine with the local "
+                        "model (seconds each; 0 = none)")
     p.add_argument("--cold-runs", type=int, default=5, help="new processes per cold qa ask figure")
     p.add_argument("--skip", default="", help=f"comma-separated sections to skip: {', '.join(SECTIONS)}, peer, stock "
                         "(the llama-index peer with sentence-transformers as its encoder)")

@@ -41,6 +41,18 @@ def table(report: dict) -> str:
                 + f"{_f(x['project_accuracy'], '.2f')} / {_f(x.get('llamaindex_accuracy'), '.2f')} | "
                 f"{x['project_wrong_confident']} / {x.get('llamaindex_wrong_confident', '–')} | "
                 f"{x['first_sight_ms_p50']:.0f} ms |")
+    if "llm_peer" in report:
+        x = report["llm_peer"]
+        if "error" in x:
+            lines += ["", f"Stock llama-index query engine with a local model: not measured ({x['error']})."]
+        else:
+            lines += ["", "| bundled, questions | answer() p50 | llama-index query engine + local model p50 | "
+                      "peer / answer | accuracy: project / peer | wrong confident: project / peer |",
+                      "|---|---|---|---|---|---|",
+                      f"| {x['questions']} ({x['model']} model) | {x['project_ms_p50']:.1f} ms | "
+                      f"{x['llamaindex-llm_ms_p50'] / 1000:.1f} s | {x['peer_to_answer']:,.0f}× | "
+                      f"{_f(x['project_accuracy'], '.2f')} / {_f(x['llamaindex-llm_accuracy'], '.2f')} | "
+                      f"{x['project_wrong_confident']} / {x['llamaindex-llm_wrong_confident']} |"]
     if "cold" in report:
         lines += ["", "| cold `qa ask` (new process) | wall p50 (min–max) | peak RSS |", "|---|---|---|"]
         for name, x in report["cold"].items():

@@ -162,6 +162,11 @@ class LlamaCppLLM:
         self.context_window = min(context_window, int(model.n_ctx()))
         self._model = model
 
+    @property
+    def llama_index_llm(self):
+        """The llama-index LLM underneath (``LlamaCPP``), for running llama-index's own pipelines on it."""
+        return self._llm
+
     def prompt_tokens(self, prompt: Prompt) -> int:
         """Exact token count of the completion prompt, BOS included."""
         # No lock: tokenising reads only the vocabulary, which never changes after loading,
@@ -236,6 +241,11 @@ class OpenAICompatibleLLM:
             timeout=timeout,
             max_retries=0,  # a local server that fails once will fail again; fall back instead
         )
+
+    @property
+    def llama_index_llm(self):
+        """The llama-index LLM underneath (``OpenAILike``), for running llama-index's own pipelines on it."""
+        return self._llm
 
     def prompt_tokens(self, prompt: Prompt) -> int:
         """An upper estimate (3 characters a token): the server's tokenizer is not at hand."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 from pathlib import Path
@@ -95,6 +96,9 @@ def _fake_report() -> dict:
                                            "latency": {**lat, "chunks": 1000, "project_ms_p50": 14.0}}},
             "cold": {"bundled": {"runs": 3, "wall_s_p50": 2.5, "wall_s_min": 2.0, "wall_s_max": 3.0,
                                  "peak_mib_p50": 300.0}},
+            "llm_peer": {"questions": 4, "model": "bundled", "project_ms_p50": 20.0, "llamaindex-llm_ms_p50": 9000.0,
+                         "peer_to_answer": 450.0, "project_accuracy": 0.75, "llamaindex-llm_accuracy": 0.25,
+                         "project_wrong_confident": 1, "llamaindex-llm_wrong_confident": 3},
             "memory": {"corpus": "synthetic-1000", "chunks": 1000, "rss_mib": 400.0, "peak_mib": 450.0},
             "server": {"embedded_query_ms_p50": 1.0, "server_query_ms_p50": 2.0, "embedded_answer_ms_p50": 12.0,
                        "server_answer_ms_p50": 13.0}}
@@ -104,10 +108,13 @@ def test_the_table_reports_every_figure_with_its_ratio_and_the_machine(tmp_path)
     text = table(_fake_report())
     for expected in ("2 CPUs (test CPU)", "| bundled | 38 | 2.0 s | 19.0 | 20.0 | 0.95 | 0.90 | 0.10 s |",
                      "(synthetic vectors)", "12.0 / 20.0 ms", "2.00×", "2.50×", "60.0 ms | 5.00×", "0.80 / 0.50", "1 / 3",
-                     "2.50 s (2.00–3.00)", "RSS 400 MiB", "| `chroma run` server | 2.00 ms | 13.0 ms |"):
+                     "2.50 s (2.00–3.00)",
+                     "| 4 (bundled model) | 20.0 ms | 9.0 s | 450× | 0.75 / 0.25 | 1 / 3 |", "RSS 400 MiB", "| `chroma run` server | 2.00 ms | 13.0 ms |"):
         assert expected in text, expected
     plot_latency(_fake_report(), tmp_path / "plot.png")
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    without_model = table({**_fake_report(), "llm_peer": {"error": "no local model"}})
+    assert "query engine with a local model: not measured (no local model)" in without_model
 
 
 def test_bad_sizes_are_refused_with_a_message(capsys):
@@ -120,13 +127,14 @@ def test_bad_sizes_are_refused_with_a_message(capsys):
 
 @pytest.mark.integration
 def test_a_small_run_of_the_suite_reports_sane_numbers(tmp_path, capsys):
-    """CI's size: the bundled corpus, 40 distractors (when present), 2,000 synthetic chunks, 10 questions;
-    the peer with a torch encoder is left out (its import alone is seconds)."""
+    """CI's size: the bundled corpus, 40 distractors (when present), 2,000 synthetic chunks, 10 questions
+    (2 for the query engine with the local model); the peer with a torch encoder is left out (its
+    import alone is seconds)."""
     from eval.bench import main
 
     out = tmp_path / "out"
     code = main(["--sizes", "2000", "--repeat", "1", "--questions-limit", "10", "--distractor-limit", "40",
-                 "--cold-runs", "1", "--skip", "stock", "--work-dir", str(tmp_path / "work"), "--out-dir", str(out)])
+                 "--cold-runs", "1", "--llm-peer-questions", "2", "--skip", "stock", "--work-dir", str(tmp_path / "work"), "--out-dir", str(out)])
     printed = capsys.readouterr().out
     with capsys.disabled():  # CI's log shows the table even under pytest -q
         print("\n" + printed)
@@ -145,6 +153,12 @@ def test_a_small_run_of_the_suite_reports_sane_numbers(tmp_path, capsys):
     b = report["corpora"]["bundled"]["build"]
     assert b["chunks"] > 20 and b["raw_chunks_per_s"] > 0 and b["nochange_s"] < b["full_s"]
     assert 0 < report["cold"]["bundled"]["wall_s_p50"] < 120 and report["cold"]["bundled"]["peak_mib_p50"] > 50
+    llm = report["llm_peer"]
+    if importlib.util.find_spec("llama_cpp") is None:
+        assert "llama" in llm["error"] or "model" in llm["error"]
+    else:  # the model writes for seconds; answer() takes milliseconds
+        assert llm["questions"] == 2 and llm["llamaindex-llm_ms_p50"] > llm["project_ms_p50"] > 0, llm
+        assert 0.0 <= llm["llamaindex-llm_accuracy"] <= 1.0
     assert report["memory"]["rss_mib"] > 50 and report["memory"]["chunks"] >= 1500
     assert report["server"]["server_query_ms_p50"] > 0
     assert "| corpus | chunks | answer() p50 / p95 |" in printed
