@@ -151,10 +151,8 @@ class LlamaIndexQueryEngine(LlamaIndexBaseline):
 
         super().__init__(pipeline, name=name)
         if llm is None:
-            settings = pipeline.settings
-            # an extractive pipeline has no model configured: the bundled one, as `--mode llm` does
-            loaded = pipeline.llm() if settings.llm != "none" else \
-                load_llm(settings.model_copy(update={"llm": "llama-cpp"}))
+            # an extractive pipeline has no model configured: the bundled one, as `--mode llm` has
+            loaded = pipeline.llm() if pipeline.settings.llm != "none" else load_llm(with_local_model(pipeline.settings))
             llm = getattr(loaded, "llama_index_llm", None)
             if llm is None:
                 raise ModelUnavailable(f"the llama-index query engine needs a local model: "
@@ -198,6 +196,11 @@ def make_baselines(pipeline, names: Sequence[str]) -> list:
     return out
 
 
+def with_local_model(settings):
+    """``settings``, with the bundled model in-process (llama-cpp) when they configure none."""
+    return settings.model_copy(update={"llm": "llama-cpp"}) if settings.llm == "none" else settings
+
+
 def make_pipeline(mode: str, settings=None):
     """The pipeline to evaluate, with its index opened (built first if missing).
 
@@ -215,8 +218,8 @@ def make_pipeline(mode: str, settings=None):
             settings = Settings()
         except Exception as exc:  # pydantic's ValidationError: name the bad setting, no traceback
             raise QAError(f"bad configuration: {exc}") from exc
-    if mode == "llm" and settings.llm == "none":
-        settings = settings.model_copy(update={"llm": "llama-cpp"})
+    if mode == "llm":
+        settings = with_local_model(settings)
     pipeline = Pipeline(settings)
     pipeline.ensure_index()
     if mode == "llm" and not pipeline.llm_available():

@@ -71,6 +71,23 @@ def build_synthetic(corpus_dir: Path, index_dir: Path, embedder, pool: Sequence[
             "synthetic_vectors": vectors.synthetic}
 
 
+def _figures(times: dict[str, list[float]], results: dict[str, list]) -> dict:
+    """Each system's p50/p95 (ms) and its accuracy, wrong confident answers, citation precision
+    and abstention recall, keyed ``{system}_{figure}``."""
+    from eval.run import aggregate
+
+    out: dict = {}
+    for name, ts in times.items():
+        out[f"{name}_ms_p50"], out[f"{name}_ms_p95"] = percentile(ts, 50), percentile(ts, 95)
+    for name, rs in results.items():
+        m = aggregate(rs)
+        out[f"{name}_accuracy"] = m["answer_accuracy"]
+        out[f"{name}_wrong_confident"] = m["wrong_confident_answers"]
+        out[f"{name}_citation_precision"] = m["citation_precision"]
+        out[f"{name}_abstention_recall"] = m["abstention_recall"]
+    return out
+
+
 def measure_latency(index_dir: Path, corpus_dir: Path, questions, repeat: int, peer: bool = True,
                     stock: bool = False) -> dict:
     """Warm ``answer()`` and the llama-index peer against one query embedding, with accuracy.
@@ -83,7 +100,7 @@ def measure_latency(index_dir: Path, corpus_dir: Path, questions, repeat: int, p
     embedding, the answer and the peer's answer, one after the other.
     """
     from eval.baselines import LlamaIndexBaseline, ProjectSystem
-    from eval.run import aggregate, score
+    from eval.run import score
 
     pipeline = _pipeline(index_dir, corpus_dir)
     t0 = time.perf_counter()
@@ -124,15 +141,8 @@ def measure_latency(index_dir: Path, corpus_dir: Path, questions, repeat: int, p
                 if r == repeat - 1:
                     results[name].append(score(q, a, ms, name, texts))
     out = {"chunks": len(pipeline.reader.chunks()), "questions": len(questions), "runs": len(times["embedding"]),
-           "first_open_s": first_s, "first_sight_ms_p50": statistics.median(first)}
-    for name, ts in times.items():
-        out[f"{name}_ms_p50"], out[f"{name}_ms_p95"] = percentile(ts, 50), percentile(ts, 95)
-    for name, rs in results.items():
-        m = aggregate(rs)
-        out[f"{name}_accuracy"] = m["answer_accuracy"]
-        out[f"{name}_wrong_confident"] = m["wrong_confident_answers"]
-        out[f"{name}_citation_precision"] = m["citation_precision"]
-        out[f"{name}_abstention_recall"] = m["abstention_recall"]
+           "first_open_s": first_s, "first_sight_ms_p50": statistics.median(first),
+           **_figures(times, results)}
     out["answer_to_embedding"] = out["project_ms_p50"] / out["embedding_ms_p50"]
     if peer:
         out["peer_to_answer"] = out["llamaindex_ms_p50"] / out["project_ms_p50"]
@@ -150,7 +160,7 @@ def measure_llm_peer(index_dir: Path, corpus_dir: Path, questions) -> dict:
     Returns ``{"error": ...}`` when no local model loads.
     """
     from eval.baselines import LlamaIndexQueryEngine, ProjectSystem
-    from eval.run import aggregate, score
+    from eval.run import score
     from qa.errors import QAError
 
     pipeline = _pipeline(index_dir, corpus_dir)
@@ -170,12 +180,8 @@ def measure_llm_peer(index_dir: Path, corpus_dir: Path, questions) -> dict:
             ms = (time.perf_counter() - t0) * 1000
             times[name].append(ms)
             results[name].append(score(q, a, ms, name, texts))
-    out: dict = {"questions": len(questions), "model": getattr(pipeline.settings, "llm_model", "") or "bundled"}
-    for name in systems:
-        m = aggregate(results[name])
-        out[f"{name}_ms_p50"] = percentile(times[name], 50)
-        out[f"{name}_accuracy"] = m["answer_accuracy"]
-        out[f"{name}_wrong_confident"] = m["wrong_confident_answers"]
+    out = {"questions": len(questions), "model": pipeline.settings.llm_model or "bundled",
+           **_figures(times, results)}
     out["peer_to_answer"] = out["llamaindex-llm_ms_p50"] / out["project_ms_p50"]
     return out
 

@@ -104,9 +104,9 @@ def _answers_itself(need: Need, top: Candidate, claims: Sequence[Claim]) -> bool
     for c in claims:
         if c.doc_id != top.doc_id or not top.start <= c.value_start < top.end:
             continue
-        kind_fits = (c.kind == "date") if need.kind == "date" else (c.kind != "date")
         if c.kind == "vague":
             continue   # "millions of rounds" does not say how much: a precise figure elsewhere may
+        kind_fits = (c.kind == "date") if need.kind == "date" else (c.kind != "date")
         if kind_fits and (not c.measure or not need.measure or measures_related(need.measure, c.measure)):
             return True
     return False
@@ -154,8 +154,9 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         # even when its sentence shares few words with the question.
         # So is one of a measure the asked one is part of or made of (killed, for "what losses").
         # So is a figure of exactly the asked thing ("5.8 million rounds of ammunition").
-        exact = relief and (bool(recon.need.measure and group.measure) and measure_relation(
-            recon.need, group) in ("same", "compatible", "related") or _counts_asked_thing(recon.need, group))
+        same_measure = bool(recon.need.measure and group.measure) and \
+            measure_relation(recon.need, group) in ("same", "compatible", "related")
+        exact = relief and (same_measure or _counts_asked_thing(recon.need, group))
         if sentences and max(c.score for c in sentences) >= (floor * EXACT_MEASURE_RELIEF if exact else floor):
             # the notes name who gives each value: cite the sentence that says so
             top = max(c.score for c in sentences)
