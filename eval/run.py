@@ -226,6 +226,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated baselines to run alongside ('' for none)")
     p.add_argument("--check", action="store_true", help="exit 1 when the gate in --thresholds fails")
     p.add_argument("--quiet", action="store_true", help="no per-question progress")
+    p.add_argument("--benchmark", choices=("squad",), default=None,
+                   help="run a public benchmark file (PATH) instead of the questions file")
+    p.add_argument("path", nargs="?", type=Path, default=None, help="the benchmark file for --benchmark")
+    p.add_argument("--split", choices=("train", "calibrate", "report"), default=None,
+                   help="the benchmark's articles to use (eval/squad.py; default: all)")
     return p
 
 
@@ -241,9 +246,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _benchmark(args) -> int:
+    """``--benchmark squad PATH``: eval/bench_squad.py, gated by thresholds.json's "benchmarks" entry."""
+    from eval import bench_squad
+
+    if args.path is None:
+        raise EvalError("--benchmark squad needs the benchmark file: python -m eval --benchmark squad PATH")
+    result = bench_squad.run(args.path, args.split, args.limit, args.out_dir, quiet=args.quiet)
+    from eval.squad import stem_of
+
+    key = f"{args.benchmark}:{stem_of(args.path)}:{args.split}:{args.limit}"
+    gate = load_thresholds(args.thresholds).get("benchmarks", {}).get(key)
+    failures = check_gate(result["systems"]["product"], gate) if gate else []
+    result["gate"] = {"key": key, "applied": gate is not None, "thresholds": gate, "failures": failures}
+    json_out = args.json_out or args.out_dir / f"{args.benchmark}-{stem_of(args.path)}-{args.split or 'all'}.json"
+    json_out.parent.mkdir(parents=True, exist_ok=True)
+    json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(bench_squad.console_table(result))
+    print(f"\nJSON report: {json_out}")
+    if gate is None:
+        print(f"Gate: none recorded for {key}")
+    elif failures:
+        print("Gate FAILED:\n  " + "\n  ".join(failures))
+    else:
+        print("Gate: passed")
+    return 1 if args.check and failures else 0
+
+
 def _main(args) -> int:
     from eval import baselines, report
 
+    if args.benchmark:
+        return _benchmark(args)
     questions = select(load_questions(args.questions), args.categories, args.limit, args.per_category)
     if not questions:
         raise EvalError("no question selected; check --categories and --limit")
