@@ -241,5 +241,7 @@ def warm_up(system, question) -> None:
 def settings_summary(pipeline) -> dict:
     """The settings that shape the numbers, for the report."""
     s = pipeline.settings
-    return {k: str(getattr(s, k)) for k in ("top_k", "chunk_size", "chunk_overlap", "abstain_threshold",
-                                             "embed_model", "llm", "llm_model", "collection")}
+    out = {k: str(getattr(s, k)) for k in ("top_k", "chunk_size", "chunk_overlap", "reader",
+                                           "embed_model", "llm", "llm_model", "collection")}
+    out["abstain_threshold"] = str(pipeline.threshold)
+    return out

@@ -127,6 +127,75 @@ def _gelu_block(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, x - y, y)
 
 
+def prepare_weights(raw: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray]:
+    """BERT weights as ``forward_hidden`` reads them: no ``bert.`` prefix, float32, linear layers
+    transposed to (in, out), Q/K/V fused. Keys outside the encoder (a head) are kept as they are.
+
+    Raises:
+        Unsupported: a weight of the encoder is missing.
+    """
+    w = {k.removeprefix("bert."): np.ascontiguousarray(v, dtype=np.float32) for k, v in raw.items()}
+    out = {k: w[k] for k in w if not k.startswith("encoder.")}
+    for i in range(layers):
+        p = f"encoder.layer.{i}."
+        try:
+            qkv_w = [w[f"{p}attention.self.{n}.weight"] for n in ("query", "key", "value")]
+            qkv_b = [w[f"{p}attention.self.{n}.bias"] for n in ("query", "key", "value")]
+            # One (hidden, 3*hidden) matmul instead of three.
+            out[f"{i}.qkv.w"] = np.ascontiguousarray(np.concatenate(qkv_w, axis=0).T)
+            out[f"{i}.qkv.b"] = np.concatenate(qkv_b)
+            for name, key in (("attn_out", "attention.output.dense"), ("inter", "intermediate.dense"),
+                              ("out", "output.dense")):
+                out[f"{i}.{name}.w"] = np.ascontiguousarray(w[f"{p}{key}.weight"].T)
+                out[f"{i}.{name}.b"] = w[f"{p}{key}.bias"]
+            for name, key in (("ln1", "attention.output.LayerNorm"), ("ln2", "output.LayerNorm")):
+                out[f"{i}.{name}.w"] = w[f"{p}{key}.weight"]
+                out[f"{i}.{name}.b"] = w[f"{p}{key}.bias"]
+        except KeyError as e:
+            raise Unsupported(f"model.safetensors has no weight {e.args[0]!r}") from e
+    return out
+
+
+def forward_hidden(w: dict[str, np.ndarray], cfg: dict, ids: np.ndarray, mask: np.ndarray,
+                   types: np.ndarray | None = None) -> np.ndarray:
+    """The last hidden states, ``(B, L, H)`` float32, of BERT weights from ``prepare_weights``.
+
+    Args:
+        w: prepared weights.
+        cfg: the model's config.json.
+        ids: ``(B, L)`` token ids, padded with 0.
+        mask: ``(B, L)`` float32, 1 on real tokens.
+        types: ``(B, L)`` segment ids; None means every token is segment 0.
+    """
+    eps = np.float32(cfg.get("layer_norm_eps", 1e-12))
+    heads = int(cfg["num_attention_heads"])
+    b, n = ids.shape
+    hidden = int(cfg["hidden_size"])
+    d = hidden // heads
+    seg = w["embeddings.token_type_embeddings.weight"]
+    x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+         + (seg[0] if types is None else seg[types]))  # (B, L, H)
+    # (B*L, H): each linear layer is one matrix product, not one per text (measured ~20% faster).
+    x = _layer_norm(x.reshape(b * n, hidden), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
+    # Padded keys get the most negative float, as transformers does: softmax gives them 0.
+    bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]  # (B, 1, 1, L)
+    scale = np.float32(1.0 / np.sqrt(d))
+    for i in range(int(cfg["num_hidden_layers"])):
+        qkv = x @ w[f"{i}.qkv.w"] + w[f"{i}.qkv.b"]  # (B*L, 3H)
+        qkv = qkv.reshape(b, n, 3, heads, d).transpose(2, 0, 3, 1, 4)  # (3, B, heads, L, d)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias  # (B, heads, L, L)
+        scores -= scores.max(-1, keepdims=True)
+        probs = np.exp(scores)
+        probs /= probs.sum(-1, keepdims=True)
+        ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(b * n, hidden)
+        x = _layer_norm(ctx @ w[f"{i}.attn_out.w"] + w[f"{i}.attn_out.b"] + x,
+                        w[f"{i}.ln1.w"], w[f"{i}.ln1.b"], eps)
+        h = _gelu(x @ w[f"{i}.inter.w"] + w[f"{i}.inter.b"])
+        x = _layer_norm(h @ w[f"{i}.out.w"] + w[f"{i}.out.b"] + x, w[f"{i}.ln2.w"], w[f"{i}.ln2.b"], eps)
+    return x.reshape(b, n, hidden)
+
+
 class NumpyBertEncoder:
     """Mean-pooled BERT sentence vectors computed in numpy; weights load on first use.
 
@@ -166,32 +235,10 @@ class NumpyBertEncoder:
                 # sentence-transformers limit and padding to the longest text are what count.
                 tok.enable_truncation(max_length=self.spec["max_seq_length"])
                 tok.no_padding()
-                self._weights = self._prepare(load_file(str(self.path / "model.safetensors")))
+                self._weights = prepare_weights(load_file(str(self.path / "model.safetensors")),
+                                                int(self.spec["config"]["num_hidden_layers"]))
                 self._tokenizer = tok
         return self._weights, self._tokenizer
-
-    def _prepare(self, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Weights renamed without a ``bert.`` prefix, float32, linear layers transposed to (in, out)."""
-        w = {k.removeprefix("bert."): np.ascontiguousarray(v, dtype=np.float32) for k, v in raw.items()}
-        out = {k: w[k] for k in w if k.startswith("embeddings.")}
-        for i in range(int(self.spec["config"]["num_hidden_layers"])):
-            p = f"encoder.layer.{i}."
-            try:
-                qkv_w = [w[f"{p}attention.self.{n}.weight"] for n in ("query", "key", "value")]
-                qkv_b = [w[f"{p}attention.self.{n}.bias"] for n in ("query", "key", "value")]
-                # One (hidden, 3*hidden) matmul instead of three.
-                out[f"{i}.qkv.w"] = np.ascontiguousarray(np.concatenate(qkv_w, axis=0).T)
-                out[f"{i}.qkv.b"] = np.concatenate(qkv_b)
-                for name, key in (("attn_out", "attention.output.dense"), ("inter", "intermediate.dense"),
-                                  ("out", "output.dense")):
-                    out[f"{i}.{name}.w"] = np.ascontiguousarray(w[f"{p}{key}.weight"].T)
-                    out[f"{i}.{name}.b"] = w[f"{p}{key}.bias"]
-                for name, key in (("ln1", "attention.output.LayerNorm"), ("ln2", "output.LayerNorm")):
-                    out[f"{i}.{name}.w"] = w[f"{p}{key}.weight"]
-                    out[f"{i}.{name}.b"] = w[f"{p}{key}.bias"]
-            except KeyError as e:
-                raise Unsupported(f"model.safetensors has no weight {e.args[0]!r}") from e
-        return out
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """``(len(texts), dim)`` float32 sentence vectors (unit rows when the model normalises)."""
@@ -225,33 +272,7 @@ class NumpyBertEncoder:
         return out
 
     def _forward(self, w: dict[str, np.ndarray], ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        cfg = self.spec["config"]
-        eps = np.float32(cfg.get("layer_norm_eps", 1e-12))
-        heads = int(cfg["num_attention_heads"])
-        b, n = ids.shape
-        hidden = self.dim
-        d = hidden // heads
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
-             + w["embeddings.token_type_embeddings.weight"][0])  # (B, L, H); one segment: type 0
-        # (B*L, H): each linear layer is one matrix product, not one per text (measured ~20% faster).
-        x = _layer_norm(x.reshape(b * n, hidden), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
-        # Padded keys get the most negative float, as transformers does: softmax gives them 0.
-        bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]  # (B, 1, 1, L)
-        scale = np.float32(1.0 / np.sqrt(d))
-        for i in range(int(cfg["num_hidden_layers"])):
-            qkv = x @ w[f"{i}.qkv.w"] + w[f"{i}.qkv.b"]  # (B*L, 3H)
-            qkv = qkv.reshape(b, n, 3, heads, d).transpose(2, 0, 3, 1, 4)  # (3, B, heads, L, d)
-            q, k, v = qkv[0], qkv[1], qkv[2]
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias  # (B, heads, L, L)
-            scores -= scores.max(-1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(-1, keepdims=True)
-            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(b * n, hidden)
-            x = _layer_norm(ctx @ w[f"{i}.attn_out.w"] + w[f"{i}.attn_out.b"] + x,
-                            w[f"{i}.ln1.w"], w[f"{i}.ln1.b"], eps)
-            h = _gelu(x @ w[f"{i}.inter.w"] + w[f"{i}.inter.b"])
-            x = _layer_norm(h @ w[f"{i}.out.w"] + w[f"{i}.out.b"] + x, w[f"{i}.ln2.w"], w[f"{i}.ln2.b"], eps)
-        x = x.reshape(b, n, hidden)
+        x = forward_hidden(w, self.spec["config"], ids, mask)  # (B, L, H)
         summed = (x * mask[:, :, None]).sum(1)
         pooled = summed / np.maximum(mask.sum(1, keepdims=True), 1e-9)  # (B, H) mean over real tokens
         if self.spec["normalize"]:

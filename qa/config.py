@@ -37,8 +37,12 @@ class Settings(BaseSettings):
 
     # Retrieval and answering
     top_k: int = Field(default=8, ge=1, le=50, description="passages handed to the answerer")
-    abstain_threshold: float = Field(default=0.35, ge=0.0, le=1.0,
-                                     description="minimum support score below which the answer declines")
+    reader: Literal["learned", "heuristic"] = Field(
+        default="learned", description="how answer sentences are scored: the learned reader (qa/reader_model) "
+                                       "or the hand-written score alone")
+    abstain_threshold: float | None = Field(default=None, ge=0.0, le=1.0,
+                                            description="score below which the answer declines; unset = the "
+                                                        "calibrated threshold of the scorer in use")
     max_question_chars: int = Field(default=500, ge=10)
     max_upload_mb: float = Field(default=2.0, gt=0, le=100, description="largest uploaded article, per file")
     max_file_mb: float = Field(default=20.0, gt=0, le=10_000,

@@ -33,6 +33,7 @@ from qa.chat import check_question, condense
 from qa.config import Settings
 from qa.errors import BadDocument, IndexBusy, IndexMissing, ModelUnavailable, QAError
 from qa.question import analyze
+from qa.reader import reader as reader_model
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
 from qa.timeline import event_answers
@@ -69,6 +70,14 @@ class Pipeline:
         self._vectors: SentenceVectors | None = None
         self._llm = None
         self._llm_error: str | None = None
+        self._reader = reader_model() if settings.reader == "learned" else None
+
+    @property
+    def threshold(self) -> float:
+        """The decline threshold: the setting, else the calibrated one of the scorer in use."""
+        if self.settings.abstain_threshold is not None:
+            return self.settings.abstain_threshold
+        return self._reader.threshold if self._reader is not None else extractive.HEURISTIC_THRESHOLD
 
     # -- index -----------------------------------------------------------------------------
 
@@ -292,9 +301,10 @@ class Pipeline:
     def extractive(self, question: str, history: list[dict] | None = None, method: str = "hybrid") -> Answer:
         """The extractive answer (no model), with the retrieval ``method`` given."""
         with self.snapshot():  # one question reads one index version
-            return self._extractive(question, history, method)
+            return self._extractive(question, history, method)[0]
 
-    def _extractive(self, question: str, history: list[dict] | None, method: str) -> Answer:
+    def _extractive(self, question: str, history: list[dict] | None, method: str) -> tuple[Answer, list]:
+        """The extractive answer and the ranked candidate sentences it was chosen from."""
         question = self.check_question(question)
         standalone = condense(question, history)
         spec = self._spec(question, standalone, history)
@@ -306,7 +316,7 @@ class Pipeline:
                 # "his fifth visit" when the sources report three: nothing to answer from.
                 passages = self.retrieve(standalone, method=method)
                 return dataclasses.replace(extractive.abstain(question, passages, note=event.reason),
-                                           standalone_question=standalone)
+                                           standalone_question=standalone), []
             event = None  # a dated event the articles mention in passing (a meeting in a caption)
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
@@ -317,8 +327,8 @@ class Pipeline:
             question, events, activity=activity) is not None, index=self.mentions()) if event is not None else None
         dates = date_hits(standalone, {d: claims.get(d, ()) for d in dict.fromkeys(p.doc_id for p in passages)})
         answer, ranked = extractive.answer_extractively(
-            question, spec, passages, documents, self._embed, idf, self.settings.abstain_threshold,
-            scope=scope, dates=dates)
+            question, spec, passages, documents, self._embed, idf, self.threshold,
+            scope=scope, dates=dates, reader=self._reader)
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
@@ -329,7 +339,7 @@ class Pipeline:
                      for c in in_docs if not any(p.doc_id == c.doc_id and p.start <= c.value_start < p.end
                                                  for p in passages)]
             if extra:
-                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates)
+                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates, self._reader)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
             recon = reconcile(standalone, in_docs, kind=spec.kind)
             with_values = apply_values(answer, recon, ranked, documents, in_docs,
@@ -342,7 +352,7 @@ class Pipeline:
         if event is not None:  # a date, a gap or what happened, from the events the question names
             answer = event_answers(answer, spec, event, claims, documents, references, events, scope)
         note = event.reason if event is not None else ""
-        return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note)
+        return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note), ranked
 
     def answer(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
         """Answer a question; see ``qa.answer``."""
@@ -358,7 +368,9 @@ class Pipeline:
         mode = mode or self.settings.mode
         if mode not in ("auto", "extractive", "llm"):
             raise QAError(f"unknown mode {mode!r}; use auto, extractive or llm")
-        base = self.extractive(question, history)
+        with self.snapshot():
+            base, ranked = self._extractive(question, history, "hybrid")
+            documents = self.documents()
         llm = self.llm() if mode in ("auto", "llm") else None
         if mode == "llm" and llm is None:
             raise ModelUnavailable(self._llm_error or "no local model is configured; set QA_LLM=llama-cpp "
@@ -375,7 +387,10 @@ class Pipeline:
             return
         from qa.llm_answer import llm_stream
 
-        for item in llm_stream(question, base.standalone_question, base.passages or (), self.documents(), llm,
+        # The model reads what the reader found: its best sentences with the sentence before
+        # each, not the raw chunks (with the hand-written score alone, the retrieved passages).
+        read = extractive.reader_passages(ranked, documents) if self._reader is not None else []
+        for item in llm_stream(question, base.standalone_question, read or base.passages or (), documents, llm,
                                self.settings, fallback=lambda: base, history=history):
             if isinstance(item, Answer) and item.mode == "llm":
                 item = with_sources_of(item, base, self._spec(question, base.standalone_question, history).several)
