@@ -503,9 +503,7 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
 
     settings = settings or Settings()
     app = build_app(Pipeline(settings), settings=settings)
-    configured = getattr(settings, "auth", "")  # QA_AUTH; a SecretStr or a plain str
-    if hasattr(configured, "get_secret_value"):
-        configured = configured.get_secret_value()
+    configured = settings.auth.get_secret_value()  # QA_AUTH, kept redacted until here
     launch(app, host=host, port=port, auth=auth or configured or None, max_upload_mb=settings.max_upload_mb)
 
 
