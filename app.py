@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import gradio as gr
 
-from index.load import SUPPORTED_SUFFIXES
+from index.load import SUPPORTED_SUFFIXES, is_hidden
 from qa import ui
 from qa.chat import check_question
 from qa.config import Settings as _Settings
@@ -213,7 +213,7 @@ class ChatHandlers:
             return f"{path.name}: {path.suffix or 'no extension'} files are not accepted (use {', '.join(ALLOWED_SUFFIXES)})"
         if not path.is_file():
             return f"{path.name}: not a file that was uploaded"
-        if path.name.startswith("."):  # the index skips hidden files: it would be "added" and never seen
+        if is_hidden(path.name):  # the index skips hidden files: it would be "added" and never seen
             return f"{path.name}: a name starting with '.' is not indexed; rename the file"
         size = path.stat().st_size
         if size > self.max_upload_bytes:
