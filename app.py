@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import gradio as gr
+from gradio.route_utils import API_PREFIX
+from starlette.middleware import Middleware
 
-from index.load import SUPPORTED_SUFFIXES
+from index.load import SUPPORTED_SUFFIXES, is_hidden
 from qa import ui
 from qa.chat import check_question
 from qa.config import Settings as _Settings
@@ -55,6 +57,14 @@ QUEUE_SIZE = 32
 # thousand questions. The last 500 sessions are kept: a chat left idle while 500 others were
 # used starts afresh.
 SESSION_CAPACITY = 500
+# Largest request body but an upload's: gradio reads a JSON body whole and parses it before any
+# of the app's limits apply, so a 100 MB body cost its full size in memory and parse time. A
+# real request is a question of at most QA_MAX_QUESTION_CHARS (500) characters, a mode and file
+# names (a few kB; gr.State stays on the server); 1 MB leaves room for a larger question limit
+# and JSON escapes (up to 12 bytes a character). Uploads are bounded per file by gradio's
+# streaming multipart parser (``max_file_size``, QA_MAX_UPLOAD_MB) and are not counted here.
+MAX_REQUEST_BYTES = 1_000_000
+_UNBOUNDED_PATHS = frozenset({f"{API_PREFIX}/upload"})
 
 
 class ChatHandlers:
@@ -213,7 +223,7 @@ class ChatHandlers:
             return f"{path.name}: {path.suffix or 'no extension'} files are not accepted (use {', '.join(ALLOWED_SUFFIXES)})"
         if not path.is_file():
             return f"{path.name}: not a file that was uploaded"
-        if path.name.startswith("."):  # the index skips hidden files: it would be "added" and never seen
+        if is_hidden(path.name):  # the index skips hidden files: it would be "added" and never seen
             return f"{path.name}: a name starting with '.' is not indexed; rename the file"
         size = path.stat().st_size
         if size > self.max_upload_bytes:
@@ -445,6 +455,60 @@ def build_app(pipeline: Pipeline | None = None, settings: Settings | None = None
     return app
 
 
+class BodyLimit:
+    """ASGI middleware: a request body over ``max_bytes`` is answered 413 before any route reads it.
+
+    A declared ``Content-Length`` over the limit is refused without reading a byte; a body sent
+    without one (chunked) is read up to the limit and refused at the first byte past it. A body
+    within the limit is handed on whole. ``unbounded`` paths (gradio's upload route, which
+    streams files to disk under its own per-file limit) pass through untouched.
+
+    Args:
+        app: the ASGI app it wraps.
+        max_bytes: the largest body accepted.
+        unbounded: request paths left to their own limits.
+    """
+
+    def __init__(self, app, max_bytes: int = MAX_REQUEST_BYTES, unbounded: frozenset[str] = _UNBOUNDED_PATHS):
+        self.app, self.max_bytes, self.unbounded = app, max_bytes, unbounded
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.unbounded:
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            return await self._refuse(send)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away before its body was complete
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                return await self._refuse(send)
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> dict:
+            # the body once, whole; then the client's own messages (a disconnect, for streams)
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send) -> None:
+        text = f"Request body over the {self.max_bytes:,}-byte limit.".encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(text)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": text})
+
+
 def _parse_auth(auth: str | None) -> list[tuple[str, str]] | None:
     """``"user:pass"`` or ``"u1:p1,u2:p2"`` -> [(user, pass), ...]; "" or None -> no auth."""
     if not auth:
@@ -475,7 +539,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, auth: str | None = None,
-           max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB, **kwargs):
+           max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB, max_request_bytes: int = MAX_REQUEST_BYTES, **kwargs):
     """Launch ``app`` bound to ``host`` (None: ``GRADIO_SERVER_NAME`` or 127.0.0.1).
 
     Binding to anything but loopback is the caller's explicit choice; ``auth``
@@ -483,16 +547,23 @@ def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, aut
     is served as files: no ``allowed_paths``. Server-side rendering and gradio's run
     history are off: the app needs neither, and together they are what CVE-2026-134825
     (gradio 6.27 to 6.31, a forged ``Host: localhost`` reaching run-history endpoints) needs.
+    A request body other than an upload over ``max_request_bytes`` is refused with 413
+    before it is parsed (``BodyLimit``).
     """
     credentials = _parse_auth(auth)
     bind = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     if not _is_loopback(bind) and credentials is None:
         log.warning("serving on %s without a login: anyone who can reach this address can use the app "
                     "and add documents; set QA_AUTH=user:password to require one", bind)
+    # Outside every route, so an oversized body is refused before gradio parses it.
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", ()),
+                                Middleware(BodyLimit, max_bytes=max_request_bytes)]
     # In bytes, as the handlers count: gradio's "2.5mb" parser reads only whole numbers.
     return app.launch(server_name=host, server_port=port, auth=credentials, show_error=False,
                       max_file_size=int(max_upload_mb * 1_000_000), allowed_paths=[], ssr_mode=False,
-                      run_history=False, state_session_capacity=SESSION_CAPACITY, theme=theme(), **kwargs)
+                      run_history=False, state_session_capacity=SESSION_CAPACITY, theme=theme(),
+                      app_kwargs=app_kwargs, **kwargs)
 
 
 def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None,
@@ -503,9 +574,7 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
 
     settings = settings or Settings()
     app = build_app(Pipeline(settings), settings=settings)
-    configured = getattr(settings, "auth", "")  # QA_AUTH; a SecretStr or a plain str
-    if hasattr(configured, "get_secret_value"):
-        configured = configured.get_secret_value()
+    configured = settings.auth.get_secret_value()  # QA_AUTH, kept redacted until here
     launch(app, host=host, port=port, auth=auth or configured or None, max_upload_mb=settings.max_upload_mb)
 
 

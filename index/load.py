@@ -118,6 +118,12 @@ def load_file(path: Path, max_bytes: int | None = None,
                      content_hash=text_hash(text, meta or None), **meta)]
 
 
+def is_hidden(name: str) -> bool:
+    """Whether ``load_path`` skips ``name`` (a file or folder) when it walks a directory: a
+    dot-name such as ``.DS_Store``, ``.git`` or an editor's ``.draft.txt``."""
+    return name.startswith(".")
+
+
 def load_path(path: Path, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES) -> tuple[list[Document], list[str]]:
     """Load one file or every supported file under a directory.
 
@@ -136,7 +142,7 @@ def load_path(path: Path, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES) -> tup
     if path.is_dir():
         files = sorted(p for p in path.rglob("*")
                        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+                       and not any(is_hidden(part) for part in p.relative_to(path).parts))
     elif path.is_file():
         files = [path]
     else:

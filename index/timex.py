@@ -177,6 +177,15 @@ def _season_of(d: date) -> tuple[str, int]:
     return "winter", d.year if d.month == 12 else d.year - 1
 
 
+# a word (or a quoted one) right after "after", on the same line: the X of "a week after X"
+_ANCHOR = re.compile(r"[^\S\n]+[\w\"'“‘]")
+
+
+def _names_an_anchor(text: str, pos: int) -> bool:
+    """Whether ``text[pos:]`` goes on with the X of "a week after X" (not ",", "." or a line end)."""
+    return _ANCHOR.match(text, pos) is not None
+
+
 def _resolve(name: str, m: re.Match, ref: date | None, year_ref: date | None = None) -> tuple[str, str, bool] | None:
     """(value, granularity, relative) for one pattern match, or None to reject the match.
 
@@ -308,8 +317,9 @@ def _resolve(name: str, m: re.Match, ref: date | None, year_ref: date | None = N
     if name == "ago":
         n, unit, direction = _num(g["n"]), g["u"].lower().rstrip("s"), g["dir"].lower()
         sign = -1 if direction in ("ago", "earlier", "before") else 1
-        if direction in ("after", "later"):
-            # "a week after X" dates X a week before the reference event
+        if direction == "after" and _names_an_anchor(m.string, m.end()):
+            # "a week after X" dates X, a week before the reference event; "two days later"
+            # and a clause-final "a week after" name no X and stay a week ahead of the reference
             sign = -1
         if unit == "day":
             return _iso_day(ref + timedelta(days=sign * n)), "day", True

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.records import IndexConfig
@@ -50,8 +50,10 @@ class Settings(BaseSettings):
     mode: Literal["auto", "extractive", "llm"] = "auto"
 
     # Web app
-    auth: str = Field(default="", description="user:password for a login in front of the web app; "
-                                                "several separated by commas; '' = no login")
+    # A SecretStr: repr(settings), str() and model_dump_json() show "**********", so a logged or
+    # printed settings object never carries the password; the app asks get_secret_value().
+    auth: SecretStr = Field(default=SecretStr(""), description="user:password for a login in front of the "
+                                                               "web app; several separated by commas; '' = no login")
 
     # Local LLM
     llm: Literal["none", "llama-cpp", "openai"] = "none"

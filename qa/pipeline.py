@@ -21,7 +21,7 @@ import numpy as np
 
 from index.build import IndexLocked, build_index
 from index.embed import EmbedderUnavailable, get_embedder
-from index.load import SUPPORTED_SUFFIXES, LoadError, load_path
+from index.load import SUPPORTED_SUFFIXES, LoadError, is_hidden, load_path
 from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
 from index.claims import Claim, extract_claims
@@ -189,10 +189,15 @@ class Pipeline:
         """Add uploaded files to the index; each is validated before anything is written.
 
         Raises:
-            BadDocument: a file has an unsupported type, is too large, empty or undecodable.
+            BadDocument: a file has a hidden (dot) name or an unsupported type, is too large,
+                empty or undecodable.
         """
         checked: list[Path] = []
         for path in map(Path, paths):
+            # The build walks uploads/ and skips dot-names: such a file would be copied, reported
+            # as added and never indexed. Checked first: ".txt" alone has no suffix at all.
+            if is_hidden(path.name):
+                raise BadDocument(f"{path.name}: a name starting with '.' is not indexed; rename the file")
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 raise BadDocument(f"{path.name}: unsupported type; upload {', '.join(SUPPORTED_SUFFIXES)} files")
             if not path.is_file():

@@ -273,6 +273,18 @@ def test_bad_document_error_class_is_what_the_fake_raises(pipe, tmp_path):
         pipe.add_files([f])
 
 
+def test_serve_hands_the_configured_login_to_launch_unredacted(monkeypatch, tmp_path):
+    import sys
+    import types
+
+    launched = {}
+    # serve() imports qa.pipeline when called; a stand-in module keeps Chroma and torch unloaded
+    monkeypatch.setitem(sys.modules, "qa.pipeline", types.SimpleNamespace(Pipeline=FakePipeline))
+    monkeypatch.setattr(app, "launch", lambda blocks, **kwargs: launched.update(kwargs))
+    app.serve(Settings(index_dir=tmp_path / "index", auth="ann:s3cret"))
+    assert launched["auth"] == "ann:s3cret"
+
+
 def test_importing_the_app_loads_no_model_index_or_server():
     import subprocess
     import sys

@@ -18,6 +18,7 @@ import http.server
 import json
 import logging
 import os
+import socket
 import threading
 import time
 import uuid
@@ -186,6 +187,63 @@ def test_uploads_over_the_size_limit_are_refused_by_the_server(served_fake):
     status, text = _upload(served_fake.url, "big.txt", b"x" * (limit + 1))
     assert status == 413, text
     assert _upload(served_fake.url, "fits.txt", b"x" * 1000)[0] == 200
+
+
+def test_an_upload_over_the_request_body_limit_but_within_the_file_limit_is_accepted(served_fake):
+    size = app.MAX_REQUEST_BYTES + 500_000
+    assert size < Settings().max_upload_mb * 1_000_000  # bounded per file by gradio, not by BodyLimit
+    assert _upload(served_fake.url, "long.txt", b"x" * size)[0] == 200
+
+
+# ---------------------------------------------------------------- request bodies are bounded before parsing
+
+OVERSIZED = 100_000_000  # what the issue saw gradio read and parse whole
+
+
+def _post_raw(url: str, path: str, head: dict[str, str], body: bytes) -> tuple[int, bytes]:
+    """Send a POST's headers and ``body`` over a plain socket (which may be only the start of
+    what the headers announce) and read the response. Returns (status, response body)."""
+    host, port = url.removeprefix("http://").rstrip("/").split(":")
+    lines = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}", *(f"{k}: {v}" for k, v in head.items())]
+    with socket.create_connection((host, int(port)), timeout=15) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, response.read()
+
+
+def _question_json(n_bytes: int) -> bytes:
+    """A JSON request for one question, padded with spaces to ``n_bytes`` (valid JSON throughout)."""
+    data = json.dumps({"data": ["When did Shoigu arrive in Pyongyang?"]}).encode()
+    return data[:-1] + b" " * (n_bytes - len(data)) + b"}"
+
+
+@pytest.mark.parametrize("route", ["/gradio_api/call/ask", "/gradio_api/queue/join"])
+def test_an_oversized_json_body_is_refused_with_413_before_it_is_read(served_fake, route):
+    asked = len(served_fake.pipeline.calls)
+    body = _question_json(OVERSIZED)
+    # Only the first 64 kB are sent: a 413 now means nothing waited for, read or parsed the rest.
+    status, text = _post_raw(served_fake.url, route, {"Content-Type": "application/json",
+                                                      "Content-Length": str(len(body))}, body[:65_536])
+    assert status == 413 and b"1,000,000-byte limit" in text
+    assert len(served_fake.pipeline.calls) == asked
+
+
+def test_an_oversized_chunked_body_is_refused_at_the_limit(served_fake):
+    # No Content-Length to check: the body is counted as it arrives, and refused past the limit
+    # without waiting for its end (the closing zero-length chunk is never sent).
+    piece = b"x" * 100_000
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for _ in range(app.MAX_REQUEST_BYTES // len(piece) + 1))
+    status, _ = _post_raw(served_fake.url, "/gradio_api/call/ask",
+                          {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}, chunks)
+    assert status == 413
+
+
+def test_a_request_within_the_body_limit_is_answered(served_fake):
+    body = _question_json(app.MAX_REQUEST_BYTES)  # exactly at the limit: accepted
+    status, text = _post_raw(served_fake.url, "/gradio_api/call/ask", {"Content-Type": "application/json",
+                                                                      "Content-Length": str(len(body))}, body)
+    assert status == 200 and b"event_id" in text, text
 
 
 # ---------------------------------------------------------------- calling the upload handler directly

@@ -72,6 +72,17 @@ def test_relative_expressions_resolve_against_the_reference(text, reference, val
     assert (v, g) == (value, granularity)
 
 
+@pytest.mark.parametrize("text, value, granularity", [
+    ("Two days later, the troops crossed the border.", "2025-06-19", "day"),  # no X: ahead of the reference
+    ("They left two days after.", "2025-06-19", "day"),                       # "after" with nothing after it
+    ("a week after the summit, talks resumed", "2025-06-10", "week"),        # dates the summit, a week before
+    ("three days after Kim's visit", "2025-06-14", "day"),
+])
+def test_later_runs_forward_and_after_x_dates_x_before_the_reference(text, value, granularity):
+    _, v, g = _one(text, "2025-06-17")
+    assert (v, g) == (value, granularity)
+
+
 def test_relative_expressions_stay_unresolved_without_a_reference():
     assert [t.value for t in find_times("deployed last year, sent on Tuesday")] == ["", ""]
 

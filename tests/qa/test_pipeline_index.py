@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from index.build import build_index
 from index.claims import extract_claims
 from qa import pipeline as pipeline_mod
 from qa.config import Settings
-from qa.errors import IndexBusy
+from qa.errors import BadDocument, IndexBusy
 from qa.events import events_of_documents
 from qa.pipeline import Pipeline
 from tests.index.fakes import HashingEmbedder
@@ -141,3 +142,13 @@ def test_no_index_while_another_process_builds_is_index_busy(make, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("name", [".note.txt", ".txt"])
+def test_a_dot_file_upload_is_refused_not_reported_added_and_never_indexed(make, tmp_path, name):
+    hidden = tmp_path / name
+    hidden.write_text("Kaesong factories\nThe Kaesong factories reopened on Monday.\n", encoding="utf-8")
+    pipeline = make()
+    with pytest.raises(BadDocument, match=rf"^{re.escape(name)}: a name starting with '\.' is not indexed; rename"):
+        pipeline.add_files([hidden])
+    assert not pipeline.uploads_dir.exists()  # refused before anything was copied or built
