@@ -180,6 +180,7 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
         "benchmark": "squad", "file": str(path), "split": split, "n_questions": len(items),
         "corpus_paragraphs": sum(not squad.held_out(p.pid) for p in paragraphs),
         "held_out_share": squad.HELD_OUT_SHARE,
+        "reader": settings.reader, "abstain_threshold": pipeline.threshold,
         "systems": {name: aggregate(os) for name, os in outcomes.items()},
         "questions": [asdict(o) | {"question": i.question, "gold": list(i.answers)}
                       for i, o in zip(items, outcomes["product"])],

@@ -229,6 +229,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--benchmark", choices=("squad",), default=None,
                    help="run a public benchmark file (PATH) instead of the questions file")
     p.add_argument("path", nargs="?", type=Path, default=None, help="the benchmark file for --benchmark")
+    p.add_argument("--reader", choices=("learned", "heuristic"), default=None,
+                   help="sentence scorer for --benchmark (default: the QA_READER setting)")
     p.add_argument("--split", choices=("train", "calibrate", "report"), default=None,
                    help="the benchmark's articles to use (eval/squad.py; default: all)")
     return p
@@ -252,10 +254,12 @@ def _benchmark(args) -> int:
 
     if args.path is None:
         raise EvalError("--benchmark squad needs the benchmark file: python -m eval --benchmark squad PATH")
-    result = bench_squad.run(args.path, args.split, args.limit, args.out_dir, quiet=args.quiet)
+    override = {"reader": args.reader} if args.reader else {}
+    result = bench_squad.run(args.path, args.split, args.limit, args.out_dir, quiet=args.quiet, **override)
     from eval.squad import stem_of
 
-    key = f"{args.benchmark}:{stem_of(args.path)}:{args.split}:{args.limit}"
+    # One gate per benchmark, file, split, slice and scorer: thresholds measured for one do not bind another.
+    key = f"{args.benchmark}:{stem_of(args.path)}:{args.split}:{args.limit}:{result['reader']}"
     gate = load_thresholds(args.thresholds).get("benchmarks", {}).get(key)
     failures = check_gate(result["systems"]["product"], gate) if gate else []
     result["gate"] = {"key": key, "applied": gate is not None, "thresholds": gate, "failures": failures}

@@ -95,3 +95,25 @@ def test_crag_counts_wrong_answers_against_right_ones():
     m = bench_squad.aggregate(outs)
     assert m["accuracy"] == 0.5 and m["crag"] == 0.25 and m["wrong_confident"] == 1
     assert m["answerable_found"] == round(1 / 3, 4) and m["unanswerable_declined"] == 1.0
+
+
+@pytest.mark.integration
+def test_benchmark_cli_answers_and_scores_a_squad_file(tmp_path, capsys):
+    from eval.run import main
+
+    path = _file(tmp_path, articles=4, paras=3)
+    rc = main(["--benchmark", "squad", str(path), "--limit", "6", "--out-dir", str(tmp_path / "out"),
+               "--quiet", "--reader", "learned"])
+    assert rc == 0
+    report = json.loads((tmp_path / "out" / "squad-toy-all.json").read_text())
+    assert report["n_questions"] == 6 and report["reader"] == "learned"
+    assert set(report["systems"]) == {"product", "best-overlap sentence", "always decline"}
+    assert report["gate"]["applied"] is False
+    assert "Gate: none recorded" in capsys.readouterr().out
+
+
+def test_benchmark_without_a_file_is_a_clear_error(capsys):
+    from eval.run import main
+
+    assert main(["--benchmark", "squad"]) == 2
+    assert "needs the benchmark file" in capsys.readouterr().err
