@@ -380,7 +380,10 @@ class Pipeline:
         if mode == "llm" and llm is None:
             raise ModelUnavailable(self._llm_error or "no local model is configured; set QA_LLM=llama-cpp "
                                    "(bundled model) or QA_LLM=openai with QA_LLM_BASE_URL")
-        if llm is None or (not base.answered and base.note):
+        # A decline for a low score says why in its note, but a model may still find the answer
+        # in other words; the other declines are findings that it cannot overrule.
+        low_score = not base.answered and bool(ranked) and ranked[0].score < self.threshold
+        if llm is None or (not base.answered and base.note and not low_score):
             # No model, or the sources were found not to hold what was asked (an event they do not
             # report, a figure they do not give): a model cannot overrule that.
             if llm is None and mode == "auto":
