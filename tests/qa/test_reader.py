@@ -75,3 +75,66 @@ def test_decline_says_whether_the_sources_are_on_the_subject():
     assert "No sentence of the sources answers" in extractive.decline_reason(_cand(0.1, 0.1), 0.4)
     assert "reader score 0.10, below 0.40" in extractive.decline_reason(_cand(0.1, 0.1), 0.4)
     assert "No passage" in extractive.decline_reason(None, 0.4)
+
+
+class _KeywordReader:
+    """A fake reader: probability 0.9 for sentences holding ``word``, 0.1 otherwise."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.calls: list[int] = []
+
+    def score(self, question, items):
+        import numpy as np
+
+        self.calls.append(len(items))
+        return np.array([0.9 if self.word in s else 0.1 for s, _ in items], dtype=np.float32)
+
+
+@pytest.fixture()
+def flood():
+    from tests.qa.test_extractive import ARTICLES, _doc
+    from qa.records import Passage
+    from tests.index.fakes import HashingEmbedder
+
+    docs = {k: _doc(k, v) for k, v in ARTICLES.items()}
+    passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
+                for k, d in docs.items()]
+    return docs, passages, HashingEmbedder().embed, extractive.Idf([d.text for d in docs.values()])
+
+
+def test_the_readers_choice_is_the_answer_and_only_the_shortlist_is_read(flood):
+    from qa.question import analyze
+
+    docs, passages, embed, idf = flood
+    q = "Who thanked the volunteers?"
+    fake = _KeywordReader("radio")  # not the sentence the hand-written score prefers
+    a, ranked = extractive.answer_extractively(q, analyze(q), passages, docs, embed, idf, 0.5, reader=fake)
+    assert ranked[0].prior < max(c.prior for c in ranked)
+    assert a.answered and a.text.startswith("About 42 people were evacuated from Brenn, local radio reported.")
+    assert fake.calls == [min(extractive.READER_SHORTLIST, len(ranked))]
+    assert ranked[0].read and ranked[0].score == pytest.approx(0.9)
+
+
+def test_below_the_threshold_the_reader_declines_with_a_reason(flood):
+    from qa.question import analyze
+
+    docs, passages, embed, idf = flood
+    q = "Who thanked the volunteers?"
+    a, _ = extractive.answer_extractively(q, analyze(q), passages, docs, embed, idf, 0.95,
+                                          reader=_KeywordReader("sandbags"))
+    assert not a.answered and "reader score 0.90, below 0.95" in a.note
+
+
+def test_reader_passages_are_sentences_with_the_one_before_at_document_offsets(flood):
+    from qa.question import analyze
+
+    docs, passages, embed, idf = flood
+    q = "Who thanked the volunteers?"
+    _, ranked = extractive.answer_extractively(q, analyze(q), passages, docs, embed, idf, 0.5,
+                                               reader=_KeywordReader("sandbags"))
+    read = extractive.reader_passages(ranked, docs)
+    assert read and len(read) <= extractive.LLM_SENTENCES
+    top = read[0]
+    assert top.text == docs[top.doc_id].text[top.start:top.end]
+    assert top.text.startswith("Officials said 42 people") and top.text.endswith("through the night.")
