@@ -268,13 +268,15 @@ def _benchmark(args) -> int:
     json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(bench_squad.console_table(result))
     print(f"\nJSON report: {json_out}")
-    if gate is None:
-        print(f"Gate: none recorded for {key}")
-    elif failures:
-        print("Gate FAILED:\n  " + "\n  ".join(failures))
-    else:
-        print("Gate: passed")
+    print(_verdict(failures, None if gate else f"none recorded for {key}"))
     return 1 if args.check and failures else 0
+
+
+def _verdict(failures: list[str], not_applied: str | None) -> str:
+    """The gate's line for the console: not applied (and why), failed (each failure) or passed."""
+    if not_applied:
+        return f"Gate: {not_applied}"
+    return "Gate FAILED:\n  " + "\n  ".join(failures) if failures else "Gate: passed"
 
 
 def _main(args) -> int:
@@ -320,10 +322,6 @@ def _main(args) -> int:
     md = report.write_markdown(result, args.out_dir)
     print(report.console_tables(result))
     print(f"\nJSON report: {json_out}\nMarkdown report: {md}")
-    if not applied:
-        print(f"\nGate: not applied (it is for the whole suite in {thresholds.get('mode')!r} mode)")
-    elif failures:
-        print("\nGate FAILED:\n  " + "\n  ".join(failures))
-    else:
-        print("\nGate: passed")
+    print("\n" + _verdict(failures, None if applied else
+                          f"not applied (it is for the whole suite in {thresholds.get('mode')!r} mode)"))
     return 1 if args.check and failures else 0
