@@ -27,7 +27,6 @@ import re
 import string
 import sys
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -197,7 +196,3 @@ def console_table(result: dict) -> str:
         lines.append(f"{name:<24}" + "".join(f"{'' if m[c] is None else m[c]!s:>22}" for c in cols))
     return "\n".join(lines)
 
-
-def reasons(result: dict) -> Counter:
-    """How often each decline reason was given (for the report)."""
-    return Counter(q["reason"] for q in result["questions"] if not q["answered"])
