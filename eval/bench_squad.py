@@ -134,12 +134,13 @@ def _overlap_sentence(pipeline, question: str):
     return best
 
 
-def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: bool = False,
-        **settings_override) -> dict:
-    """Build the split's index, answer its questions with the product and the baselines, score them.
+def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, reader_model=None,
+            **settings_override) -> tuple[list[Item], object, int]:
+    """The split's questions, a pipeline over its indexed corpus (models loaded) and the
+    number of paragraphs indexed.
 
-    ``settings_override``: ``qa.config.Settings`` fields to set (the calibration passes
-    ``abstain_threshold=0`` to see every best sentence's score).
+    ``reader_model``: a ``qa.reader.Reader`` to answer with instead of the packaged one;
+    ``settings_override``: ``qa.config.Settings`` fields to set.
     """
     from qa.config import Settings
     from qa.pipeline import Pipeline
@@ -153,9 +154,21 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
     corpus = write_corpus(paragraphs, work / "corpus")
     settings = Settings(corpus_dir=corpus, index_dir=work / "index", collection=f"squad-{stem}",
                         **settings_override)
-    pipeline = Pipeline(settings)
+    pipeline = Pipeline(settings, reader=reader_model)
     pipeline.ensure_index()
     pipeline.answer(items[0].question, mode="extractive")  # load models before timing
+    return items, pipeline, sum(not squad.held_out(p.pid) for p in paragraphs)
+
+
+def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: bool = False, reader_model=None,
+        **settings_override) -> dict:
+    """Build the split's index, answer its questions with the product and the baselines, score them.
+
+    ``reader_model`` and ``settings_override`` as for ``prepare`` (the calibration passes
+    ``abstain_threshold=0`` to see every best sentence's score).
+    """
+    items, pipeline, indexed = prepare(path, split, limit, out_dir, reader_model, **settings_override)
+    settings = pipeline.settings
     outcomes: dict[str, list[Outcome]] = {"product": [], "best-overlap sentence": [], "always decline": []}
     for item in items:
         t0 = time.perf_counter()
@@ -177,7 +190,7 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
                   file=sys.stderr)
     result = {
         "benchmark": "squad", "file": str(path), "split": split, "n_questions": len(items),
-        "corpus_paragraphs": sum(not squad.held_out(p.pid) for p in paragraphs),
+        "corpus_paragraphs": indexed,
         "held_out_share": squad.HELD_OUT_SHARE,
         "reader": settings.reader, "abstain_threshold": pipeline.threshold,
         "systems": {name: aggregate(os) for name, os in outcomes.items()},

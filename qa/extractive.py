@@ -185,8 +185,10 @@ def score_sentences(
     """Score every candidate sentence; returns candidates (best first) and their embeddings.
 
     With a ``reader`` (``qa.reader.Reader``), the ``READER_SHORTLIST`` best sentences by the
-    score below are read with the sentence before each, and their score becomes the reader's
-    probability that they answer; the others score 0 (kept, in their order, as ``prior``).
+    score below are read with the sentence before each, and their score becomes the
+    probability that they answer (the reader's, combined with the score below, its cosine and
+    coverage by the calibrated ``Reader.combine``); the others score 0 (kept, in their order,
+    as ``prior``).
 
     score = W_DENSE * max(cosine, 0) + W_LEXICAL * (IDF-weighted share of question terms
     present, a term also present through a word for the same thing: "soldiers" for "troops"),
@@ -256,10 +258,12 @@ def _previous_span(doc: Document, start: int) -> tuple[int, int] | None:
 
 def _read(question: str, scored: list[Candidate], order: list[int], documents: Mapping[str, Document],
           reader) -> list[Candidate]:
-    """``scored`` with the shortlist's scores replaced by the reader's probabilities, the rest 0."""
+    """``scored`` with the shortlist's scores replaced by the reader's probabilities (combined
+    with each sentence's hand-written evidence, ``Reader.combine``), the rest 0."""
     short = order[:READER_SHORTLIST]
     items = [(scored[i].text, previous_sentence(documents[scored[i].doc_id], scored[i].start)) for i in short]
-    probs = reader.score(question, items)
+    probs = reader.combine(reader.score(question, items), [scored[i].prior for i in short],
+                           [scored[i].dense for i in short], [scored[i].coverage for i in short])
     out = [dataclasses.replace(c, score=0.0) for c in scored]
     for i, p in zip(short, probs):
         out[i] = dataclasses.replace(scored[i], score=float(p), read=True)

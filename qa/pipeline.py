@@ -53,9 +53,11 @@ class Pipeline:
     Args:
         settings: the configuration; the index is opened (and built if missing) on first use.
         embedder: optional embedder override (tests pass a fake).
+        reader: optional learned-reader override (the calibration script passes the one it
+            fits); by default the packaged one when ``settings.reader`` is "learned".
     """
 
-    def __init__(self, settings: Settings, embedder=None) -> None:
+    def __init__(self, settings: Settings, embedder=None, reader=None) -> None:
         self.settings = settings
         # One embedder for builds and queries; it loads its model lazily, on first use.
         self._embedder = embedder or get_embedder(settings.embed_model, threads=settings.embed_threads)
@@ -70,7 +72,7 @@ class Pipeline:
         self._vectors: SentenceVectors | None = None
         self._llm = None
         self._llm_error: str | None = None
-        self._reader = reader_model() if settings.reader == "learned" else None
+        self._reader = (reader or reader_model()) if settings.reader == "learned" else None
 
     @property
     def threshold(self) -> float:
@@ -307,6 +309,12 @@ class Pipeline:
         """The extractive answer (no model), with the retrieval ``method`` given."""
         with self.snapshot():  # one question reads one index version
             return self._extractive(question, history, method)[0]
+
+    def candidates(self, question: str, history: list[dict] | None = None) -> list[extractive.Candidate]:
+        """The ranked candidate sentences the extractive answer chooses from, best first (for
+        fitting the reader's calibration and for inspection)."""
+        with self.snapshot():
+            return self._extractive(question, history, "hybrid")[1]
 
     def _extractive(self, question: str, history: list[dict] | None, method: str) -> tuple[Answer, list]:
         """The extractive answer and the ranked candidate sentences it was chosen from."""

@@ -10,6 +10,13 @@ The weights are int8 per row (the model card gives the measured cost of that), t
 into float32 once at load; the forward pass is the project's numpy BERT
 (``index/embed_numpy.py``), given segment ids and read at [CLS].
 
+The reader's probability is then combined with the hand-written evidence of the same sentence
+(``Combiner``: a logistic regression on the reader's logit, the hand-written score, the
+sentence's cosine to the question and its share of the question's terms), fitted with the
+decline threshold on a calibration split by ``scripts/calibrate_reader.py``: the reader knows
+what an answer looks like, the hand-written score what the corpus says about the question's
+words, and neither is told how much to trust the other by hand.
+
 What it leaves to others: which sentences to read (the answerer's shortlist), what the
 probability means for answering (the threshold is the answerer's, fitted on a calibration
 split) and everything exact (figures, dates, citations).
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -32,6 +40,47 @@ from qa.errors import ModelUnavailable
 MODEL_DIR = Path(__file__).resolve().parent / "reader_model"
 # Pairs per forward pass: inputs are sorted by length first so a batch pads little.
 BATCH = 16
+
+
+# The combiner's inputs, in the order of its weights (``calibration.json`` "combiner").
+COMBINER_FEATURES = ("reader_logit", "prior", "dense", "coverage")
+# Probabilities are clipped this far from 0 and 1 before the logit: the int8 model's
+# probabilities agree with torch's to 0.001, so nothing closer to the ends carries meaning.
+_P_CLIP = 1e-3
+
+
+def features(probs, prior, dense, coverage) -> np.ndarray:
+    """``(n, len(COMBINER_FEATURES))`` combiner inputs of n read sentences."""
+    p = np.clip(np.asarray(probs, dtype=np.float64), _P_CLIP, 1.0 - _P_CLIP)
+    cols = [np.log(p / (1.0 - p)), prior, dense, coverage]
+    return np.column_stack([np.asarray(c, dtype=np.float64) for c in cols])
+
+
+@dataclass(frozen=True, slots=True)
+class Combiner:
+    """P(answers) from the reader's logit and the hand-written evidence: logistic regression.
+
+    Attributes:
+        weights: one per ``COMBINER_FEATURES`` name, in that order.
+        bias: the intercept.
+    """
+
+    weights: tuple[float, ...]
+    bias: float
+
+    def __call__(self, probs, prior, dense, coverage) -> np.ndarray:
+        """The combined probabilities of n read sentences (each argument has n values)."""
+        z = features(probs, prior, dense, coverage) @ np.asarray(self.weights) + self.bias
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+    @classmethod
+    def from_record(cls, record: dict | None) -> "Combiner | None":
+        """The combiner of a ``calibration.json`` record (None when it has none)."""
+        if not record:
+            return None
+        if tuple(record.get("features", ())) != COMBINER_FEATURES:
+            raise ValueError(f"combiner features {record.get('features')} are not {list(COMBINER_FEATURES)}")
+        return cls(tuple(float(w) for w in record["weights"]), float(record["bias"]))
 
 
 def _dequantize(raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -50,28 +99,49 @@ class Reader:
 
     Args:
         path: a folder written by ``scripts/train_reader.py --export``.
+        calibration: the record of threshold and combiner to use instead of the folder's
+            ``calibration.json`` (the calibration script passes the one it is fitting).
 
     Raises:
         ModelUnavailable: (on first use) the folder or one of its files is missing.
     """
 
-    def __init__(self, path: str | Path = MODEL_DIR) -> None:
+    def __init__(self, path: str | Path = MODEL_DIR, calibration: dict | None = None) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._state = None
-        self._threshold: float | None = None
+        self._calibration: tuple[float, Combiner | None] | None = None
+        if calibration is not None:
+            self._calibration = self._parse(calibration)
+
+    @staticmethod
+    def _parse(record: dict) -> tuple[float, Combiner | None]:
+        return float(record["threshold"]), Combiner.from_record(record.get("combiner"))
+
+    def _calibrated(self) -> tuple[float, Combiner | None]:
+        if self._calibration is None:
+            where = self.path / "calibration.json"
+            try:
+                self._calibration = self._parse(json.loads(where.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                raise ModelUnavailable(f"the reader's calibration {where} is missing or unreadable "
+                                       f"({type(e).__name__}: {e}); reinstall the package") from e
+        return self._calibration
 
     @property
     def threshold(self) -> float:
-        """The calibrated decline threshold on this reader's probability (``calibration.json``:
+        """The calibrated decline threshold on ``combine``'s probability (``calibration.json``:
         its value, what it was fitted on and when; ``scripts/calibrate_reader.py`` writes it)."""
-        if self._threshold is None:
-            try:
-                self._threshold = float(json.loads((self.path / "calibration.json").read_text(encoding="utf-8"))["threshold"])
-            except (OSError, ValueError, KeyError, TypeError) as e:
-                raise ModelUnavailable(f"the reader's calibration {self.path / 'calibration.json'} is missing or "
-                                       f"unreadable ({type(e).__name__}: {e}); reinstall the package") from e
-        return self._threshold
+        return self._calibrated()[0]
+
+    def combine(self, probs, prior, dense, coverage) -> np.ndarray:
+        """The probabilities the answerer ranks and declines by: the calibrated ``Combiner``
+        of the reader's ``probs`` with the sentences' hand-written evidence, or ``probs``
+        themselves when the calibration has no combiner."""
+        combiner = self._calibrated()[1]
+        if combiner is None:
+            return np.asarray(probs, dtype=np.float32)
+        return combiner(probs, prior, dense, coverage)
 
     def _load(self):
         with self._lock:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from tokenizers import Tokenizer
 
@@ -90,6 +92,9 @@ class _KeywordReader:
         self.calls.append(len(items))
         return np.array([0.9 if self.word in s else 0.1 for s, _ in items], dtype=np.float32)
 
+    def combine(self, probs, prior, dense, coverage):
+        return probs  # a calibration without a combiner
+
 
 @pytest.fixture()
 def flood():
@@ -138,3 +143,24 @@ def test_reader_passages_are_sentences_with_the_one_before_at_document_offsets(f
     top = read[0]
     assert top.text == docs[top.doc_id].text[top.start:top.end]
     assert top.text.startswith("Officials said 42 people") and top.text.endswith("through the night.")
+
+
+def test_the_combiner_weighs_the_reader_against_the_hand_written_evidence():
+    from qa.reader import COMBINER_FEATURES, Combiner
+
+    record = {"features": list(COMBINER_FEATURES), "weights": [1.0, 4.0, 0.0, 0.0], "bias": -2.0}
+    combine = Combiner.from_record(record)
+    # same reader probability, more hand-written support: a higher combined probability
+    low, high = combine([0.5, 0.5], [0.0, 1.0], [0.3, 0.3], [0.5, 0.5])
+    assert low == pytest.approx(1 / (1 + math.exp(2.0)), abs=1e-5) and high > 0.85
+    assert Combiner.from_record(None) is None
+    with pytest.raises(ValueError):
+        Combiner.from_record({**record, "features": ["reader_logit"]})
+
+
+def test_a_reader_without_a_combiner_ranks_by_its_own_probability(tmp_path):
+    from qa.reader import Reader
+
+    r = Reader(tmp_path, calibration={"threshold": 0.7})
+    assert r.threshold == 0.7
+    assert list(r.combine([0.2, 0.9], [1.0, 0.0], [0.9, 0.1], [1.0, 0.0])) == pytest.approx([0.2, 0.9])
