@@ -226,13 +226,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated baselines to run alongside ('' for none)")
     p.add_argument("--check", action="store_true", help="exit 1 when the gate in --thresholds fails")
     p.add_argument("--quiet", action="store_true", help="no per-question progress")
-    p.add_argument("--benchmark", choices=("squad",), default=None,
+    p.add_argument("--benchmark", choices=("squad", "ramdocs"), default=None,
                    help="run a public benchmark file (PATH) instead of the questions file")
     p.add_argument("path", nargs="?", type=Path, default=None, help="the benchmark file for --benchmark")
     p.add_argument("--reader", choices=("learned", "heuristic"), default=None,
                    help="sentence scorer for --benchmark (default: the QA_READER setting)")
     p.add_argument("--split", choices=("train", "calibrate", "report"), default=None,
-                   help="the benchmark's articles to use (eval/squad.py; default: all)")
+                   help="the benchmark's part to use (squad: articles, eval/squad.py; ramdocs: questions, "
+                        "calibrate or report, eval/bench_ramdocs.py; default: all)")
     return p
 
 
@@ -249,14 +250,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _benchmark(args) -> int:
-    """``--benchmark squad PATH``: eval/bench_squad.py, gated by thresholds.json's "benchmarks" entry."""
-    from eval import bench_squad
+    """``--benchmark squad|ramdocs PATH``: eval/bench_squad.py or eval/bench_ramdocs.py, gated by
+    thresholds.json's "benchmarks" entry."""
+    from eval import bench_ramdocs, bench_squad
+    from eval.squad import stem_of
 
     if args.path is None:
-        raise EvalError("--benchmark squad needs the benchmark file: python -m eval --benchmark squad PATH")
+        raise EvalError(f"--benchmark {args.benchmark} needs the benchmark file: "
+                        f"python -m eval --benchmark {args.benchmark} PATH")
+    bench = bench_squad if args.benchmark == "squad" else bench_ramdocs
+    if bench is bench_ramdocs and args.split == "train":
+        raise EvalError("RAMDocs has no train split: use --split calibrate or --split report")
     override = {"reader": args.reader} if args.reader else {}
-    result = bench_squad.run(args.path, args.split, args.limit, args.out_dir, quiet=args.quiet, **override)
-    from eval.squad import stem_of
+    result = bench.run(args.path, args.split, args.limit, args.out_dir, quiet=args.quiet, **override)
 
     # One gate per benchmark, file, split, slice and scorer: thresholds measured for one do not bind another.
     key = f"{args.benchmark}:{stem_of(args.path)}:{args.split}:{args.limit}:{result['reader']}"
@@ -266,7 +272,7 @@ def _benchmark(args) -> int:
     json_out = args.json_out or args.out_dir / f"{args.benchmark}-{stem_of(args.path)}-{args.split or 'all'}.json"
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(bench_squad.console_table(result))
+    print(bench.console_table(result))
     print(f"\nJSON report: {json_out}")
     print(_verdict(failures, None if gate else f"none recorded for {key}"))
     return 1 if args.check and failures else 0

@@ -71,11 +71,11 @@ def held_out(pid: str) -> bool:
 
 
 def stem_of(path: str | Path) -> str:
-    """The file's name without ``.json`` and its version: ``new_wiki_v1.0.json`` -> ``new_wiki``.
+    """The file's name without ``.json`` (or ``.jsonl``) and its version: ``new_wiki_v1.0.json`` -> ``new_wiki``.
 
     The split hashes it, so the same data under another version suffix splits the same way.
     """
-    name = Path(path).name.removesuffix(".json")
+    name = Path(path).name.removesuffix(".jsonl").removesuffix(".json")
     return re.sub(r"_v\d+(\.\d+)*$", "", name)
 
 
