@@ -94,6 +94,13 @@ SET_EXTRA_PER_DOC = 4
 SAME_FACT_SIMILARITY = 0.7
 # ... and scores at least this share of the best sentence on the question.
 SAME_FACT_SCORE_SHARE = 0.8
+# A single-value question also quotes another document's claim that gives other figures than
+# the best one (``figures_differ``) when it scores this share of the best and passes the
+# threshold: two people of one name born on two dates, or two values for one slot, each shown
+# with its source, never one side silently. Fitted 2026-12-04 on the RAMDocs calibrate split
+# (202 questions, hand-written score): the largest share reaching the best exact match, 0.193
+# (0.099 without; 0.6 gives 0.188, 0.3 and 0 the same 0.193). None: only the best claim.
+OTHER_DOCUMENT_SHARE: float | None = 0.45
 
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
            "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
@@ -302,16 +309,26 @@ def _figures(text: str) -> set[str]:
     return {m.replace(",", "") for m in _DIGITS.findall(text)}
 
 
+def figures_differ(a: str, b: str) -> bool:
+    """Whether two sentences give different figures: each has a figure the other lacks
+    ("born 19 September 1940" and "born 25 September 1952"), so however alike they read,
+    they are two statements and each is quoted."""
+    fa, fb = _figures(a), _figures(b)
+    return bool(fa) and bool(fb) and not (fa <= fb or fb <= fa)
+
+
 def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relation: str = "") -> list[int]:
     """Indices of sentences in other articles that state what ``ranked[best]`` states: close
     in meaning, or giving the same figures, and nearly as good an answer to the question
-    (stating the ``relation`` it asks about, when it names one)."""
+    (stating the ``relation`` it asks about, when it names one). A sentence giving other
+    figures (``figures_differ``) is never the same fact, however close in meaning."""
     top = ranked[best]
     out, docs = [], {top.doc_id}
     sims = vectors @ vectors[best]
     figures = _figures(top.text)
     for i, c in enumerate(ranked):
-        if c.doc_id in docs or c.score < SAME_FACT_SCORE_SHARE * top.score or not states_relation(c.text, relation):
+        if (c.doc_id in docs or c.score < SAME_FACT_SCORE_SHARE * top.score or not states_relation(c.text, relation)
+                or figures_differ(top.text, c.text)):
             continue
         if sims[i] >= SAME_FACT_SIMILARITY or (figures and figures <= _figures(c.text)):
             out.append(i)
@@ -320,10 +337,10 @@ def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relat
 
 
 def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: QuestionSpec,
-                    threshold: float) -> list[list[Candidate]]:
+                    threshold: float, share: float = SAME_FACT_SCORE_SHARE) -> list[list[Candidate]]:
     """For a set question: the best sentence, then each other article's sentence that states
     the asked relation and passes the same support test as a same-fact citation (over the
-    abstention threshold, at least ``SAME_FACT_SCORE_SHARE`` of the best), one group per
+    abstention threshold, at least ``share`` of the best), one group per
     distinct claim, about the same subject as the best (at least ``SAME_SUBJECT_SHARE`` of the
     question's names that the best mentions). Photo captions describe a picture and are never
     listed.
@@ -332,7 +349,7 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
     ``SAME_CLAIM_NEW_TERMS`` new content terms) is cited with that claim instead.
     """
     groups, heads = [[ranked[0]]], [0]
-    floor = max(threshold, SAME_FACT_SCORE_SHARE * ranked[0].score)
+    floor = max(threshold, share * ranked[0].score)
     asked = set(spec.terms)
     # what the best claim is about: the names of the question it mentions ("Ri", "Shoigu")
     subject = {n for n in question_names(spec.text) if names_in(n, ranked[0].text)}
@@ -345,7 +362,8 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
             continue  # about someone else ("they" were Ri and Shoigu, not Shoigu and Kim)
         new = set(terms(c.text)) - asked
         same = next((g for g, h in zip(groups, heads) if float(vectors[i] @ vectors[h]) >= SAME_CLAIM_SIMILARITY
-                     and len(new - set(terms(ranked[h].text))) <= SAME_CLAIM_NEW_TERMS), None)
+                     and len(new - set(terms(ranked[h].text))) <= SAME_CLAIM_NEW_TERMS
+                     and not figures_differ(c.text, ranked[h].text)), None)
         if same is not None:
             if c.doc_id not in {x.doc_id for x in same}:
                 same.append(c)
@@ -545,6 +563,11 @@ def answer_extractively(
         groups = distinct_claims(ranked, vectors, spec, threshold)
     else:
         groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation)]]
+        if OTHER_DOCUMENT_SHARE is not None:  # another document's other figures: another entity, or a conflict
+            cited = {(c.doc_id, c.start) for c in groups[0]}
+            groups += [g for g in distinct_claims(ranked, vectors, spec, threshold, OTHER_DOCUMENT_SHARE)[1:]
+                       if (g[0].doc_id, g[0].start) not in cited and g[0].doc_id not in {c.doc_id for c in groups[0]}
+                       and figures_differ(groups[0][0].text, g[0].text)]
     for docs in scope.per_event:  # a question that fits several events is answered for each of them
         if not any(c.doc_id in docs for g in groups for c in g):
             best = next((c for c in ranked if c.doc_id in docs and c.score >= threshold and not is_caption(c.text)

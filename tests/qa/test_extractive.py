@@ -207,3 +207,33 @@ def test_a_sentence_stating_the_asked_day_in_other_words_has_its_terms():
     assert boosted["Minister"] > score["Minister"]       # "on Monday" is November 4
     assert boosted["The weat"] == score["The weat"]       # the other sentence states no day
     assert dated[0].text.startswith("Minister") and dated[0].coverage == 1.0
+
+
+def _world_of(articles):
+    docs = {k: _doc(k, v) for k, v in articles.items()}
+    passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
+                for k, d in docs.items()]
+    return docs, passages, HashingEmbedder().embed, Idf([d.text for d in docs.values()])
+
+
+def test_figures_differ_only_when_each_sentence_has_a_figure_the_other_lacks():
+    from qa.extractive import figures_differ
+
+    assert figures_differ("Kevin Lewis was born on 19 September 1940.", "Kevin Lewis was born on 25 September 1952.")
+    assert not figures_differ("About 12,000 troops were sent.", "About 12000 troops were sent in 2024.")
+    assert not figures_differ("Troops were sent.", "About 12,000 troops were sent.")
+
+
+def test_another_document_giving_another_figure_is_quoted_not_hidden_behind_a_marker():
+    # Two documents alike but for one figure: the planted-falsehood pattern, or two people of one name.
+    w = _world_of({"pop-a": "The town of Osgood had a population of 4,284 at the 2010 census.",
+                   "pop-b": "The town of Osgood had a population of 740 at the 2010 census."})
+    a = _ask(w, "What is the population of Osgood?")
+    assert a.answered and "4,284" in a.text and "740" in a.text
+    assert {c.doc_id for c in a.citations} == {"pop-a", "pop-b"}
+    assert a.text.count("[1]") == 1 and a.text.count("[2]") == 1  # each figure with its own source
+
+
+def test_another_document_with_the_same_figure_is_cited_with_the_answer_not_repeated(world):
+    a = _ask(world, "How many people were evacuated from Brenn?")
+    assert a.text.count("42") == 1  # flood-b states the same 42: one statement, both sources
