@@ -67,6 +67,10 @@ _MON = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|Ju
         r"Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)(?![A-Za-z])")
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?:19|20)\d{2}(?![\d%])"
+# After a day and month ("March 15, 1870", "5 January 1884") or a month ("March 1870") a
+# four-digit number is the year whatever its century; alone, only 1900-2099 is taken for a
+# year (an "1870" in running text may be a count).
+_DATED_YEAR = r"(?:1\d|20)\d{2}(?![\d%])"
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\s+few|a\s+couple\s+of)"
 _UNIT = r"(?:days?|weeks?|months?|years?|decades?)"
 _REL = r"(?:last|this|next|previous|past|current|coming|following|same)"
@@ -83,12 +87,12 @@ _RELM = _CI(r"last|this|next|earlier\s+in|later\s+in|earlier\s+this|later\s+this
 _RELWD = _CI(r"last|this|next|on|past")
 _PATTERNS: list[tuple[str, str]] = [
     ("iso", rf"\b(?P<y>(?:19|20)\d{{2}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})\b"),
-    ("mdy", rf"(?:(?P<wd>{_WD}),?\s+)?(?P<m>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})"),
-    ("dmy", rf"(?:(?P<wd>{_WD}),?\s+)?(?<![\d.,])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:{_OF}\s+)?(?P<m>{_MON}),?\s+(?P<y>{_YEAR})"),
+    ("mdy", rf"(?:(?P<wd>{_WD}),?\s+)?(?P<m>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_DATED_YEAR})"),
+    ("dmy", rf"(?:(?P<wd>{_WD}),?\s+)?(?<![\d.,])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:{_OF}\s+)?(?P<m>{_MON}),?\s+(?P<y>{_DATED_YEAR})"),
     ("md", rf"(?:(?P<wd>{_WD}),?\s+)?(?P<m>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]\d|\d)"),
     ("dm", rf"(?<![\d.,$€£])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:{_OF}\s+)?(?P<m>{_MON})"),
     ("part_month", rf"\b(?=[eEmMlLtT])(?P<part>{_PART})[-\s]*(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?"),
-    ("month_year", rf"(?P<m>{_MON})(?:\s+{_OF})?,?\s+(?P<y>{_YEAR})"),
+    ("month_year", rf"(?P<m>{_MON})(?:\s+{_OF})?,?\s+(?P<y>{_DATED_YEAR})"),
     ("month_relyear", rf"(?P<m>{_MON})\s+(?:{_OF}\s+)?(?:{_THE}\s+)?(?P<rel>{_CI(_REL)})\s+{_YEARW}"),
     ("rel_month", rf"\b(?=[lLtTnNeE])(?P<rel>{_RELM})\s+(?P<m>{_MON})"),
     ("month", rf"(?<![\w-])(?P<m>{_MON})(?!\s*\d)"),

@@ -142,3 +142,18 @@ def test_an_outdated_caption_date_is_not_a_reference_but_still_places_years():
     times = find_times("In late April, the DPRK confirmed", "", year_reference="2025-03-21")
     assert [t.value for t in times] == ["2025-04"]
     assert [t.value for t in find_times("met last month", "", year_reference="2025-03-21")] == [""]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Joseph Lafontaine (March 15, 1870 – July 25, 1920) was a farmer.", "1870-03-15"),
+    ("Stephen O'Mara (5 January 1884 – 11 November 1959) was a businessman.", "1884-01-05"),
+    ("The mill opened in March 1794.", "1794-03"),
+])
+def test_a_day_or_month_keeps_a_year_of_any_century_and_gets_none_inferred(text, value):
+    # "March 15, 1870" is not a yearless "March 15" to be given the reference's year
+    found = find_times(text, "2025-06-04")
+    assert found[0].value == value and found[0].text in text
+
+
+def test_a_lone_number_before_1900_is_not_taken_for_a_year():
+    assert [t.value for t in find_times("The regiment lost 1870 men.", "2025-06-04")] == []
