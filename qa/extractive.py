@@ -564,10 +564,9 @@ def answer_extractively(
     else:
         groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation)]]
         if OTHER_DOCUMENT_SHARE is not None:  # another document's other figures: another entity, or a conflict
-            cited = {(c.doc_id, c.start) for c in groups[0]}
+            cited_docs = {c.doc_id for c in groups[0]}
             groups += [g for g in distinct_claims(ranked, vectors, spec, threshold, OTHER_DOCUMENT_SHARE)[1:]
-                       if (g[0].doc_id, g[0].start) not in cited and g[0].doc_id not in {c.doc_id for c in groups[0]}
-                       and figures_differ(groups[0][0].text, g[0].text)]
+                       if g[0].doc_id not in cited_docs and figures_differ(groups[0][0].text, g[0].text)]
     for docs in scope.per_event:  # a question that fits several events is answered for each of them
         if not any(c.doc_id in docs for g in groups for c in g):
             best = next((c for c in ranked if c.doc_id in docs and c.score >= threshold and not is_caption(c.text)
