@@ -30,7 +30,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from eval.bench_squad import squad_normalize
+from eval.bench_squad import holds, spread
 from eval.questions import EvalError
 
 SPLITS = ("calibrate", "report")
@@ -92,18 +92,13 @@ def load(path: Path, split: str | None = None) -> list[Question]:
     return out
 
 
-def _holds(text: str, answer: str) -> bool:
-    a = squad_normalize(answer)
-    return bool(a) and f" {a} " in f" {squad_normalize(text)} "
-
-
 def judge(q: Question, answered: bool, text: str, cited_types: set[str], ms: float) -> Outcome:
     """Score one answer by the rules of the module docstring."""
     shown = text if answered else ""
-    every = bool(q.gold) and all(_holds(shown, a) for a in q.gold)
-    none_wrong = not any(_holds(shown, a) for a in q.wrong)
+    every = bool(q.gold) and all(holds(shown, a) for a in q.gold)
+    none_wrong = not any(holds(shown, a) for a in q.wrong)
     planted = any(t == "misinfo" for _, t in q.documents) and bool(q.wrong)
-    both = planted and any(_holds(shown, a) for a in q.gold) and not none_wrong
+    both = planted and any(holds(shown, a) for a in q.gold) and not none_wrong
     return Outcome(q.qid, len(q.gold), answered, every and none_wrong, every, none_wrong, planted, both,
                    "misinfo" in cited_types, ms, text[:300])
 
@@ -133,12 +128,9 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
     from qa.config import Settings
     from qa.pipeline import Pipeline
 
-    questions = load(path, split)
+    questions = spread(load(path, split), limit)
     if not questions:
         raise EvalError(f"{path}: no question in split {split!r}")
-    if limit is not None and limit < len(questions):
-        step = len(questions) / limit
-        questions = [questions[int(i * step)] for i in range(limit)]
     base = Settings(**settings_override)
     embedder = get_embedder(base.embed_model, threads=base.embed_threads)  # one model for every index
     work = out_dir / f"ramdocs-{split or 'all'}"

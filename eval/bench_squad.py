@@ -68,15 +68,25 @@ class Outcome:
     score: float = 0.0  # the best citation's score (the reader's probability when it scores)
 
 
+def spread(items: list, limit: int | None) -> list:
+    """``limit`` of ``items`` spread evenly over the list, in order (all when None)."""
+    if limit is None or limit >= len(items):
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
+
+
+def holds(text: str, answer: str) -> bool:
+    """Whether ``text`` holds ``answer`` as whole words after SQuAD normalisation."""
+    a = squad_normalize(answer)
+    return bool(a) and f" {a} " in f" {squad_normalize(text)} "
+
+
 def select_items(paragraphs: list[squad.Paragraph], limit: int | None) -> list[Item]:
     """The questions to ask, ``limit`` of them spread evenly over the file (all when None)."""
-    items = [Item(qid=q.qid, question=q.question, pid=p.pid, answers=tuple(a for a, _ in q.answers),
-                  answerable=not q.impossible and not squad.held_out(p.pid))
-             for p in paragraphs for q in p.questions]
-    if limit is not None and limit < len(items):
-        step = len(items) / limit
-        items = [items[int(i * step)] for i in range(limit)]
-    return items
+    return spread([Item(qid=q.qid, question=q.question, pid=p.pid, answers=tuple(a for a, _ in q.answers),
+                        answerable=not q.impossible and not squad.held_out(p.pid))
+                   for p in paragraphs for q in p.questions], limit)
 
 
 def write_corpus(paragraphs: list[squad.Paragraph], folder: Path) -> Path:
@@ -97,8 +107,7 @@ def judge(item: Item, answered: bool, text: str, cited: set[str]) -> bool:
         return not answered
     if not answered or len(text) > MAX_ANSWER_CHARS or item.pid.replace("/", "-") not in cited:
         return False
-    shown = f" {squad_normalize(text)} "
-    return any(f" {squad_normalize(a)} " in shown for a in item.answers if squad_normalize(a))
+    return any(holds(text, a) for a in item.answers)
 
 
 def aggregate(outcomes: list[Outcome]) -> dict:
