@@ -26,7 +26,9 @@ from functools import lru_cache
 from index.chunk import sentence_spans
 from index.claims import Claim, claims_in_text, measures_related, supported_by, units_compatible
 from index.clean import is_instruction_like as instruction_like_text
+from index.numbers import canon
 from index.records import Document
+from index.vocab import SCALES
 from qa.records import Citation, Passage
 from qa.text import STOPWORDS, stem, words
 
@@ -48,6 +50,10 @@ _REPORTING = frozenset({"identified", "confirmed", "announced", "included", "iss
 # Ordinals count events ("his third visit") but are no figure to the claim reader.
 _ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b")
 _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
+# Scale words that multiply a digit figure; "m" and "k" only when glued to it ("5m", "3k").
+_SCALE_WORDS = frozenset({"hundred", "thousand", "million", "billion", "trillion"})
+# A figure as written in digits, with the scale word that multiplies it ("4.2 million").
+_FIGURE_TOKEN = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*([a-z]+)\b)?", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
@@ -318,6 +324,11 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     if missing:
         cl, why = missing[0]
         return None, f"{cl.value_text!r} is not what the cited sentence says: {why}"
+    dates = [(cl.value_start, cl.value_end) for cl in claimed if cl.kind == "date"]
+    given = {v for c in chosen for _, v in figure_tokens(c.text)}
+    stray = [w for w, v in figure_tokens(body, skip=dates) if v not in given]
+    if stray:
+        return None, f"{stray[0]!r} is not a figure the cited sentence gives"
     names = _names(body)
     # A name may be introduced before its sentence ("Shoigu arrived ... He said ...") or in
     # the title, never only after it: a later sentence is about something else.
@@ -334,6 +345,24 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     if bool(_NEGATION.search(body)) != bool(_NEGATION.search(best.text)):
         return None, "the cited sentence says the opposite (negation differs)"
     return list(dict.fromkeys(chosen)), ""
+
+
+def figure_tokens(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[tuple[str, str]]:
+    """Every figure written in digits in ``text`` as ``(as written, normalised value)``, a
+    range giving each end ("11–13" -> 11 and 13), a scale word applied ("4.2 million" ->
+    4200000), thousands separators dropped; figures inside a ``skip`` span are left out.
+
+    Token for token, not claim by claim: a model that writes "11–3" for "11–13", "June 3
+    to 21" for "June 3 to 12" or drops a digit changes a token that no claim may cover,
+    and a sentence holding a figure its source lacks is never kept.
+    """
+    out = []
+    for m in _FIGURE_TOKEN.finditer(text):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        scale = SCALES.get((m.group(2) or "").lower(), 1) if (m.group(2) or "").lower() in _SCALE_WORDS else 1
+        out.append((m.group(0) if scale != 1 else m.group(1), canon(float(m.group(1).replace(",", "")) * scale)))
+    return out
 
 
 def addresses(question: str, text: str, quotes: Sequence[str] = ()) -> bool:

@@ -233,3 +233,51 @@ def test_answer_must_address_the_question_not_just_be_true():
     assert addresses(q, "Ukraine launched its cross-border incursion in August 2024 [1].",
                      ["Officials estimate that up to 12,000 North Korean troops have been deployed to Russia's Kursk "
                       "Oblast since last fall to counter Ukraine's cross-border incursion launched in August 2024."])
+
+
+@pytest.fixture(scope="module")
+def invented():
+    """An invented report whose figures no claim reader covers whole (a date range's end,
+    a model number) beside ones it does."""
+    import hashlib
+
+    from index.records import Document
+
+    text = ("Season report\n\nThe league season ran from June 3 to 12 in 2024, the coach said.\n"
+            "The air force flew F-16 jets over the stadium.\n"
+            "The ministry spent 4.2 million dollars on the new stands.\n")
+    doc = Document(doc_id="inv", text=text, source="inv.txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                   title="Season report", date="2025-03-09")
+    p = passage(doc, "The league season", "The ministry")
+    return [Source(1, p, p.start, p.end)], {"inv": doc}
+
+
+@pytest.mark.parametrize("raw, stray", [
+    ("The league season ran from June 3 to 21 in 2024, the coach said [1].", "21"),
+    ("The league season ran from June 3 to 2 in 2024, the coach said [1].", "2"),
+    ("The air force flew F-15 jets over the stadium [1].", "15"),
+])
+def test_figure_missing_from_the_cited_sentence_is_rejected_token_for_token(invented, raw, stray):
+    sources, docs = invented
+    v = verify_answer(raw, sources, docs)
+    assert v.text == "" and v.citations == ()
+    assert v.rejected[0][1] == f"{stray!r} is not a figure the cited sentence gives"
+
+
+@pytest.mark.parametrize("raw", [
+    "The league season ran from June 3 to 12 in 2024, the coach said [1].",
+    "The air force flew F-16 jets over the stadium [1].",
+    "The ministry spent $4,200,000 on the new stands [1].",  # the same figure in other digits
+])
+def test_figures_equal_after_normalisation_are_kept(invented, raw):
+    sources, docs = invented
+    v = verify_answer(raw, sources, docs)
+    assert v.rejected == () and len(v.citations) == 1
+
+
+def test_figure_tokens_split_ranges_apply_scales_and_skip_spans():
+    from qa.verify import figure_tokens
+
+    assert figure_tokens("aged 11–13, 4.2 million and 12,000") == [("11", "11"), ("13", "13"),
+                                                                  ("4.2 million", "4200000"), ("12,000", "12000")]
+    assert figure_tokens("June 3 to 21", skip=[(0, 6)]) == [("21", "21")]
