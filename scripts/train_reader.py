@@ -156,7 +156,15 @@ def train(args) -> None:
     pairs = build_pairs(Path(args.benchmarks), per_file, args.seed)
     n_pos = sum(p[3] for p in pairs)
     print(f"{len(pairs)} pairs ({n_pos} positive) from {per_file}", flush=True)
-    model = Reader(base).to(device)
+    model = Reader(base)
+    if args.init:
+        load_exported(model, Path(args.init))
+        print(f"initialised from {args.init}", flush=True)
+    model = model.to(device)
+    # bf16 autocast: about 2.5x the pairs/s of float32 on a CPU with AVX512-BF16 (measured
+    # 57 vs 22 on 2 cores), weights and optimiser state stay float32.
+    def autocast():
+        return torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=args.bf16)
     steps = (len(pairs) + args.batch - 1) // args.batch * args.epochs
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     warm = max(1, int(0.06 * steps))
@@ -179,7 +187,9 @@ def train(args) -> None:
         inputs = [reader_input.build(tok, q, s, c, args.max_tokens) for q, s, c, _ in batch]
         ids, types, mask = collate(inputs, device)
         labels = torch.tensor([float(b[3]) for b in batch], device=device)
-        loss = loss_fn(model(ids, types, mask), labels)
+        with autocast():
+            logits = model(ids, types, mask)
+        loss = loss_fn(logits.float(), labels)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -197,7 +207,26 @@ def train(args) -> None:
     (work / "train.json").write_text(json.dumps({
         "pairs": len(pairs), "positives": n_pos, "questions_per_file": per_file, "seed": args.seed,
         "lr": args.lr, "batch": args.batch, "epochs": args.epochs, "max_tokens": args.max_tokens,
+        "init": args.init or "all-MiniLM-L6-v2", "bf16": args.bf16,
         "steps": steps, "device": device, "seconds_this_run": round(time.time() - t0)}, indent=1))
+
+
+def load_exported(model, folder: Path) -> None:
+    """Load the weights of an ``--export`` folder (int8 rows scaled back to float32) into a
+    fresh ``Reader``: a second run can go on from the committed model instead of from MiniLM."""
+    import torch
+    from safetensors.numpy import load_file
+
+    raw = load_file(str(folder / "model.safetensors"))
+    state = {}
+    for name, a in raw.items():
+        if name.endswith(".q8"):
+            state[name[: -len(".q8")]] = torch.from_numpy(a.astype("float32") * raw[name[: -len(".q8")] + ".scale"])
+        elif not name.endswith(".scale"):
+            state[name] = torch.from_numpy(a.astype("float32"))
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(not m.endswith("position_ids") for m in missing):
+        raise SystemExit(f"{folder}: not a reader export (missing {missing}, unexpected {unexpected})")
 
 
 def export(args) -> None:
@@ -247,6 +276,9 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--checkpoint-every", type=int, default=100)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init", metavar="DIR", help="start from an exported reader (e.g. qa/reader_model) "
+                                                  "instead of all-MiniLM-L6-v2")
+    ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPU with AVX512-BF16, or GPU)")
     ap.add_argument("--export", metavar="DIR", help="export the last checkpoint to DIR instead of training")
     args = ap.parse_args(argv)
     if args.export:
