@@ -6,6 +6,12 @@
     a.citations[0].quote     # the verbatim sentence, a.citations[0].start/end its offsets
 
 ``stream()`` yields the draft text as it is generated, then the verified ``Answer``.
+``open(corpus_dir)`` gives one ``Library`` per corpus (several may be open at once):
+
+    import qa
+    with qa.open("my-articles/") as lib:
+        lib.index()
+        print(lib.answer("Who signed the treaty?").text)
 """
 
 from __future__ import annotations
@@ -18,7 +24,24 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from qa.records import Answer, Citation, Passage, Value  # noqa: E402
 
-__all__ = ["answer", "stream", "Answer", "Citation", "Passage", "Value"]
+__all__ = ["answer", "stream", "open", "Library", "Answer", "Citation", "Passage", "Value"]
+
+
+def open(corpus_dir, index_dir=None, **settings):  # noqa: A001 - qa.open, as the issue asks
+    """Open the articles in ``corpus_dir`` as a ``qa.library.Library`` (its index in
+    ``corpus_dir/.qa-index`` unless ``index_dir`` says otherwise; other ``Settings`` fields as
+    keywords). Nothing is built or loaded until asked for."""
+    from qa.library import Library
+
+    return Library(corpus_dir, index_dir, **settings)
+
+
+def __getattr__(name: str):
+    if name == "Library":  # imported on first use: ``import qa`` stays light
+        from qa.library import Library
+
+        return Library
+    raise AttributeError(f"module 'qa' has no attribute {name!r}")
 
 
 def answer(question: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
