@@ -8,9 +8,11 @@
 - ``openai``: any server that speaks the OpenAI API (llama.cpp's server, Ollama, vLLM,
   LM Studio) through llama-index's ``OpenAILike``, as a chat model.
 
-How a ``Prompt`` becomes model input is a backend detail: Gemma 3 270M is a base model
-and follows a plain completion prompt better than a chat template, while a server
-applies its model's own chat template to system/user messages.
+How a ``Prompt`` becomes model input is a backend detail: a GGUF that carries a chat
+template (``tokenizer.chat_template``: an instruct model such as SmolLM2, Qwen or Llama
+Instruct) gets system/user messages rendered by its own template, the way it was trained to
+read them; one without (a base model such as the bundled Gemma 3 270M) gets a plain
+completion prompt; a server applies its model's own chat template to the messages it is sent.
 
 Retrieved text and the user's question go into a prompt as data only, through
 ``quote_data``: one line each, and nothing in them can pass for the prompt's own structure
@@ -161,6 +163,20 @@ class LlamaCppLLM:
         # A GGUF trained on fewer tokens than asked for gets its own limit.
         self.context_window = min(context_window, int(model.n_ctx()))
         self._model = model
+        self._chat_format = _chat_formatter(model)
+
+    @property
+    def chat(self) -> bool:
+        """Whether the GGUF carries a chat template, and prompts are rendered by it."""
+        return self._chat_format is not None
+
+    def text(self, prompt: Prompt) -> str:
+        """The model input for ``prompt``: the GGUF's chat template applied to the system/user
+        messages (ending with the assistant's turn opened), or the plain completion prompt."""
+        if self._chat_format is None:
+            return completion_text(prompt)
+        messages = [{"role": role, "content": content} for role, content in chat_messages(prompt)]
+        return self._chat_format(messages=messages).prompt
 
     @property
     def llama_index_llm(self):
@@ -168,21 +184,38 @@ class LlamaCppLLM:
         return self._llm
 
     def prompt_tokens(self, prompt: Prompt) -> int:
-        """Exact token count of the completion prompt, BOS included."""
+        """Exact token count of the model input (``text``), BOS and template tokens included."""
         # No lock: tokenising reads only the vocabulary, which never changes after loading,
         # so a request can size its prompt while another one is generating.
-        return len(self._model.tokenize(completion_text(prompt).encode("utf-8"), add_bos=True))
+        return len(self._model.tokenize(self.text(prompt).encode("utf-8"), add_bos=True, special=True))
 
     def stream(self, prompt: Prompt) -> Iterator[str]:
         """Stream a greedy completion; holds the model's lock until generation ends or is closed."""
         with self._lock:
-            gen = self._llm.stream_complete(completion_text(prompt), formatted=True)
+            # llama.cpp reads the template's special tokens ("<|im_start|>") as tokens; the data
+            # inside went through quote_data, so none of its text can open a turn.
+            gen = self._llm.stream_complete(self.text(prompt), formatted=True)
             try:
                 for r in gen:
                     if r.delta:
                         yield r.delta
             finally:
                 gen.close()  # stops llama.cpp's sampling loop when the caller gives up early
+
+
+def _chat_formatter(model):
+    """llama-cpp-python's renderer of the GGUF's own chat template, or None for a base model
+    (no ``tokenizer.chat_template`` in its metadata)."""
+    template = (getattr(model, "metadata", None) or {}).get("tokenizer.chat_template")
+    if not template:
+        return None
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def token_text(token_id: int) -> str:
+        return model._model.token_get_text(token_id) if token_id != -1 else ""
+
+    return Jinja2ChatFormatter(template=template, eos_token=token_text(model.token_eos()),
+                               bos_token=token_text(model.token_bos()), add_generation_prompt=True)
 
 
 def bundled_model_path(cache_dir: Path | None = None) -> Path:

