@@ -67,9 +67,9 @@ def is_answer(item: bench_squad.Item, doc_id: str, text: str) -> bool:
     return bench_squad.judge(item, True, text, {doc_id}) if item.answerable else False
 
 
-def sentence_rows(path: Path, limit: int, work: Path) -> list[dict]:
+def sentence_rows(path: Path, limit: int, work: Path, model: Path = MODEL_DIR) -> list[dict]:
     """Pass 1: one row per read sentence of each question (reader alone, threshold 0)."""
-    bare = Reader(MODEL_DIR, calibration={"threshold": 0.0})  # no combiner: score = reader probability
+    bare = Reader(model, calibration={"threshold": 0.0})  # no combiner: score = reader probability
     items, pipeline, _ = bench_squad.prepare(path, "calibrate", limit, work, bare, abstain_threshold=0.0,
                                              reader="learned")
     rows = []
@@ -118,16 +118,19 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--benchmarks", default=str(ROOT.parent / "shared" / "benchmarks" / "squadshifts"))
     ap.add_argument("--limit", type=int, default=200, help="questions per file, spread evenly")
-    ap.add_argument("--out", default=str(MODEL_DIR / "calibration.json"))
+    ap.add_argument("--model", default=str(MODEL_DIR), help="the exported reader to calibrate")
+    ap.add_argument("--out", default=None, help="where to write the record (default: MODEL/calibration.json)")
     args = ap.parse_args(argv)
+    model = Path(args.model)
+    args.out = args.out or str(model / "calibration.json")
     with tempfile.TemporaryDirectory() as tmp:
         sentences = []
         for stem in FILES:
-            sentences += sentence_rows(Path(args.benchmarks) / f"{stem}_v1.0.json", args.limit, Path(tmp))
+            sentences += sentence_rows(Path(args.benchmarks) / f"{stem}_v1.0.json", args.limit, Path(tmp), model)
             print(stem, "pass 1:", len(sentences), "read sentences so far", flush=True)
         combiner = fit(sentences)
         print("combiner", combiner, flush=True)
-        combined = Reader(MODEL_DIR, calibration={"threshold": 0.0, "combiner": {
+        combined = Reader(model, calibration={"threshold": 0.0, "combiner": {
             "features": list(COMBINER_FEATURES), "weights": list(combiner.weights), "bias": combiner.bias}})
         rows: dict[str, list[dict]] = {}
         for stem in FILES:
