@@ -164,3 +164,58 @@ def test_a_reader_without_a_combiner_ranks_by_its_own_probability(tmp_path):
     r = Reader(tmp_path, calibration={"threshold": 0.7})
     assert r.threshold == 0.7
     assert list(r.combine([0.2, 0.9], [1.0, 0.0], [0.9, 0.1], [1.0, 0.0])) == pytest.approx([0.2, 0.9])
+
+
+class _WordsReader(_KeywordReader):
+    """A fake reader: 0.9 for sentences holding any of ``words``, 0.1 otherwise."""
+
+    def __init__(self, *words: str) -> None:
+        super().__init__(words[0])
+        self.words = words
+
+    def score(self, question, items):
+        import numpy as np
+
+        self.calls.append(len(items))
+        return np.array([0.9 if any(w in s for w in self.words) else 0.1 for s, _ in items], dtype=np.float32)
+
+
+def _namesakes():
+    from tests.qa.test_extractive import _doc
+    from qa.records import Passage
+
+    texts = {"a": "John Hale is an English footballer. He plays as a striker for Leeds United.",
+             "b": "John Hale is an Australian sportsman. He plays cricket for Victoria.",
+             "c": "Hale Street is a road in Leeds. It was paved in 1901."}
+    docs = {k: _doc(k, v) for k, v in texts.items()}
+    passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
+                for k, d in docs.items()]
+    return docs, passages
+
+
+def test_each_document_whose_sentence_the_reader_says_answers_is_quoted_with_its_source():
+    # Two people of one name, and the answer is no figure: both are shown, each cited.
+    from qa.question import analyze
+    from tests.index.fakes import HashingEmbedder
+
+    docs, passages = _namesakes()
+    q = "What sport does John Hale play?"
+    idf = extractive.Idf([d.text for d in docs.values()])
+    a, _ = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed, idf, 0.5,
+                                          reader=_WordsReader("striker", "cricket"))
+    assert a.answered
+    assert "He plays as a striker for Leeds United." in a.text and "He plays cricket for Victoria." in a.text
+    assert {c.doc_id for c in a.citations} == {"a", "b"}
+
+
+def test_a_document_whose_best_sentence_is_under_the_threshold_is_not_quoted():
+    from qa.question import analyze
+    from tests.index.fakes import HashingEmbedder
+
+    docs, passages = _namesakes()
+    q = "What sport does John Hale play?"
+    idf = extractive.Idf([d.text for d in docs.values()])
+    a, _ = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed, idf, 0.5,
+                                          reader=_WordsReader("striker"))
+    assert a.answered and {c.doc_id for c in a.citations} == {"a"}
+    assert "cricket" not in a.text
