@@ -28,6 +28,7 @@ from index.chunk import sentence_spans
 from index.claims import document_sentences, is_caption
 from index.clean import is_stamp
 from index.records import Document
+from qa import duplicates
 from qa.events import EVENT_ANAPHOR, DateHits, EventScope
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
@@ -585,6 +586,8 @@ def answer_extractively(
                          and states_relation(c.text, spec.relation) and not _UNDISCLOSED.search(c.text)), None)
             if best is not None:
                 groups.append([best])
+    groups, copies = altered_copies(groups, documents, [documents[d] for d in dict.fromkeys(p.doc_id for p in pool)
+                                                        if d in documents])
     out = []
     for g in groups:  # each statement, then the sentence that continues it
         out.append(g)
@@ -593,5 +596,27 @@ def answer_extractively(
             out.append([follow])
     groups = out
     text, citations = compose(groups, documents)
-    return Answer(question=question, text=text, answered=True, citations=citations,
-                  mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked
+    return Answer(question=question, text=text, answered=True, citations=citations, mode="extractive",
+                  standalone_question=spec.text, passages=tuple(passages), note=" ".join(copies)), ranked
+
+
+def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Document],
+                   pool: list[Document]) -> tuple[list[list[Candidate]], list[str]]:
+    """``groups`` with, for each quoted statement, the sentence standing in its place in every
+    near-duplicate document of the pool that says something else there (``qa.duplicates``),
+    each as a statement of its own, and one note per such pair saying what differs."""
+    quoted = {(c.doc_id, c.start) for g in groups for c in g}
+    extra, notes, pairs = [], [], set()
+    for g in groups:
+        head = g[0]
+        doc = documents[head.doc_id]
+        for other in duplicates.near_duplicates(doc, pool):
+            cp = duplicates.counterpart(doc, head.start, head.end, other)
+            if cp is None or frozenset((doc.doc_id, other.doc_id)) in pairs:
+                continue
+            pairs.add(frozenset((doc.doc_id, other.doc_id)))
+            notes.append(duplicates.note(doc, other, cp))
+            if (other.doc_id, cp.start) not in quoted:  # already quoted when it answers too
+                extra.append([Candidate(other.doc_id, cp.start, cp.end, other.text[cp.start:cp.end], 0.0)])
+                quoted.add((other.doc_id, cp.start))
+    return groups + extra, notes

@@ -1,0 +1,97 @@
+"""Near-duplicate sources: two documents that are the same text except for a few words.
+
+A copied article with one figure or name changed is the classic planted falsehood (RAMDocs'
+misinformation documents are often exactly that), and a wire story republished by two sites
+is the honest case of the same shape. Either way, when the answer quotes a sentence of one
+of them and the other says something else in the same place, the reader must see both and be
+told that the rest of the two texts is the same: the difference is the whole question.
+
+``near_duplicates`` compares documents by the Jaccard overlap of their word 5-grams;
+``counterpart`` finds, in the other document, the sentence standing where the quoted one
+stands and the words that differ between them. Both are exact text operations; which
+sentence answers the question is the answerer's business (``qa/extractive.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.chunk import sentence_spans
+from index.records import Document
+
+_WORD = re.compile(r"\w+")
+SHINGLE_WORDS = 5
+# Two documents are near-duplicates at this Jaccard overlap of their word 5-grams. Fitted
+# 2026-12-05 on the RAMDocs calibrate split's document pairs (202 questions): overlaps are
+# near 0 or high, few in between; at 0.3, 11.4% of misinformation-correct pairs pass (the
+# planted copies) and 42 of 2,575 other pairs (1.6%, mostly one page scraped twice).
+NEAR_DUPLICATE = 0.3
+# The other document's sentence stands in the quoted one's place when this share of their
+# words is the same (difflib's ratio over words); below it, it says something else entirely.
+SAME_PLACE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Counterpart:
+    """The sentence of a near-duplicate document standing where a quoted sentence stands.
+
+    Attributes:
+        doc_id: the other document.
+        start, end: the sentence's offsets in that document's text.
+        ours, theirs: the words that differ, as written in each ("12,000" / "15,000").
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    ours: str
+    theirs: str
+
+
+@lru_cache(maxsize=4096)
+def _shingles(text: str) -> frozenset[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return frozenset(tuple(words[i:i + SHINGLE_WORDS]) for i in range(max(0, len(words) - SHINGLE_WORDS + 1)))
+
+
+def overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the word 5-grams of two texts (0 when either has none)."""
+    sa, sb = _shingles(a), _shingles(b)
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
+def near_duplicates(doc: Document, others: list[Document]) -> list[Document]:
+    """The documents of ``others`` (``doc`` itself excluded) that are near-duplicates of ``doc``."""
+    return [o for o in others if o.doc_id != doc.doc_id and overlap(doc.text, o.text) >= NEAR_DUPLICATE]
+
+
+def counterpart(doc: Document, start: int, end: int, other: Document) -> Counterpart | None:
+    """The sentence of ``other`` in the place of ``doc.text[start:end]`` when it differs from it
+    (None when ``other`` says the same there, or has no sentence in that place)."""
+    ours = _WORD.findall(doc.text[start:end])
+    if not ours:
+        return None
+    best, best_ratio = None, 0.0
+    for s, e in sentence_spans(other.text):
+        theirs = _WORD.findall(other.text[s:e])
+        ratio = difflib.SequenceMatcher(None, ours, theirs, autojunk=False).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = (s, e, theirs), ratio
+    if best is None or best_ratio < SAME_PLACE or best[2] == ours:
+        return None
+    s, e, theirs = best
+    ops = [op for op in difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes() if op[0] != "equal"]
+    return Counterpart(other.doc_id, s, e, " ".join(w for op in ops for w in ours[op[1]:op[2]]),
+                       " ".join(w for op in ops for w in theirs[op[3]:op[4]]))
+
+
+def note(doc: Document, other: Document, c: Counterpart) -> str:
+    """One sentence saying what differs between two near-duplicate documents."""
+    def name(d: Document) -> str:
+        return f"{d.title} ({d.doc_id})" if d.title else d.doc_id
+
+    return (f"Two documents are the same text except here: “{c.ours or '(nothing)'}” in {name(doc)}, "
+            f"“{c.theirs or '(nothing)'}” in {name(other)}; one of them may have been altered.")

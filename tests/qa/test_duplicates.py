@@ -1,0 +1,72 @@
+"""Near-duplicate sources: an altered copy of a document is found and what differs is shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import duplicates, extractive
+from qa.question import analyze
+from qa.records import Passage
+from tests.index.fakes import HashingEmbedder
+from tests.qa.test_extractive import _doc
+
+STORY = ("Harbour town floods\n"
+         "Heavy rain flooded the lower town of Velmora on Sunday night. "
+         "Officials said about 12,000 residents were evacuated from the riverside districts. "
+         "The mayor thanked the volunteers who filled sandbags through the night. "
+         "Schools will stay closed until Wednesday, the education office said.")
+ALTERED = STORY.replace("about 12,000 residents", "about 15,000 residents")
+OTHER = ("Orchard harvest falls\n"
+         "Apple growers in the Tarn valley picked 3,100 tonnes this season, the growers' union said. "
+         "A late frost in April damaged the blossom. About 12,000 residents live in the valley.")
+
+
+def _setup(texts):
+    docs = {k: _doc(k, v) for k, v in texts.items()}
+    passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
+                for k, d in docs.items()]
+    return docs, passages
+
+
+def test_an_altered_copy_is_a_near_duplicate_and_an_unrelated_text_is_not():
+    docs, _ = _setup({"a": STORY, "b": ALTERED, "c": OTHER})
+    assert duplicates.overlap(STORY, ALTERED) > 0.6
+    assert duplicates.overlap(STORY, OTHER) < 0.05
+    assert [d.doc_id for d in duplicates.near_duplicates(docs["a"], list(docs.values()))] == ["b"]
+
+
+def test_counterpart_is_the_sentence_in_the_same_place_with_the_words_that_differ():
+    docs, _ = _setup({"a": STORY, "b": ALTERED})
+    s = STORY.index("Officials said")
+    e = STORY.index("districts.") + len("districts.")
+    c = duplicates.counterpart(docs["a"], s, e, docs["b"])
+    assert ALTERED[c.start:c.end] == "Officials said about 15,000 residents were evacuated from the riverside districts."
+    assert (c.ours, c.theirs) == ("12", "15")
+    # a sentence both copies share has no counterpart to show
+    t = STORY.index("The mayor")
+    assert duplicates.counterpart(docs["a"], t, STORY.index("night.", t) + 6, docs["b"]) is None
+
+
+@pytest.mark.parametrize("reader", [None, "fake"])
+def test_the_answer_quotes_both_copies_and_says_they_differ_only_there(reader):
+    docs, passages = _setup({"a": STORY, "b": ALTERED, "c": OTHER})
+    q = "How many residents were evacuated from the riverside districts?"
+    fake = None
+    if reader:
+        from tests.qa.test_reader import _WordsReader
+
+        fake = _WordsReader("evacuated")
+    a, _ = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                          extractive.Idf([d.text for d in docs.values()]), 0.3, reader=fake)
+    assert a.answered
+    assert "about 12,000 residents" in a.text and "about 15,000 residents" in a.text
+    assert {c.doc_id for c in a.citations} >= {"a", "b"}
+    assert "same text except here" in a.note and "“12”" in a.note and "“15”" in a.note
+
+
+def test_no_note_when_no_copy_differs():
+    docs, passages = _setup({"a": STORY, "c": OTHER})
+    q = "How many residents were evacuated from the riverside districts?"
+    a, _ = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                          extractive.Idf([d.text for d in docs.values()]), 0.3)
+    assert a.answered and "same text" not in a.note
