@@ -68,6 +68,24 @@ def near_duplicates(doc: Document, others: list[Document]) -> list[Document]:
     return [o for o in others if o.doc_id != doc.doc_id and overlap(doc.text, o.text) >= NEAR_DUPLICATE]
 
 
+def independent(docs: list[Document]) -> int:
+    """How many independent sources ``docs`` are: near-duplicates (directly or through a chain
+    of them) count as one."""
+    root = list(range(len(docs)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            if overlap(docs[i].text, docs[j].text) >= NEAR_DUPLICATE:
+                root[find(i)] = find(j)
+    return len({find(i) for i in range(len(docs))})
+
+
 def counterpart(doc: Document, start: int, end: int, other: Document) -> Counterpart | None:
     """The sentence of ``other`` in the place of ``doc.text[start:end]`` when it differs from it
     (None when ``other`` says the same there, or has no sentence in that place)."""

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from index import timex
 from index.claims import Claim, document_sentences, measure_family, measure_words, measures_related
 from index.records import Document
+from qa import duplicates
 from qa.values import Need, Reconciliation, ValueGroup
 from qa.extractive import Candidate, compose, names_in, question_names
 from qa.events import Event
@@ -167,13 +168,17 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         return answer
     text, citations = compose(statements, documents)
     index = {(c.doc_id, c.start): n for n, c in enumerate(citations, start=1)}
-    values = tuple(
+    values = tuple(_counted(
         Value(text=g.value_text + (f" ({g.detail})" if g.detail else ""), normalized=g.normalized,
               unit=g.unit, measure=g.measure, when=g.when,
               citations=tuple(dict.fromkeys(index[(c.doc_id, c.start)] for c in sentences)),
               relation=g.relation if len(kept) > 1 or g.relation == "same" else "",
-              note=g.note if len(kept) > 1 else "")
+              note=g.note if len(kept) > 1 else ""), [documents[c.doc_id] for c in g.claims if c.doc_id in documents])
         for g, sentences in zip(kept, statements))
+    copied = [v for v in values if v.independent < v.documents]
+    if copied:  # support counted once per independent source, said in the text too
+        text += " Near-duplicate documents count once: " + "; ".join(
+            f"{v.text} is given by {v.documents} documents, {v.independent} independent" for v in copied) + "."
     direct = [g for g in kept if measure_relation(recon.need, g) in ("same", "compatible")
               or _counts_asked_thing(recon.need, g)]
     if not direct:
@@ -190,6 +195,17 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
                 f"{v.text}{' (' + v.when + ')' if v.when else ''}" for v in values) + "."
         text = f"{summary} {text}"
     return dataclasses.replace(answer, text=text, citations=citations, values=values, answered=True)
+
+
+def _counted(value: Value, docs: list[Document]) -> Value:
+    """``value`` with how many documents give it and how many of them are independent."""
+    unique = list({d.doc_id: d for d in docs}.values())
+    n, m = len(unique), duplicates.independent(unique)
+    note = value.note
+    if m < n:
+        note = f"{note} " if note else ""
+        note += f"{n} documents, {m} independent (near-duplicate texts count once)."
+    return dataclasses.replace(value, documents=n, independent=m, note=note)
 
 
 def resolved_times(answer: Answer, references: Mapping[str, str], events: Sequence[Event] = ()) -> Answer:

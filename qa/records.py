@@ -56,6 +56,9 @@ class Value:
             "part-of-total", "different-event", "compatible" (bounds that agree: "at least
             64" and "70"), "contradiction", or "" when alone.
         note: one plain sentence saying that relation for a reader.
+        documents: how many documents give the value (0 when not counted).
+        independent: how many of them are independent sources: near-duplicate texts
+            (``qa.duplicates``) count once.
     """
 
     text: str
@@ -66,6 +69,8 @@ class Value:
     citations: tuple[int, ...] = ()
     relation: str = ""
     note: str = ""
+    documents: int = 0
+    independent: int = 0
 
 
 @dataclass(frozen=True, slots=True)

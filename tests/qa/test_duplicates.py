@@ -70,3 +70,30 @@ def test_no_note_when_no_copy_differs():
     a, _ = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
                                           extractive.Idf([d.text for d in docs.values()]), 0.3)
     assert a.answered and "same text" not in a.note
+
+
+def test_independent_counts_near_duplicates_once_even_through_a_chain():
+    third = ALTERED.replace("Schools will stay closed until Wednesday", "Schools will stay closed until Friday")
+    docs, _ = _setup({"a": STORY, "b": ALTERED, "c": OTHER, "d": third})
+    assert duplicates.independent([docs[k] for k in "abcd"]) == 2
+    assert duplicates.independent([docs["a"], docs["c"]]) == 2
+    assert duplicates.independent([]) == 0
+
+
+def test_a_value_given_by_copies_counts_them_as_one_source():
+    from index.claims import extract_claims
+    from qa.figures import apply_values
+    from qa.conflicts import reconcile
+
+    copy = STORY.replace("Harbour town floods", "Velmora: harbour town floods")  # a republished copy
+    docs, passages = _setup({"a": STORY, "b": copy, "c": ALTERED})
+    q = "How many residents were evacuated from the riverside districts?"
+    answer, ranked = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                                    extractive.Idf([d.text for d in docs.values()]), 0.3)
+    claims = [c for d in docs.values() for c in extract_claims(d)]
+    out = apply_values(answer, reconcile(q, claims, kind="count"), ranked, docs, claims)
+    by_value = {v.normalized: v for v in out.values}
+    assert (by_value["12000"].documents, by_value["12000"].independent) == (2, 1)
+    assert "2 documents, 1 independent" in by_value["12000"].note
+    assert (by_value["15000"].documents, by_value["15000"].independent) == (1, 1)
+    assert "12,000 is given by 2 documents, 1 independent" in out.text.replace("about ", "")
