@@ -24,7 +24,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from qa.records import Answer, Citation, Passage, Value  # noqa: E402
 
-__all__ = ["answer", "stream", "open", "Library", "Answer", "Citation", "Passage", "Value"]
+# ``open`` is left out of __all__: ``from qa import *`` must not shadow the builtin.
+__all__ = ["answer", "stream", "Library", "Answer", "Citation", "Passage", "Value"]
 
 
 def open(corpus_dir, index_dir=None, **settings):  # noqa: A001 - qa.open, as the issue asks

@@ -51,10 +51,13 @@ class Counterpart:
     theirs: str
 
 
-@lru_cache(maxsize=4096)
-def _shingles(text: str) -> frozenset[tuple[str, ...]]:
+# A question compares the few documents retrieval found; a small cache keeps a chat's repeats
+# cheap. Shingles are kept as hashes (ints), a third of the memory of word tuples; collisions
+# within one process are as rare as 64-bit hash collisions.
+@lru_cache(maxsize=256)
+def _shingles(text: str) -> frozenset[int]:
     words = _WORD.findall(text.lower())
-    return frozenset(tuple(words[i:i + SHINGLE_WORDS]) for i in range(max(0, len(words) - SHINGLE_WORDS + 1)))
+    return frozenset(hash(tuple(words[i:i + SHINGLE_WORDS])) for i in range(max(0, len(words) - SHINGLE_WORDS + 1)))
 
 
 def overlap(a: str, b: str) -> float:
