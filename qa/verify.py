@@ -50,10 +50,12 @@ _REPORTING = frozenset({"identified", "confirmed", "announced", "included", "iss
 # Ordinals count events ("his third visit") but are no figure to the claim reader.
 _ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b")
 _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
-# Scale words that multiply a digit figure; "m" and "k" only when glued to it ("5m", "3k").
-_SCALE_WORDS = frozenset({"hundred", "thousand", "million", "billion", "trillion"})
-# A figure as written in digits, with the scale word that multiplies it ("4.2 million").
-_FIGURE_TOKEN = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*([a-z]+)\b)?", re.IGNORECASE)
+# A figure as written in digits, with the scale that multiplies it: a word ("4.2 million") or
+# an abbreviation glued to it ("5m", "3bn"), as the claim reader (index/numbers.py) reads them.
+_FIGURE_TOKEN = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s*(" + "|".join(k for k in SCALES if len(k) > 2) + r")\b|(" + "|".join(k for k in SCALES if len(k) <= 2) + r")\b)?",
+    re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
@@ -360,8 +362,8 @@ def figure_tokens(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[tuple
     for m in _FIGURE_TOKEN.finditer(text):
         if any(a <= m.start() < b for a, b in skip):
             continue
-        scale = SCALES.get((m.group(2) or "").lower(), 1) if (m.group(2) or "").lower() in _SCALE_WORDS else 1
-        out.append((m.group(0) if scale != 1 else m.group(1), canon(float(m.group(1).replace(",", "")) * scale)))
+        scale = SCALES[(m.group(2) or m.group(3)).lower()] if m.group(2) or m.group(3) else 1
+        out.append((m.group(0), canon(float(m.group(1).replace(",", "")) * scale)))
     return out
 
 

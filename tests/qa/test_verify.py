@@ -281,3 +281,5 @@ def test_figure_tokens_split_ranges_apply_scales_and_skip_spans():
     assert figure_tokens("aged 11–13, 4.2 million and 12,000") == [("11", "11"), ("13", "13"),
                                                                   ("4.2 million", "4200000"), ("12,000", "12000")]
     assert figure_tokens("June 3 to 21", skip=[(0, 6)]) == [("21", "21")]
+    # a glued abbreviation scales as the claim reader reads it; a unit glued to a figure does not
+    assert figure_tokens("$5m and 3bn, 170mm") == [("5m", "5000000"), ("3bn", "3000000000"), ("170", "170")]
