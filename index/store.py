@@ -31,7 +31,7 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -177,14 +177,21 @@ def delete_collection(client, name: str) -> None:
         pass
 
 
+# Ids read per ``get`` when listing a collection. Chroma pays for an offset by walking to it, so
+# small pages make a listing quadratic: at 174,551 chunks, pages of 5,000 took 3.3 s and one
+# call 0.3 s (measured 2026-12-05, embedded, 2 cores). A page this size bounds a request to a
+# ``chroma run`` server to a few MB of ids.
+_ID_PAGE = 100_000
+
+
 def stored_ids(collection) -> set[str]:
     """Every chunk id present in the collection."""
     ids: set[str] = set()
     offset = 0
     while True:
-        got = collection.get(include=[], limit=5000, offset=offset)["ids"]
+        got = collection.get(include=[], limit=_ID_PAGE, offset=offset)["ids"]
         ids.update(got)
-        if len(got) < 5000:
+        if len(got) < _ID_PAGE:
             return ids
         offset += len(got)
 
@@ -281,13 +288,14 @@ class IndexReader:
         """Every chunk, ordered by doc_id then start."""
         return self._chunks
 
-    def claims(self) -> dict[str, list[Claim]] | None:
-        """Each document's claim ledger as the build read it (a fresh dict of fresh lists).
+    def claims(self) -> Mapping[str, list[Claim]] | None:
+        """Each document's claim ledger as the build read it (doc_id -> a fresh list, each
+        document's read from the store when first asked for).
 
         None when the build's claim code differs from this process's (the caller then reads
         the claims itself with ``index.claims.extract_claims``).
         """
-        return None if self._claims is None else {d: list(cs) for d, cs in self._claims.items()}
+        return self._claims
 
     def chunk_counts(self) -> dict[str, int]:
         """Number of chunks per doc_id."""

@@ -124,6 +124,10 @@ def cmd_index(args) -> int:
     finally:
         if bar is not None:
             bar.close()
+    # What a first question needs (BM25, the ledger and its events) is built now, not at the
+    # first `qa ask`; the build above already published the version it reads.
+    from qa.pipeline import Pipeline
+    Pipeline(settings).warm()
     for warning in report.skipped:
         print(f"warning: {warning}", file=sys.stderr)
     for note in report.notes:

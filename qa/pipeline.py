@@ -12,7 +12,7 @@ import hashlib
 import re
 import shutil
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +24,11 @@ from index.embed import EmbedderUnavailable, get_embedder
 from index.load import SUPPORTED_SUFFIXES, LoadError, is_hidden, load_path
 from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
-from index.claims import Claim, extract_claims
+from index.claims import Claim
 from qa import extractive
+from qa import ledger as ledger_mod
 from qa.conflicts import reconcile
-from qa.events import Event, date_hits, event_scope, events_of_documents, mention_index, resolve_event
+from qa.events import Event, date_hits, event_scope, resolve_event
 from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.chat import check_question, condense
 from qa.config import Settings
@@ -67,8 +68,7 @@ class Pipeline:
         self._view: tuple[IndexReader, Retriever] | None = None
         self._local = threading.local()
         self._idf: tuple[str, extractive.Idf] | None = None
-        self._ledger: tuple[str, dict[str, list[Claim]], list[Event], dict[str, str]] | None = None
-        self._mentions: tuple[dict, dict[Event, list[tuple[str, int, int]]]] | None = None
+        self._ledger: ledger_mod.Ledger | None = None
         self._vectors: SentenceVectors | None = None
         self._llm = None
         self._llm_error: str | None = None
@@ -111,6 +111,7 @@ class Pipeline:
             raise IndexMissing(str(exc)) from exc
         with self._lock:
             self._view = None  # reopen so the new version is seen
+        self.warm()
         return report
 
     @property
@@ -257,37 +258,38 @@ class Pipeline:
         local, n = self.retriever.local_term_counts(spec.terms, topic)
         return TopicIdf(self._idf_fn(), local, n)
 
-    def ledger(self) -> tuple[dict[str, list[Claim]], list[Event], dict[str, str]]:
+    def ledger(self) -> tuple[Mapping[str, list[Claim]], list[Event], dict[str, str]]:
         """The claim ledger (figures and dates of every document), the events the documents
-        report, and each document's reference date for relative times.
-
-        The claims come from the document store (the build read them); only undated articles
-        that report a known event are read again, counting from that event's date."""
-        version = self.reader.version
-        if self._ledger is None or self._ledger[0] != version:
-            docs = self.documents()
-            claims = self.reader.claims()  # read at build time
-            if claims is None:             # by other claim code than this process's: read them now
-                claims = {doc_id: extract_claims(doc) for doc_id, doc in docs.items()}
-            events = events_of_documents(docs, claims)
-            references = {doc_id: doc.date for doc_id, doc in docs.items() if doc.date}
-            for event in events:  # an undated article counts from the event it reports ...
-                for doc_id in event.doc_ids:
-                    if doc_id not in references:
-                        references[doc_id] = event.date
-                        # ... so its "last month" resolves too
-                        claims[doc_id] = extract_claims(dataclasses.replace(docs[doc_id], date=event.date))
-            self._ledger = (version, claims, events, references)
-        return self._ledger[1:]
+        report, and each document's reference date for relative times (``qa.ledger``: built
+        once per index version, saved in the index's cache for later processes)."""
+        kept = self._kept_ledger()
+        return kept.claims, kept.events, kept.references
 
     def mentions(self) -> dict[Event, list[tuple[str, int, int]]]:
-        """Each event's mentions in other articles (``qa.events.mention_index``), kept with the
+        """Each event's mentions in other articles (``qa.events.mention_index``), part of the
         ledger of the same index version: one pass over every date, not one per question."""
-        claims, events, _ = self.ledger()
-        kept = self._mentions
-        if kept is None or kept[0] is not claims:  # keyed by the ledger itself: no stale index across threads
-            kept = self._mentions = (claims, mention_index(self.documents(), claims, events))
-        return kept[1]
+        return self._kept_ledger().mentions
+
+    def _kept_ledger(self) -> ledger_mod.Ledger:
+        reader = self.reader
+        kept = self._ledger
+        if kept is None or kept.version != reader.version:
+            kept = ledger_mod.cached(reader.version, self.documents(), reader.claims(),
+                                     self.settings.index_dir / "cache")
+            with self._lock:
+                self._ledger = kept
+        return kept
+
+    def warm(self) -> None:
+        """Build what a first question needs and save it for later processes: the BM25 index
+        and its term counts (the IDF), the ledger with its events and their mentions.
+
+        ``build`` calls it, so an index is ready when ``qa index`` returns; a process that
+        opens it only loads them.
+        """
+        with self.snapshot():
+            self._idf_fn()
+            self._kept_ledger()
 
     def check_question(self, question: str) -> str:
         """The question tidied (``qa.chat.check_question``), or BadQuestion saying why it cannot be

@@ -18,7 +18,7 @@ import pytest
 from index import store
 from index.build import build_index
 from index.claims import extract_claims
-from qa import pipeline as pipeline_mod
+from qa import ledger as ledger_mod
 from qa.config import Settings
 from qa.errors import BadDocument, IndexBusy
 from qa.events import events_of_documents
@@ -65,12 +65,13 @@ def test_ledger_from_the_store_is_the_ledger_read_from_the_documents(make, monke
     assert docs[UNDATED].date == ""
     expected = reference_ledger(docs)
     read = []
-    real = pipeline_mod.extract_claims
-    monkeypatch.setattr(pipeline_mod, "extract_claims", lambda d: read.append(d.doc_id) or real(d))
-    claims, events, references = p.ledger()
-    assert (claims, events, references) == expected
-    assert references[UNDATED] == "2025-03-21"          # counted from the event it reports
-    undated_in_events = {d for e in events for d in e.doc_ids if not docs[d].date}
+    real = ledger_mod.extract_claims
+    monkeypatch.setattr(ledger_mod, "extract_claims", lambda d: read.append(d.doc_id) or real(d))
+    built = ledger_mod.build(p.reader.version, docs, p.reader.claims())
+    assert (built.claims, built.events, built.references) == expected
+    assert p.ledger() == expected
+    assert built.references[UNDATED] == "2025-03-21"      # counted from the event it reports
+    undated_in_events = {d for e in built.events for d in e.doc_ids if not docs[d].date}
     assert UNDATED in undated_in_events
     assert sorted(read) == sorted(undated_in_events)     # only undated articles of an event are read again
 
@@ -82,6 +83,47 @@ def test_ledger_is_read_from_the_documents_when_the_claim_code_differs(make, mon
     fresh = make()                                        # another process, running other code
     assert fresh.reader.claims() is None
     assert fresh.ledger() == reference_ledger(fresh.documents())
+
+
+def test_the_ledger_is_built_at_index_time_and_loaded_by_the_next_process(make, monkeypatch):
+    p = make()
+    p.build()
+    saved = list((p.settings.index_dir / "cache").glob("ledger-*.json"))
+    assert len(saved) == 1                                # written by the build, one per version
+    expected = (p.ledger(), p.mentions())
+    assert any(expected[1].values())                      # the bundled story's events are mentioned elsewhere
+
+    def never(*args, **kwargs):
+        raise AssertionError("the ledger was read again")
+
+    monkeypatch.setattr(ledger_mod, "events_of_documents", never)
+    monkeypatch.setattr(ledger_mod, "mention_index", never)
+    fresh = make()                                        # another process opening the same version
+    assert (fresh.ledger(), fresh.mentions()) == expected
+    a, b = p.answer("When did Shoigu arrive in Pyongyang in June?"), fresh.answer("When did Shoigu arrive in Pyongyang in June?")
+    assert (a.text, a.citations) == (b.text, b.citations)
+
+
+def test_a_stale_or_damaged_ledger_is_built_again(make, monkeypatch):
+    p = make()
+    p.build()
+    expected = p.ledger()
+    (saved,) = (p.settings.index_dir / "cache").glob("ledger-*.json")
+    saved.write_text('{"version": ', encoding="utf-8")    # a torn write of another process
+    assert make().ledger() == expected
+    monkeypatch.setattr(ledger_mod, "fingerprint", lambda: "edited event rules")
+    built = []
+    real = ledger_mod.build
+    monkeypatch.setattr(ledger_mod, "build", lambda *a: built.append(1) or real(*a))
+    assert make().ledger() == expected                    # other code: read again, not trusted
+    assert built == [1]
+    assert [f.name for f in (p.settings.index_dir / "cache").glob("ledger-*.json")] != [saved.name]
+
+
+def test_fingerprint_covers_the_event_rules_and_the_claim_code(monkeypatch):
+    before = ledger_mod.fingerprint()
+    monkeypatch.setattr("index.docstore.claims_fingerprint", lambda: "other claim code")
+    assert ledger_mod.fingerprint() != before
 
 
 def test_a_build_by_someone_else_is_seen_at_the_next_question(make, corpus):
