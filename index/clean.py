@@ -129,6 +129,56 @@ INSTRUCTION_LIKE = re.compile(
     re.IGNORECASE,
 )
 
+# Page chrome: the interface text of wiki, news and blog pages that a scraper flattens into the
+# article's lines ("Jump to content Main menu move to sidebar hide Navigation Main page ...").
+# One of these phrases alone can be prose ("Search", "Talk", "Read"); PAGE_CHROME_RUN or more of
+# them in a row, with nothing but spaces and separators between them, are the page's menus and
+# are cut out of the segments, wherever they sit in a line. Exact interface strings, in their
+# case: MediaWiki's (Vector skin), then those of news sites and blogs.
+PAGE_CHROME = (
+    "Jump to content", "Main menu", "move to sidebar", "hide", "Navigation", "Main page", "Contents",
+    "Current events", "Random article", "About Wikipedia", "Contact us", "Contribute", "Help", "Learn to edit",
+    "Community portal", "Recent changes", "Upload file", "Special pages", "Search", "Appearance", "Donate",
+    "Create account", "Log in", "Personal tools", "Pages for logged out editors", "learn more", "Contributions",
+    "Talk", "Edit links", "Add links", "Add languages", "Add topic", "Article", "Read", "Edit", "Edit source",
+    "View history", "View source", "Tools", "Actions", "General", "What links here", "Related changes",
+    "Permanent link", "Page information", "Cite this page", "Get shortened URL", "Download QR code",
+    "Print/export", "Download as PDF", "Printable version", "In other projects", "Wikidata item",
+    "Wikimedia Commons", "From Wikipedia, the free encyclopedia", "Toggle the table of contents", "English",
+    "Privacy policy", "Disclaimers", "Contact Wikipedia", "Code of Conduct", "Developers", "Statistics",
+    "Cookie statement", "Mobile view", "Wikipedia",
+    "Skip to content", "Skip to main content", "Menu", "Home", "News", "Sport", "Sports", "Business",
+    "Opinion", "Video", "Videos", "Latest", "Sign in", "Sign up", "Log out", "Subscribe", "Newsletter",
+    "Newsletters", "Follow us", "Share", "Share this", "Copy link", "Email", "Print", "Facebook", "Twitter",
+    "WhatsApp", "LinkedIn", "Reddit", "Pinterest", "Instagram", "YouTube", "Telegram", "Advertisement",
+    "Comments", "Leave a comment", "Reply", "Like", "Posted in", "Tagged", "Previous post", "Next post",
+    "Older posts", "Newer posts", "Related posts", "Read more", "Continue reading",
+)
+PAGE_CHROME_RUN = 3
+_SEPARATORS = r"[\s|·•,;:/()\[\]\-–—»›>]*"
+
+
+def _phrase(p: str) -> str:
+    # flattened pages put spaces around punctuation ("From Wikipedia , the free encyclopedia")
+    return r"\s*".join(re.escape(t) for t in re.findall(r"\w+|[^\w\s]", p))
+
+
+# A word start whose first letter some phrase starts with, checked before the alternation: most
+# positions of a text fail there at once (the whole-corpus cleaning cost stays about the same).
+_CHROME_START = "(?<![\\w-])(?=[" + "".join(sorted({p[0] for p in PAGE_CHROME})) + "])"
+_CHROME_PHRASE = "(?:" + "|".join(_phrase(p) for p in sorted(PAGE_CHROME, key=len, reverse=True)) + ")(?![\\w-])"
+_CHROME_RUN = re.compile(rf"{_CHROME_START}{_CHROME_PHRASE}(?:{_SEPARATORS}{_CHROME_START}{_CHROME_PHRASE})"
+                         rf"{{{PAGE_CHROME_RUN - 1},}}")
+# MediaWiki's blocks with a fixed frame: the table of contents from its "(Top)" entry to its
+# closing toggle (or the end of a cut-short page), the list of the page's other languages
+# ("10 languages العربية Azərbaycanca ... Edit links"), and the footer from "Retrieved from
+# <address>" on (categories, licence, links).
+_WIKI_BLOCKS = re.compile(
+    r"\(\s*Top\s*\)(?:(?!\(\s*Top\s*\)).){0,3000}?(?:Toggle the table of contents|$)"
+    r"|(?<![\w-])\d{1,3}\s+languages(?:(?!languages).){0,1500}?(?=Edit links|Add links|$)"
+    r"|Retrieved from\s*(?:``|[\"“'])?\s*https?\s*:\s*//.*$", re.S)
+
+
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _WORD = re.compile(r"\w", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-z]")
@@ -256,6 +306,24 @@ def _without_instructions(text: str, start: int, end: int) -> list[tuple[int, in
     return runs
 
 
+def _without_chrome(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``text[start:end]`` left when runs of page chrome (``PAGE_CHROME``) and
+    MediaWiki's framed blocks are cut out, each trimmed; none left with a word is kept."""
+    cuts = sorted([m.span() for m in _WIKI_BLOCKS.finditer(text, start, end)]
+                  + [m.span() for m in _CHROME_RUN.finditer(text, start, end)])
+    if not cuts:
+        return [(start, end)]
+    out, pos = [], start
+    for a, b in cuts + [(end, end)]:
+        if a > pos:
+            piece = text[pos:a]
+            s, e = pos + len(piece) - len(piece.lstrip()), a - (len(piece) - len(piece.rstrip()))
+            if _WORD.search(text, s, e):
+                out.append((s, e))
+        pos = max(pos, b)
+    return out
+
+
 def clean(doc: Document) -> Document:
     """Return ``doc`` with ``segments`` set to its content lines (offsets into ``doc.text``).
 
@@ -287,5 +355,9 @@ def clean(doc: Document) -> Document:
         if furniture:
             continue
         for a, b in (_split_long(text, s, e) if e - s > LONG_LINE else [(s, e)]):
-            segments.extend(_without_instructions(text, a, b))
+            for c, d in _without_instructions(text, a, b):
+                segments.extend(_without_chrome(text, c, d))
+    if not segments:  # a page that is nothing but chrome keeps its lines, as above
+        segments = [span for (s, e), furniture in zip(lines, verdict) if not furniture
+                    for span in _without_instructions(text, s, e)]
     return replace(doc, segments=tuple(segments))

@@ -175,3 +175,46 @@ def test_a_digests_bullets_are_sentence_boundaries_in_a_long_line():
     kept = kept_lines(doc)
     assert all(" * " not in line for line in kept)
     assert "Headline number 11 about the harbour in Brenn" in kept
+
+
+# Page chrome written for these tests: the shapes scrapers produce, not strings of any one page.
+WIKI_PAGE = (
+    "Halden Barrier - Wikipedia Jump to content Main menu Main menu move to sidebar hide Navigation Main page "
+    "Contents Current events Search Search Appearance Donate Create account Log in Personal tools Contents move to "
+    "sidebar hide ( Top ) 1 History 2 Cost Toggle Cost subsection 2.1 Funding Toggle the table of contents "
+    "Halden Barrier 3 languages Deutsch Norsk bokmål Svenska Edit links Article Talk English Read Edit View history "
+    "Tools Tools move to sidebar hide Actions Read Edit View history General What links here Related changes "
+    "From Wikipedia , the free encyclopedia The Halden Barrier is a flood barrier on the Tista river in Norway . "
+    "It cost 4.2 million euros and opened in 2019 . Retrieved from `` https : //en.wikipedia.org/w/index.php ? "
+    "title=Halden_Barrier `` Categories : Flood barriers Buildings and structures in Norway"
+)
+NEWS_PAGE = ("Skip to main content Menu Home News Sport Business Sign in\n"
+             "The council approved the flood budget on Monday after a two-hour debate. Share Facebook Twitter "
+             "Email Copy link\nPrevious post Next post Leave a comment")
+PROSE_WITH_CHROME_WORDS = ("Search teams were sent at once. Read the report, then edit it: Help arrived from "
+                           "the News desk, and the Talk page of the council filled with comments.")
+
+
+def test_wiki_page_chrome_is_cut_and_its_article_kept():
+    doc = clean(make(WIKI_PAGE))
+    kept = " ".join(kept_lines(doc))
+    assert "The Halden Barrier is a flood barrier on the Tista river in Norway" in kept
+    assert "It cost 4.2 million euros and opened in 2019" in kept
+    for chrome in ("Jump to content", "move to sidebar", "View history", "What links here", "Toggle", "( Top )",
+                   "languages", "Norsk", "Retrieved from", "Categories", "free encyclopedia"):
+        assert chrome not in kept, chrome
+    assert doc.text == WIKI_PAGE and all(doc.text[s:e].strip() == doc.text[s:e] for s, e in doc.segments)
+
+
+def test_news_and_blog_chrome_runs_are_cut_and_the_sentence_kept():
+    kept = kept_lines(clean(make(NEWS_PAGE)))
+    assert kept == ["The council approved the flood budget on Monday after a two-hour debate."]
+
+
+def test_prose_with_single_chrome_words_is_kept_whole():
+    assert kept_lines(clean(make(PROSE_WITH_CHROME_WORDS))) == [PROSE_WITH_CHROME_WORDS]
+
+
+def test_a_page_of_nothing_but_chrome_keeps_its_lines():
+    text = "Jump to content Main menu move to sidebar hide Navigation Main page"
+    assert kept_lines(clean(make(text))) == [text]
