@@ -102,8 +102,37 @@ UNIT_FAMILIES = {
     "kg": ("kg", "kilograms", "kilos"),
     "tonnes": ("tonnes", "tons", "tonne", "ton"),
     "hectares": ("hectares", "ha"),
+    # measures of encyclopedic text beyond the news vocabulary
+    "cm": ("cm", "centimetres", "centimeters", "centimetre", "centimeter"),
+    "ft": ("ft", "feet", "foot"),
+    "mi": ("miles", "mile", "mi"),
+    "acres": ("acres", "acre"),
+    "square": ("square", "sq", "km2", "km²", "mi2", "mi²"),  # "square kilometres": an area
+    "lb": ("lb", "lbs"),
+    "g": ("g", "grams", "gram"),
 }
 UNIT_LOOKUP = {w: fam for fam, ws in UNIT_FAMILIES.items() for w in ws}
+
+# What a measure question asks for. The question's word for the measure (``ASKED_MEASURES``:
+# "the population of X", "how tall", "how much does it cost") names a type of value, and
+# ``VALUE_UNITS`` the unit families a figure of that type is stated in. "people" is a figure
+# with no unit of another type (a count of people is often bare: "the population was 2,772").
+# A sentence without such a figure does not answer the question, whatever else it shares
+# with it ("the centre lies 10 miles northwest of X" for "what is the population of X?").
+ASKED_MEASURES = {
+    "people": ("population", "inhabitants", "residents"),
+    "length": ("height", "elevation", "altitude", "length", "distance", "width", "depth", "tall", "high",
+               "far", "wide", "deep"),
+    "area": ("area",),
+    "mass": ("weight", "mass", "weigh", "weighs", "heavy"),
+    "money": ("price", "cost", "costs", "budget", "revenue", "salary", "fee", "worth"),
+}
+VALUE_UNITS = {
+    "length": ("km", "mm", "m", "cm", "ft", "mi"),
+    "area": ("hectares", "acres", "square"),
+    "mass": ("kg", "g", "tonnes", "lb"),
+    "money": ("USD", "EUR", "GBP"),
+}
 # Some units are people; "people" is the generic one every person-unit is compatible with.
 PERSON_UNITS = {"personnel", "people"}
 

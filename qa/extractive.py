@@ -26,8 +26,11 @@ import numpy as np
 
 from index.chunk import sentence_spans
 from index.claims import document_sentences, is_caption
+from index import timex
 from index.clean import is_stamp
+from index.numbers import find_figures
 from index.records import Document
+from index.vocab import TIME_UNITS, VALUE_UNITS, unit_family
 from qa import duplicates
 from qa.events import EVENT_ANAPHOR, DateHits, EventScope
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
@@ -137,6 +140,10 @@ _DIGITS = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 _DAY_OF_MONTH = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b")
 # Years look like numbers; a count question wants a figure that is not just a year.
 _YEAR_ONLY = re.compile(r"^(19|20)\d\d$")
+# The word after a figure, where its unit is ("12 miles", "4,808 m"; "-" joins "10-mile").
+_NEXT_WORD = re.compile(r"[\s-]*([^\W\d_]+|[$€£²])")
+# Units that make a figure something other than a count of people (a length, a time, ...).
+_OTHER_UNITS = frozenset(f for fs in VALUE_UNITS.values() for f in fs) | frozenset(TIME_UNITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +179,29 @@ def has_kind(sentence: str, kind: str, question: str = "") -> bool:
         asked = set(terms(question))
         return any(not set(terms(m.group(0).split()[-1])) <= asked for m in pattern.finditer(sentence))
     return bool(pattern.search(sentence))
+
+
+def has_value(sentence: str, value_type: str) -> bool:
+    """Whether ``sentence`` states a figure of ``value_type`` (``QuestionSpec.value_type``):
+    one followed by a unit of that type ("4,808 m", "$12 million"), or for "people" a count
+    followed by no unit of another type ("the population was 2,772", "2,772 residents")."""
+    if not value_type:
+        return True
+    for f in find_figures(sentence, timex.find_times(sentence)):
+        if f.kind == "percent":
+            continue
+        if value_type == "money":
+            if f.kind == "money":
+                return True
+            continue
+        after = _NEXT_WORD.match(sentence, f.end)
+        family = f.unit or (unit_family(after.group(1)) if after else "")
+        if value_type == "people":
+            if f.kind == "count" and not _YEAR_ONLY.match(f.text.strip(",.")) and family not in _OTHER_UNITS:
+                return True
+        elif family in VALUE_UNITS[value_type]:
+            return True
+    return False
 
 
 def candidates(passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[tuple[Passage, int, int]]:
@@ -246,8 +276,8 @@ def score_sentences(
         lexical = sum(weight(t) for t in present) / q_weight
         coverage = sum(idf(t) for t in present & known) / known_weight if known else 1.0
         score = W_DENSE * max(float(cos), 0.0) + W_LEXICAL * lexical
-        if not has_kind(text, spec.kind, spec.text):
-            score *= KIND_MISMATCH.get(spec.kind, 1.0)
+        if not has_kind(text, spec.kind, spec.text) or not has_value(text, spec.value_type):
+            score *= KIND_MISMATCH.get(spec.kind if not spec.value_type else "count", 1.0)
         if not states_relation(text, spec.relation):
             score *= RELATION_MISMATCH
         if focused and not present & focus:

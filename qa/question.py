@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.vocab import EVENT_FAMILIES, MEASURE_LEMMAS, UNIT_FAMILIES, measure_family, measure_words
+from index.vocab import ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, UNIT_FAMILIES, measure_family, measure_words
 from qa.text import stem, terms
 
 # "Did the articles agree on when ...", "do the sources say how many ...": a question inside a question.
@@ -132,6 +132,9 @@ class QuestionSpec:
             "include", or "event" for "what happened"), "" when none is recognised.
         several: the answer is a set of distinct claims ("what weapons were supplied"):
             each article's sentence that states the relation is listed, not one best sentence.
+        value_type: the type of figure a measure question asks for ("people" for a
+            population, "length", "area", "mass", "money"; ``index.vocab.ASKED_MEASURES``),
+            "" when it asks for none.
     """
 
     text: str
@@ -140,6 +143,7 @@ class QuestionSpec:
     focus: tuple[str, ...] = ()
     relation: str = ""
     several: bool = False
+    value_type: str = ""
 
 
 _QUESTION_WORDS = frozenset({"how", "many", "much", "what", "when", "where", "who", "whom", "whose",
@@ -152,6 +156,28 @@ def kind_of(question: str) -> str:
         if pattern.search(question):
             return name
     return "statement"
+
+
+_MEASURE_WORD = {w: t for t, ws in ASKED_MEASURES.items() for w in ws}
+_MEASURE_ALT = "|".join(sorted(_MEASURE_WORD, key=len, reverse=True))
+# The frames a measure word asks in: "what is the (estimated) population of", "how tall is",
+# "how much does it cost / weigh". Elsewhere the word asks for no figure ("does rainfall
+# change with height?", "what is the high school called?").
+_MEASURE_FRAMES = re.compile(
+    rf"\b(?:what|which)(?:['’]s|\s+(?:is|was|are|were))\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){{0,2}}?"
+    rf"(?P<noun>{_MEASURE_ALT})\s+(?:of|in|for|at)\b"
+    rf"|\bhow\s+(?P<adj>{_MEASURE_ALT})\b(?!\s+(?:school|street|court))"
+    rf"|\bhow\s+much\b.*\b(?P<verb>cost|costs|weigh|weighs)\b", re.I)
+
+
+def value_type_of(question: str) -> str:
+    """The type of figure a measure question asks for ("people", "length", "area", "mass",
+    "money"), or "" when it asks for none (``index.vocab.ASKED_MEASURES``)."""
+    m = _MEASURE_FRAMES.search(question)
+    if m is None:
+        return ""
+    word = next(g for g in m.groups() if g)
+    return _MEASURE_WORD.get(word.lower(), "")
 
 
 def relation_of(question: str) -> str:
@@ -207,4 +233,4 @@ def analyze(question: str, standalone: str | None = None, previous: str = "") ->
     content = tuple(t for t in terms(text) if t not in _QUESTION_WORDS)
     focus = tuple(t for t in terms(question) if t not in _QUESTION_WORDS)
     return QuestionSpec(text=text, kind=kind, terms=content, focus=focus, relation=relation if kind == "statement" else "",
-                        several=several)
+                        several=several, value_type=value_type_of(question) or value_type_of(text))

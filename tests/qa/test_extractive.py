@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.records import Document
-from qa.extractive import ABSTAIN_TEXT, Idf, answer_extractively, has_kind
+from qa.extractive import ABSTAIN_TEXT, Idf, answer_extractively, has_kind, has_value
 from qa.question import analyze
 from qa.records import Passage
 from tests.index.fakes import HashingEmbedder
@@ -237,3 +237,56 @@ def test_another_document_giving_another_figure_is_quoted_not_hidden_behind_a_ma
 def test_another_document_with_the_same_figure_is_cited_with_the_answer_not_repeated(world):
     a = _ask(world, "How many people were evacuated from Brenn?")
     assert a.text.count("42") == 1  # flood-b states the same 42: one statement, both sources
+
+
+# Invented articles of several kinds, each with a sentence that shares the question's words but
+# holds a figure of another type, and one that states the asked value.
+TYPED = {
+    "town": ("Kessel is a small town in the Harrow valley.\n"
+             "The geographic centre of Kessel lies 10 miles northwest of the old mill.\n"
+             "Kessel had 2,772 inhabitants at the 2010 census."),
+    "peak": ("Mount Orra is the highest peak of the Vell range.\n"
+             "The high summit of Mount Orra was first reached in 1897 by a party of 12 guides.\n"
+             "The summit of Mount Orra stands 4,808 m above sea level."),
+    "bridge": ("The Halden bridge opened to traffic in 2019.\n"
+               "The cost of the Halden bridge was shared by 3 towns over 14 years.\n"
+               "The Halden bridge cost €48 million."),
+    "parcel": ("The parcel held 3 books and a lamp.\n"
+               "The weight of the parcel surprised the 2 clerks.\n"
+               "The parcel weighed 2.5 kg."),
+}
+
+
+@pytest.mark.parametrize("question, doc, figure", [
+    ("What is the population of Kessel?", "town", "2,772"),
+    ("How high is the summit of Mount Orra?", "peak", "4,808 m"),
+    ("What was the cost of the Halden bridge?", "bridge", "€48 million"),
+    ("What is the weight of the parcel?", "parcel", "2.5 kg"),
+])
+def test_a_measure_question_is_answered_by_a_figure_of_its_type(question, doc, figure):
+    docs = {doc: _doc(doc, TYPED[doc])}
+    passages = [Passage(chunk_id=f"{doc}-0", doc_id=doc, text=docs[doc].text, start=0, end=len(docs[doc].text),
+                        score=1.0)]
+    idf = Idf([t for t in TYPED.values()])
+    answer, _ = answer_extractively(question, analyze(question), passages, docs, HashingEmbedder().embed, idf, 0.2)
+    assert answer.answered and figure in answer.text.split(" [")[0]
+
+
+@pytest.mark.parametrize("sentence, value_type, expected", [
+    ("The population was 2,772 at the 2010 census.", "people", True),
+    ("Kensett had 1,648 residents in 2010.", "people", True),
+    ("The centre lies 10 miles northwest of the town.", "people", False),   # a length
+    ("The town was founded in 1902.", "people", False),                      # a year
+    ("The median age was 38.5 years.", "people", False),                     # a time
+    ("About 30% of the population is rural.", "people", False),             # a share
+    ("Aconcagua rises to 6,961 m.", "length", True),
+    ("The tower is 300 metres tall and has 12 floors.", "length", True),
+    ("The tower has 12 floors.", "length", False),
+    ("It covers 5 square kilometres.", "area", True),
+    ("The belt cost $25.", "money", True),
+    ("The belt lasted 25 years.", "money", False),
+    ("It weighs 2 kg.", "mass", True),
+    ("Anything at all.", "", True),                                          # no measure asked
+])
+def test_has_value(sentence, value_type, expected):
+    assert has_value(sentence, value_type) is expected

@@ -1,4 +1,6 @@
-from qa.question import analyze, concept_of, kind_of, states_relation
+import pytest
+
+from qa.question import analyze, concept_of, kind_of, states_relation, value_type_of
 from qa.text import stem
 
 
@@ -89,3 +91,24 @@ def test_what_happened_is_stated_by_any_event_sentence():
     assert relation_terms("What happened on June 17?", "event") == {"happen"}
     assert relation_terms("What did Ruiz do at Solbakken?", "event") == frozenset()  # no names among them
     assert states_relation("Ruiz arrived at Solbakken on Monday.", "event")
+
+
+@pytest.mark.parametrize("question, value_type", [
+    ("What is the population of Pilzno?", "people"),
+    ("What is the estimated total population of Handa?", "people"),
+    ("What is the length of the Moravica river?", "length"),
+    ("How tall is the tower?", "length"),
+    ("How far is Pyongyang from Seoul?", "length"),
+    ("What is the area of the park?", "area"),
+    ("What is the weight of the cup?", "mass"),
+    ("How much did the belt cost?", "money"),
+    ("What was the price of the ticket?", "money"),
+    # the word in another frame asks for no figure
+    ("Does precipitation increase or decrease with height?", ""),
+    ("What is the high school called?", ""),
+    ("How long is the Moravica river?", ""),     # a length or a duration: not told
+    ("How many troops were deployed?", ""),      # a count: the kind says it
+])
+def test_value_type_is_read_from_the_measure_the_question_names(question, value_type):
+    assert value_type_of(question) == value_type
+    assert analyze(question).value_type == value_type
