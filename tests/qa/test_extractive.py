@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.records import Document
-from qa.extractive import ABSTAIN_TEXT, Idf, answer_extractively, has_kind, has_value
+from qa.extractive import ABSTAIN_TEXT, Idf, another_story, answer_extractively, has_kind, has_value
 from qa.question import analyze
 from qa.records import Passage
 from tests.index.fakes import HashingEmbedder
@@ -290,3 +290,35 @@ def test_a_measure_question_is_answered_by_a_figure_of_its_type(question, doc, f
 ])
 def test_has_value(sentence, value_type, expected):
     assert has_value(sentence, value_type) is expected
+
+
+# Two pages about namesakes (different stories): written for these tests.
+NAMESAKES = {
+    "vane": ("Lazy Sunday is a 1974 jazz album by the saxophonist Harold Vane, recorded in Chicago with his quartet.\n"
+             "Lazy Sunday is an album by Harold Vane."),
+    "kest": ("Lazy Sunday was the debut record of the folk singer Mira Kest, issued by a small label in Dublin.\n"
+             "Lazy Sunday is an album by Mira Kest."),
+}
+
+
+def _answer_over(articles, question):
+    docs = {k: _doc(k, v) for k, v in articles.items()}
+    passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
+                for k, d in docs.items()]
+    answer, _ = answer_extractively(question, analyze(question), passages, docs, HashingEmbedder().embed,
+                                    Idf([d.text for d in docs.values()]), 0.2)
+    return answer
+
+
+def test_namesakes_in_documents_of_different_stories_are_each_answered():
+    a = _answer_over(NAMESAKES, "Who is the artist of the album Lazy Sunday?")
+    assert a.answered and "Harold Vane" in a.text and "Mira Kest" in a.text
+    assert {c.doc_id for c in a.citations} == {"vane", "kest"}
+    assert "other stories" in a.note
+
+
+def test_another_story_is_told_by_how_alike_the_documents_leads_are():
+    docs = {k: _doc(k, v) for k, v in {**NAMESAKES, "vane-copy": NAMESAKES["vane"].replace("1974", "1975")}.items()}
+    embed = HashingEmbedder().embed
+    assert another_story("vane", "kest", docs, embed)
+    assert not another_story("vane", "vane-copy", docs, embed)
