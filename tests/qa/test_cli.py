@@ -7,6 +7,7 @@ import json
 import pytest
 
 from qa.cli import main
+from qa.config import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -15,6 +16,9 @@ def test_index_twice_reembeds_nothing_the_second_time(capsys):
     assert main(["index", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
     assert first["added"] == 5 and first["chunks"] > 0 and first["embedded"] == first["chunks"]
+    # what a first question needs was built with the index, not left to the first `qa ask`
+    cache = Settings().index_dir / "cache"
+    assert len(list(cache.glob("ledger-*.json"))) == 1 and len(list(cache.glob("bm25-*"))) == 1
     assert main(["index", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
     assert second == {"added": 0, "updated": 0, "removed": 0, "unchanged": 5, "chunks": first["chunks"],
