@@ -208,8 +208,9 @@ def has_value(sentence: str, value_type: str) -> bool:
             continue
         after = _NEXT_WORD.match(sentence, f.end)
         family = f.unit or (unit_family(after.group(1)) if after else "")
-        if value_type == "people":
-            if f.kind == "count" and not _YEAR_ONLY.match(f.text.strip(",.")) and family not in _OTHER_UNITS:
+        if value_type == "people":  # a whole number: "30.178614" is a coordinate, "38.5" a mean
+            whole = f.value.replace("-", "").isdigit()
+            if f.kind == "count" and whole and not _YEAR_ONLY.match(f.text.strip(",.")) and family not in _OTHER_UNITS:
                 return True
         elif family in VALUE_UNITS[value_type]:
             return True

@@ -279,6 +279,8 @@ def test_a_measure_question_is_answered_by_a_figure_of_its_type(question, doc, f
     ("The town was founded in 1902.", "people", False),                      # a year
     ("The median age was 38.5 years.", "people", False),                     # a time
     ("About 30% of the population is rural.", "people", False),             # a share
+    ("Pinehurst is located at (30.178614, -95.696303).", "people", False),  # coordinates
+    ("About 2.5 million people live there.", "people", True),
     ("Aconcagua rises to 6,961 m.", "length", True),
     ("The tower is 300 metres tall and has 12 floors.", "length", True),
     ("The tower has 12 floors.", "length", False),
