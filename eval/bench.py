@@ -35,8 +35,10 @@ from eval.metrics import percentile
 from eval.questions import DEFAULT_QUESTIONS, load_questions
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-SECTIONS = ("build", "latency", "llm-peer", "cold", "memory", "server")
+SECTIONS = ("build", "latency", "llm-peer", "cold", "small", "memory", "server")
 COLD_QUESTION = "How many North Korean troops were deployed to Russia last year?"
+# Asked of each new small corpus of distractor articles: any question, the time is the point.
+SMALL_QUESTION = "What did the president say about the election?"
 
 
 def _pipeline(index_dir: Path, corpus_dir: Path, **extra):
@@ -268,6 +270,10 @@ def run(args) -> dict:
         report["cold"] = {name: measure.cold_ask(Path(c["index_dir"]), Path(c["corpus_dir"]), COLD_QUESTION,
                                                  args.cold_runs)
                           for name, c in report["corpora"].items() if name in ("bundled", "mixed")}
+    if "small" not in skip and distractors is not None:
+        print("bench: new five-article corpora in a warm process", file=sys.stderr)
+        texts = [json.loads(line)["text"] for line in distractors.read_text(encoding="utf-8").splitlines()[:25]]
+        report["small"] = measure.small_corpus(work, texts, SMALL_QUESTION)
     if "memory" not in skip:
         name, largest = max(report["corpora"].items(), key=lambda kv: kv[1]["build"]["chunks"])
         print(f"bench: app memory over {name}", file=sys.stderr)

@@ -138,3 +138,34 @@ def chroma_server(data_dir: Path, timeout: float = 60):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def small_corpus(work: Path, articles: list[str], question: str, runs: int = 5, size: int = 5) -> dict:
+    """A new corpus of ``size`` articles indexed and asked through ``qa.open`` in a warm process.
+
+    The process first opens the bundled corpus and answers once (models loaded, as in a
+    notebook or a server that already answered); then each run writes ``size`` new articles
+    to a new folder and times ``index()`` plus the first ``answer()``.
+    """
+    import qa
+
+    with qa.open(REPO / "corpus", index_dir=work / "small-warmup") as lib:
+        lib.index()
+        lib.answer(question)
+    totals, indexing, first = [], [], []
+    for r in range(runs):
+        folder = work / f"small-{r}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, text in enumerate(articles[size * r:size * (r + 1)]):
+            (folder / f"article-{i}.txt").write_text(text, encoding="utf-8")
+        t0 = time.perf_counter()
+        with qa.open(folder) as lib:
+            lib.index()
+            t1 = time.perf_counter()
+            lib.answer(question)
+        t2 = time.perf_counter()
+        totals.append(t2 - t0)
+        indexing.append(t1 - t0)
+        first.append(t2 - t1)
+    return {"runs": runs, "articles": size, "total_s_p50": statistics.median(totals),
+            "index_s_p50": statistics.median(indexing), "first_answer_s_p50": statistics.median(first)}

@@ -58,6 +58,11 @@ def table(report: dict) -> str:
         for name, x in report["cold"].items():
             lines.append(f"| {name} ({x['runs']} runs) | {x['wall_s_p50']:.2f} s ({x['wall_s_min']:.2f}–"
                          f"{x['wall_s_max']:.2f}) | {x['peak_mib_p50']:.0f} MiB |")
+    if "small" in report:
+        x = report["small"]
+        lines += ["", f"New corpus of {x['articles']} articles in a warm process (`qa.open`, {x['runs']} runs): "
+                  f"index + first answer p50 {x['total_s_p50']:.2f} s (index {x['index_s_p50']:.2f} s, "
+                  f"first answer {x['first_answer_s_p50']:.2f} s)."]
     if "memory" in report:
         x = report["memory"]
         lines += ["", f"App memory (chat UI built, embedder loaded, {x['chunks']:,}-chunk index of "

@@ -99,6 +99,7 @@ def _fake_report() -> dict:
             "llm_peer": {"questions": 4, "model": "bundled", "project_ms_p50": 20.0, "llamaindex-llm_ms_p50": 9000.0,
                          "peer_to_answer": 450.0, "project_accuracy": 0.75, "llamaindex-llm_accuracy": 0.25,
                          "project_wrong_confident": 1, "llamaindex-llm_wrong_confident": 3},
+            "small": {"runs": 5, "articles": 5, "total_s_p50": 1.25, "index_s_p50": 1.0, "first_answer_s_p50": 0.25},
             "memory": {"corpus": "synthetic-1000", "chunks": 1000, "rss_mib": 400.0, "peak_mib": 450.0},
             "server": {"embedded_query_ms_p50": 1.0, "server_query_ms_p50": 2.0, "embedded_answer_ms_p50": 12.0,
                        "server_answer_ms_p50": 13.0}}
@@ -108,7 +109,7 @@ def test_the_table_reports_every_figure_with_its_ratio_and_the_machine(tmp_path)
     text = table(_fake_report())
     for expected in ("2 CPUs (test CPU)", "| bundled | 38 | 2.0 s | 19.0 | 20.0 | 0.95 | 0.90 | 0.10 s |",
                      "(synthetic vectors)", "12.0 / 20.0 ms", "2.00×", "2.50×", "60.0 ms | 5.00×", "0.80 / 0.50", "1 / 3",
-                     "2.50 s (2.00–3.00)",
+                     "2.50 s (2.00–3.00)", "index + first answer p50 1.25 s (index 1.00 s, first answer 0.25 s)",
                      "| 4 (bundled model) | 20.0 ms | 9.0 s | 450× | 0.75 / 0.25 | 1 / 3 |", "RSS 400 MiB", "| `chroma run` server | 2.00 ms | 13.0 ms |"):
         assert expected in text, expected
     plot_latency(_fake_report(), tmp_path / "plot.png")
@@ -159,6 +160,9 @@ def test_a_small_run_of_the_suite_reports_sane_numbers(tmp_path, capsys):
     else:  # the model writes for seconds; answer() takes milliseconds
         assert llm["questions"] == 2 and llm["llamaindex-llm_ms_p50"] > llm["project_ms_p50"] > 0, llm
         assert 0.0 <= llm["llamaindex-llm_accuracy"] <= 1.0
+    if "mixed" in names:  # the small corpora are made of distractor articles
+        small = report["small"]
+        assert 0 < small["index_s_p50"] < small["total_s_p50"] < 120 and small["runs"] == 5
     assert report["memory"]["rss_mib"] > 50 and report["memory"]["chunks"] >= 1500
     assert report["server"]["server_query_ms_p50"] > 0
     assert "| corpus | chunks | answer() p50 / p95 |" in printed
