@@ -194,3 +194,23 @@ def test_a_dot_file_upload_is_refused_not_reported_added_and_never_indexed(make,
     with pytest.raises(BadDocument, match=rf"^{re.escape(name)}: a name starting with '\.' is not indexed; rename"):
         pipeline.add_files([hidden])
     assert not pipeline.uploads_dir.exists()  # refused before anything was copied or built
+
+
+def test_every_own_question_gets_the_same_answer_from_the_saved_ledger(make, tmp_path):
+    from eval.questions import load_questions
+
+    built = make()
+    built.build()                                         # saves the ledger and BM25
+    loaded = make()                                       # another process: loads them
+    fresh_dir = tmp_path / "fresh-index"
+    shutil.copytree(built.settings.index_dir, fresh_dir)
+    shutil.rmtree(fresh_dir / "cache")                    # a third reads everything again
+    fresh = Pipeline(Settings(index_dir=fresh_dir, corpus_dir=built.settings.corpus_dir, llm="none"),
+                     embedder=HashingEmbedder())
+    answered = 0
+    for q in load_questions(Path(__file__).resolve().parents[2] / "eval" / "questions.jsonl"):
+        a = loaded.answer(q.question, history=q.history or None, mode="extractive")
+        b = fresh.answer(q.question, history=q.history or None, mode="extractive")
+        assert (a.text, a.citations, a.values, a.note) == (b.text, b.citations, b.values, b.note), q.qid
+        answered += a.answered
+    assert answered > 48                                  # the comparison is of answers, not of declines
