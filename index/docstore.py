@@ -41,7 +41,8 @@ LEGACY_DOCUMENTS = "documents.jsonl"   # format 1 kept one unversioned document 
 FORMAT = 2
 STATE_COMPLETE = "complete"
 # A claim's sentence is the document's text at its offsets: not written twice.
-_CLAIM_SKIP = ("doc_id", "sentence")
+# Fields a stored claim row leaves out: its document and sentence are known where it is read.
+CLAIM_SKIP = ("doc_id", "sentence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +256,7 @@ def write_documents(index_dir: Path, version: str, prepared: Iterable[Prepared])
     """
     name = documents_file(version)
     header = {"version": version, "claims_fingerprint": claims_fingerprint(),
-              "claim_fields": record_fields(Claim, _CLAIM_SKIP)}
+              "claim_fields": record_fields(Claim, CLAIM_SKIP)}
     lines = [json.dumps(header)]
     for p in prepared:
         row = asdict(p.doc)
@@ -271,7 +272,7 @@ def write_documents(index_dir: Path, version: str, prepared: Iterable[Prepared])
 def _claim_row(doc: Document, claim: Claim) -> list:
     if doc.text[claim.start:claim.end] != claim.sentence:
         raise ValueError(f"claim of {doc.doc_id} at {claim.start}:{claim.end} is not the document's sentence")
-    return record_to_row(claim, _CLAIM_SKIP)
+    return record_to_row(claim, CLAIM_SKIP)
 
 
 @contextmanager

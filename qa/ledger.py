@@ -28,11 +28,9 @@ from typing import Mapping
 
 from index.claims import Claim, extract_claims
 from index import docstore
-from index.records import Document, record_fields, record_from_row, record_to_row
+from index.records import Document, record_fields, record_to_row
 from qa.events import Event, events_of_documents, mention_index
 
-# Fields a claim row leaves out: the document and the sentence are known where it is read back.
-_CLAIM_SKIP = ("doc_id", "sentence")
 _PREFIX = "ledger-"
 
 Mention = tuple[str, int, int]  # (doc_id, sentence start, sentence end)
@@ -103,12 +101,12 @@ def save(ledger: Ledger, cache_dir: Path) -> None:
     Of the claims, only the articles read again are written (the store holds the others). A
     failure to write costs only the next process's start.
     """
-    names = record_fields(Claim, _CLAIM_SKIP)
+    names = record_fields(Claim, docstore.CLAIM_SKIP)
     index = {e: i for i, e in enumerate(ledger.events)}
     record = {
         "version": ledger.version,
         "claim_fields": names,
-        "reread": {d: [record_to_row(c, _CLAIM_SKIP) for c in cs] for d, cs in ledger.reread.items()},
+        "reread": {d: [record_to_row(c, docstore.CLAIM_SKIP) for c in cs] for d, cs in ledger.reread.items()},
         "events": [[e.date, list(e.doc_ids), e.label, e.kind, e.ordinal, list(e.inferred), sorted(e.names)]
                    for e in ledger.events],
         "references": ledger.references,
@@ -140,12 +138,8 @@ def load(version: str, documents: Mapping[str, Document], stored: Mapping[str, l
     if record["version"] != version:
         raise ValueError("saved for another index version")
     names = record["claim_fields"]
-    reread: dict[str, list[Claim]] = {}
-    for doc_id, rows in record["reread"].items():
-        doc = documents[doc_id]
-        reread[doc_id] = [record_from_row(Claim, names, r, doc_id=doc_id, sentence=doc.text[r[names.index("start")]:
-                                                                                          r[names.index("end")]])
-                          for r in rows]
+    reread = {doc_id: list(docstore.StoredClaims(documents[doc_id], names, rows))
+              for doc_id, rows in record["reread"].items()}
     events = [Event(date=d, doc_ids=tuple(ids), label=label, kind=kind, ordinal=ordinal, inferred=tuple(inferred),
                     names=frozenset(ns)) for d, ids, label, kind, ordinal, inferred, ns in record["events"]]
     mentions: dict[Event, list[Mention]] = {e: [] for e in events}
