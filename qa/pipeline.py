@@ -93,10 +93,15 @@ class Pipeline:
         return self.settings.index_dir / "uploads"
 
     def build(self, progress=None) -> BuildReport:
-        """Build or update the index from the corpus and uploads (incremental).
+        """Build or update the index from the corpus and uploads (incremental), then ``warm`` it.
 
         ``progress(done, total, label)`` is called as ``index.build.build_index`` describes.
         """
+        report = self._build(progress)
+        self.warm()
+        return report
+
+    def _build(self, progress=None) -> BuildReport:
         cfg = self.settings.index_config()
         if not self.settings.corpus_dir.is_dir():
             raise IndexMissing(f"corpus directory {self.settings.corpus_dir} does not exist; set QA_CORPUS_DIR")
@@ -111,7 +116,6 @@ class Pipeline:
             raise IndexMissing(str(exc)) from exc
         with self._lock:
             self._view = None  # reopen so the new version is seen
-        self.warm()
         return report
 
     @property
@@ -172,7 +176,9 @@ class Pipeline:
             raise IndexMissing(str(exc)) from exc
         except EmbedderUnavailable as exc:
             raise ModelUnavailable(str(exc)) from exc
-        self.build()
+        # Not warmed here: the question that opens the index builds the ledger and BM25 next
+        # (and saves them), where warming would open the index a second time first.
+        self._build()
         try:
             return open_index(cfg, embedder=self._embedder)
         except (IndexNotFound, ModelMismatch, StoreUnavailable) as exc:
