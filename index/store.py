@@ -31,6 +31,7 @@ import hashlib
 import json
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -406,37 +407,45 @@ def open_index(config: IndexConfig, embedder: Embedder | None = None) -> IndexRe
         if manifest.get("model") != embedder.name:
             raise ModelMismatch(f"the index in {config.index_dir} was built with {manifest.get('model')!r}, "
                                 f"but the embedding model is {embedder.name!r}; rebuild the index")
-        try:
-            store = docstore.read_documents(config.index_dir, manifest["documents"])
-        except FileNotFoundError:
-            continue  # a build published a newer version and deleted this store meanwhile
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            raise StoreCorrupt(f"the document store in {config.index_dir} is unreadable ({e}); "
-                               "rebuild the index (`qa index`)") from e
-        if store.version != manifest["version"]:
-            raise StoreCorrupt(f"the document store in {config.index_dir} is not the published version; "
-                               "rebuild the index (`qa index`)")
-        collection = _open_published(config, manifest, store)
+        # Chroma lists the collection's ids while the document store is read: each takes
+        # most of a second at 132k chunks, and Chroma's listing leaves the interpreter free.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            listing = pool.submit(_list_published, config, manifest)
+            try:
+                store = docstore.read_documents(config.index_dir, manifest["documents"])
+            except FileNotFoundError:
+                continue  # a build published a newer version and deleted this store meanwhile
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                raise StoreCorrupt(f"the document store in {config.index_dir} is unreadable ({e}); "
+                                   "rebuild the index (`qa index`)") from e
+            if store.version != manifest["version"]:
+                raise StoreCorrupt(f"the document store in {config.index_dir} is not the published version; "
+                                   "rebuild the index (`qa index`)")
+            collection, present = listing.result()
+        _check_published(config, collection, present, store)
         return IndexReader(config, manifest, store, collection, embedder, stamp)
     raise IndexNotFound(f"the index in {config.index_dir} keeps changing while it is opened; try again")
 
 
-def _open_published(config: IndexConfig, manifest: dict, store: docstore.DocStore):
-    """The published collection, checked to hold every chunk of the version with searchable vectors."""
+def _list_published(config: IndexConfig, manifest: dict):
+    """The published collection and the ids it holds."""
     client = connect(config, fresh=True)
     name = manifest["store_collection"]
     try:
         collection = get_collection(client, name, create=False)
-        present = stored_ids(collection)
+        return collection, stored_ids(collection)
     except BaseException as e:
         if not chroma_failure(e):
             raise
         raise StoreCorrupt(f"Chroma cannot read collection {name!r} of the index in {config.index_dir} "
                            f"({type(e).__name__}: {e}); rebuild the index (`qa index`)") from e
+
+
+def _check_published(config: IndexConfig, collection, present: set[str], store: docstore.DocStore) -> None:
+    """Raise StoreCorrupt unless the collection holds every chunk of the version with searchable vectors."""
     wanted = [c.chunk_id for c in store.chunks()]
     lost = len(set(wanted) - present)
     problem = f"{lost} of its {len(wanted)} chunks are missing" if lost else vector_problem(collection, wanted)
     if problem:
         raise StoreCorrupt(f"the Chroma store of the index in {config.index_dir} is damaged ({problem}); "
                            "rebuild the index (`qa index`)")
-    return collection
