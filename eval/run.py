@@ -229,7 +229,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--benchmark", choices=("squad", "ramdocs"), default=None,
                    help="run a public benchmark file (PATH) instead of the questions file")
     p.add_argument("path", nargs="?", type=Path, default=None, help="the benchmark file for --benchmark")
-    p.add_argument("--reader", choices=("learned", "heuristic"), default=None,
+    p.add_argument("--reader", choices=("hybrid", "learned", "heuristic"), default=None,
                    help="sentence scorer for --benchmark (default: the QA_READER setting)")
     p.add_argument("--split", choices=("train", "calibrate", "report"), default=None,
                    help="the benchmark's part to use (squad: articles, eval/squad.py; ramdocs: questions, "

@@ -345,6 +345,21 @@ def reader_passages(ranked: Sequence[Candidate], documents: Mapping[str, Documen
     return out
 
 
+def reader_check(question: str, answer: Answer, first: Candidate, documents: Mapping[str, Document],
+                 reader, threshold: float) -> Answer:
+    """``answer``, which quotes ``first`` (chosen by the hand-written score), with the learned
+    reader's calibrated probability that ``first`` answers ``question`` as its ``confidence``;
+    declined instead, with the closest passages and why, when that probability is under
+    ``threshold`` (the ``hybrid`` answerer's veto)."""
+    p = _read(question, [first], [0], documents, reader)[0].score
+    if p >= threshold:
+        return dataclasses.replace(answer, confidence=p)
+    note = (f"The closest sentence does not answer the question by the reader's judgement "
+            f"(reader probability {p:.2f}, below {threshold:.2f}).")
+    return dataclasses.replace(abstain(answer.question, answer.passages, note=note),
+                               standalone_question=answer.standalone_question, confidence=p)
+
+
 def decline_reason(best: Candidate | None, threshold: float) -> str:
     """Why the answer declines, for the reader of the answer: nothing on the subject, or
     sentences on the subject that do not answer what is asked."""

@@ -54,8 +54,9 @@ class Pipeline:
     Args:
         settings: the configuration; the index is opened (and built if missing) on first use.
         embedder: optional embedder override (tests pass a fake).
-        reader: optional learned-reader override (the calibration script passes the one it
-            fits); by default the packaged one when ``settings.reader`` is "learned".
+        reader: optional learned-reader override (the calibration scripts pass the one they
+            fit); by default the packaged one, which chooses and declines when
+            ``settings.reader`` is "learned" and only declines when it is "hybrid".
     """
 
     def __init__(self, settings: Settings, embedder=None, reader=None) -> None:
@@ -73,6 +74,8 @@ class Pipeline:
         self._llm = None
         self._llm_error: str | None = None
         self._reader = (reader or reader_model()) if settings.reader == "learned" else None
+        # "hybrid": the hand-written score chooses, this reader may decline (``_checked``)
+        self._checker = (reader or reader_model()) if settings.reader == "hybrid" else None
 
     @property
     def threshold(self) -> float:
@@ -350,6 +353,7 @@ class Pipeline:
         answer, ranked = extractive.answer_extractively(
             question, spec, passages, documents, self._embed, idf, self.threshold,
             scope=scope, dates=dates, reader=self._reader)
+        first = ranked[0] if ranked and answer.answered else None  # the sentence quoted first
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
@@ -370,10 +374,28 @@ class Pipeline:
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
             else:
                 answer = resolved_times(with_values, references, events)
+        if first is not None and event is None:
+            answer = self._checked(spec, answer, first, documents)
         if event is not None:  # a date, a gap or what happened, from the events the question names
             answer = event_answers(answer, spec, event, claims, documents, references, events, scope)
         note = event.reason if event is not None else ""
         return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note), ranked
+
+    def _checked(self, spec, answer: Answer, first: extractive.Candidate, documents) -> Answer:
+        """The "hybrid" veto (and the "learned" reader's confidence): the learned reader judges the one sentence the hand-written score
+        chose and quoted, and the answer declines when it is no answer. Set answers (several
+        sentences, each its own claim), answers built from values reconciled across sources
+        (checked by code against the ledger) and event answers are left as they are."""
+        if not answer.answered or answer.values or spec.several:
+            return answer
+        if self._reader is not None:  # "learned": the reader chose it, its score is the confidence
+            return dataclasses.replace(answer, confidence=first.score) if first.read else answer
+        if self._checker is None:
+            return answer
+        threshold = self.settings.veto_threshold
+        if threshold is None:
+            threshold = self._checker.veto_threshold
+        return extractive.reader_check(spec.text, answer, first, documents, self._checker, threshold)
 
     def answer(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
         """Answer a question; see ``qa.answer``."""

@@ -110,15 +110,17 @@ class Reader:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._state = None
-        self._calibration: tuple[float, Combiner | None] | None = None
+        self._calibration: tuple[float, Combiner | None, float | None] | None = None
         if calibration is not None:
             self._calibration = self._parse(calibration)
 
     @staticmethod
-    def _parse(record: dict) -> tuple[float, Combiner | None]:
-        return float(record["threshold"]), Combiner.from_record(record.get("combiner"))
+    def _parse(record: dict) -> tuple[float, Combiner | None, float | None]:
+        veto = (record.get("veto") or {}).get("threshold")
+        return (float(record["threshold"]), Combiner.from_record(record.get("combiner")),
+                None if veto is None else float(veto))
 
-    def _calibrated(self) -> tuple[float, Combiner | None]:
+    def _calibrated(self) -> tuple[float, Combiner | None, float | None]:
         if self._calibration is None:
             where = self.path / "calibration.json"
             try:
@@ -133,6 +135,14 @@ class Reader:
         """The calibrated decline threshold on ``combine``'s probability (``calibration.json``:
         its value, what it was fitted on and when; ``scripts/calibrate_reader.py`` writes it)."""
         return self._calibrated()[0]
+
+    @property
+    def veto_threshold(self) -> float:
+        """The calibrated threshold under which the ``hybrid`` answerer declines the sentence the
+        hand-written score chose (``calibration.json`` "veto", written by
+        ``scripts/calibrate_veto.py``); 0 (never declines) when the calibration has none."""
+        veto = self._calibrated()[2]
+        return 0.0 if veto is None else veto
 
     def combine(self, probs, prior, dense, coverage) -> np.ndarray:
         """The probabilities the answerer ranks and declines by: the calibrated ``Combiner``

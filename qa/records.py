@@ -90,6 +90,9 @@ class Answer:
         note: a short remark for the reader (e.g. that no local model is configured).
         raw_text: the model's raw output, for inspection ("" in extractive mode).
         rejected: ``(sentence, reason)`` pairs the citation check removed.
+        confidence: the learned reader's calibrated probability that the first quoted sentence
+            answers the question, where the reader judged it (None elsewhere: the hand-written
+            score alone, values reconciled across sources, set and event answers).
     """
 
     question: str
@@ -103,6 +106,7 @@ class Answer:
     note: str = ""
     raw_text: str = ""
     rejected: tuple[tuple[str, str], ...] = field(default=())
+    confidence: float | None = None
 
     def to_dict(self) -> dict:
         """A JSON-ready dict of every field (tuples become lists)."""

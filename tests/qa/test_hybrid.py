@@ -1,0 +1,84 @@
+"""The default "hybrid" answerer: the hand-written score chooses the sentence, the learned
+reader judges it and declines the answer when it is no answer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.config import Settings
+from qa.pipeline import Pipeline
+from tests.index.fakes import HashingEmbedder
+from tests.qa.test_library import FERRY, HARBOUR, _corpus
+
+
+class _FixedReader:
+    """A fake reader: probability ``p`` for every sentence; records what it was asked to read."""
+
+    def __init__(self, p: float, veto: float = 0.5) -> None:
+        self.p = p
+        self.veto_threshold = veto
+        self.threshold = 0.5
+        self.read: list[str] = []
+
+    def score(self, question, items):
+        self.read += [s for s, _ in items]
+        return np.full(len(items), self.p, dtype=np.float32)
+
+    def combine(self, probs, prior, dense, coverage):
+        return np.asarray(probs, dtype=np.float32)
+
+
+def _pipeline(tmp_path, fake, **kw) -> Pipeline:
+    corpus = _corpus(tmp_path, "port", [HARBOUR, FERRY])
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2, **kw)
+    p = Pipeline(settings, embedder=HashingEmbedder(), reader=fake)
+    p.build()
+    return p
+
+
+QUESTION = "Who is the director of the port authority?"
+
+
+def test_hybrid_is_the_default_scorer():
+    assert Settings().reader == "hybrid"
+
+
+def test_a_sentence_the_reader_judges_an_answer_is_quoted_with_its_confidence(tmp_path):
+    reader = _FixedReader(0.9)
+    a = _pipeline(tmp_path, reader).answer(QUESTION, mode="extractive")
+    assert a.answered and "Anika Roos" in a.text
+    assert a.confidence == pytest.approx(0.9)
+    assert reader.read == [a.text.split(" [")[0]]  # only the quoted sentence is read
+
+
+def test_a_sentence_the_reader_judges_no_answer_is_declined_with_why(tmp_path):
+    a = _pipeline(tmp_path, _FixedReader(0.1)).answer(QUESTION, mode="extractive")
+    assert not a.answered and not a.citations
+    assert "reader probability 0.10, below 0.50" in a.note
+    assert a.passages and a.confidence == pytest.approx(0.1)  # the closest passages stay listed
+
+
+def test_the_veto_threshold_setting_overrides_the_calibrated_one(tmp_path):
+    a = _pipeline(tmp_path, _FixedReader(0.1), veto_threshold=0.05).answer(QUESTION, mode="extractive")
+    assert a.answered and a.confidence == pytest.approx(0.1)
+
+
+def test_the_hand_written_score_alone_never_asks_the_reader(tmp_path):
+    reader = _FixedReader(0.0)
+    a = _pipeline(tmp_path, reader, reader="heuristic").answer(QUESTION, mode="extractive")
+    assert a.answered and a.confidence is None and reader.read == []
+
+
+def test_values_reconciled_across_sources_are_not_vetoed(tmp_path):
+    # Figures are checked by code against the ledger, not judged by the reader.
+    a = _pipeline(tmp_path, _FixedReader(0.0)).answer("How much will the harbour dredging cost?",
+                                                      mode="extractive")
+    assert a.values and a.answered and "48 million euros" in a.text and a.confidence is None
+
+
+@pytest.mark.integration
+def test_the_committed_calibration_has_a_veto_threshold():
+    from qa.reader import reader
+
+    assert 0.0 < reader().veto_threshold < reader().threshold
