@@ -10,6 +10,7 @@ It knows general news vocabulary, nothing about a corpus. Reading sentences with
 
 from __future__ import annotations
 
+import calendar
 import re
 from functools import lru_cache
 
@@ -163,6 +164,31 @@ FRACTIONS = {"half": "1/2", "a half": "1/2", "one-half": "1/2", "a third": "1/3"
              "one third": "1/3", "two-thirds": "2/3", "two thirds": "2/3", "a quarter": "1/4",
              "one-quarter": "1/4", "one quarter": "1/4", "three-quarters": "3/4", "three quarters": "3/4",
              "a fifth": "1/5", "one-fifth": "1/5", "a tenth": "1/10", "one-tenth": "1/10"}
+# Ordinal words and what they count ("his eighth visit" is the eighth), one list for the event
+# reader, the pipeline's "no such event" decline and the citation check; digits with a suffix
+# ("12th") are read by ``ordinal_value``.
+ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+# A regex alternation (no capturing groups) for any ordinal, words or "1st", "22nd", "12th";
+# a day beside its month ("June 12th", "12th of June") is a date, not an ordinal (one
+# fixed-width lookbehind per month name, as ``re`` requires).
+_MONTH_NAMES = sorted({m for m in (*calendar.month_name, *calendar.month_abbr, "Sept") if m})
+_NOT_A_DAY = "".join(f"(?<!{m} )" for m in _MONTH_NAMES)
+ORDINAL = ("|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
+           + rf"|{_NOT_A_DAY}\d+(?:st|nd|rd|th)(?!\s+(?:of\s+)?(?:{'|'.join(_MONTH_NAMES)})\b)")
+
+
+def ordinal_value(word: str) -> int | None:
+    """The number an ordinal says ("eighth" -> 8, "12th" -> 12), None for anything else."""
+    w = word.lower()
+    if w in ORDINAL_WORDS:
+        return ORDINAL_WORDS[w]
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", w) and int(w[:-2]) > 0:
+        return int(w[:-2])
+    return None
+
+
 MEASURE_SURFACE = {s: lemma for lemma, ss in MEASURE_LEMMAS.items() for s in ss}
 REPORTING_WORDS = set(REPORTING)
 # Measure families that name events (dated things), as opposed to counted things.

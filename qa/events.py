@@ -27,6 +27,7 @@ from index import timex
 from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_claims, is_caption,
                           measure_family, measure_words)
 from index.records import Document
+from index.vocab import ORDINAL, ordinal_value
 from qa.records import Passage
 
 __all__ = ["Event", "EventFilter", "EventScope", "DateHits", "date_hits", "events_of_documents", "resolve_event", "event_family_of_question",
@@ -82,14 +83,11 @@ class EventFilter:
 # for the article to join that event.
 NAME_SHARE = 0.3
 
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7}
-_ORD = r"first|second|third|fourth|fifth|sixth|seventh|1st|2nd|3rd|4th|5th|6th|7th"
 _LATEST = r"latest|last|most\s+recent|final|newest|recent"
 _EARLIEST = r"earliest|initial"
 # "is the third in nearly three months", "marks Shoigu's second visit"
 _IS_ORDINAL = re.compile(rf"(?i)\b(?:is|was|marks|marked|marking|became|becomes)\s+(?:the\s+|his\s+|her\s+|their\s+|"
-                         rf"its\s+|[A-Z][\w-]*['’]s\s+)?(?P<o>{_ORD})\b")
+                         rf"its\s+|[A-Z][\w-]*['’]s\s+)?(?P<o>{ORDINAL})\b")
 
 
 _NOT_NAMES = {"the", "a", "an", "in", "on", "at", "what", "when", "who", "why", "how", "which", "where", "did", "does",
@@ -167,12 +165,12 @@ def _ordinal_mention(doc: Document, spans: list[tuple[int, int]], kind: str) -> 
             before = sent[max(0, a - 25):a]
             if re.search(r"(?i)\b(previous|prior|earlier|last)\s+(?:\w+\s+)?$", before):
                 continue  # "his previous visit" is another event
-            hit = re.search(rf"(?i)\b({_ORD})\s+(?:[\w'’-]+\s+)?$", before)
+            hit = re.search(rf"(?i)\b({ORDINAL})\s+(?:[\w'’-]+\s+)?$", before)
             if hit:
-                return _ORDINALS[hit.group(1).lower()]
+                return ordinal_value(hit.group(1)) or 0
         hit = _IS_ORDINAL.search(sent)
         if hit:
-            return _ORDINALS[hit.group("o").lower()]
+            return ordinal_value(hit.group("o")) or 0
     return 0
 
 
@@ -373,7 +371,7 @@ _NEXT = re.compile(r"(?i)\b(?:(?:next|following|subsequent|later)\s+(?:one|visit
                    r"one\s+(?:after|following)\s+(?:that|it|this)|after\s+that\s+one)\b")
 _BEFORE = re.compile(r"(?i)\b(?:(?:preceding|prior|previous|earlier)\s+(?:one|visit|trip|meeting)|"
                      r"one\s+before\s+(?:that|it|this)|before\s+that\s+one)\b")
-_ORD_ANY = rf"{_ORD}|{_LATEST}|{_EARLIEST}"
+_ORD_ANY = rf"{ORDINAL}|{_LATEST}|{_EARLIEST}"
 # "How many times did he visit", "how many trips", "how often": a count of the events themselves.
 COUNTS_EVENTS = re.compile(r"(?i)\bhow\s+(?:many\s+times|often)\b|\bhow\s+many\s+(?:\w+\s+)?(?:visits|trips|meetings|"
                            r"summits|rounds\s+of\s+talks|strikes)\b|\bnumber\s+of\s+(?:visits|trips|meetings|times)\b")
@@ -399,8 +397,8 @@ def _ordinals(question: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int
 
 
 def _pick(ordinal: str, pool: Sequence[Event]) -> Event | None:
-    if ordinal in _ORDINALS:
-        n = _ORDINALS[ordinal]
+    n = ordinal_value(ordinal)
+    if n is not None:
         return pool[n - 1] if n <= len(pool) else None
     return pool[0] if re.fullmatch(_EARLIEST, ordinal) else pool[-1]
 

@@ -23,6 +23,7 @@ from index.build import IndexLocked, build_index
 from index.embed import EmbedderUnavailable, get_embedder
 from index.load import SUPPORTED_SUFFIXES, LoadError, is_hidden, load_path
 from index.records import BuildReport, Document
+from index.vocab import ORDINAL
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
 from index.claims import Claim
 from qa import extractive
@@ -41,8 +42,7 @@ from qa.timeline import event_answers
 from qa.vectors import SentenceVectors
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th))\b",
-                      re.I)
+_ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b", re.I)
 # Fewest articles an IDF of the question's topic is taken over (see Pipeline._topic_idf).
 MIN_TOPIC_ARTICLES = 3
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."

@@ -28,7 +28,7 @@ from index.claims import Claim, claims_in_text, measures_related, supported_by, 
 from index.clean import is_instruction_like as instruction_like_text
 from index.numbers import canon
 from index.records import Document
-from index.vocab import SCALES
+from index.vocab import ORDINAL, SCALES
 from qa.records import Citation, Passage
 from qa.text import STOPWORDS, stem, words
 
@@ -48,7 +48,7 @@ _ABSTAIN = re.compile(
 _QUESTION_WORDS = frozenset({"whose", "many", "much", "reportedly", "according"})
 _REPORTING = frozenset({"identified", "confirmed", "announced", "included", "issued"})
 # Ordinals count events ("his third visit") but are no figure to the claim reader.
-_ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b")
+_ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b")
 _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
 # A figure as written in digits, with the scale that multiplies it: a word ("4.2 million") or
 # an abbreviation glued to it ("5m", "3bn"), as the claim reader (index/numbers.py) reads them.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,23 @@ def test_an_event_the_sources_lack_gives_an_empty_filter(corpus_events):
     assert f is not None and f.events == () and f.doc_ids == () and "no such visit" in f.reason
     f = resolve_event("What happened on his fifth visit?", corpus_events)
     assert f is not None and f.events == ()
+
+
+@pytest.mark.parametrize("ordinal", ["eighth", "twelfth", "8th", "12th"])
+def test_any_ordinal_past_the_reported_events_names_no_event(corpus_events, ordinal):
+    # The ordinals are one list (index/vocab.py): the event reader once stopped at "seventh",
+    # so "his eighth visit" was read as no ordinal and answered from every visit.
+    f = resolve_event(f"What happened on his {ordinal} visit?", corpus_events)
+    assert f is not None and f.events == ()
+
+
+def test_a_day_of_the_month_is_no_ordinal(corpus_events):
+    from index.vocab import ORDINAL, ordinal_value
+
+    found = re.findall(rf"(?i)\b(?:{ORDINAL})\b", "on June 12th, the 3rd of July and Sept 4th; his 2nd and ninth trips")
+    assert found == ["2nd", "ninth"] and [ordinal_value(o) for o in found] == [2, 9]
+    f = resolve_event("What happened during the June 4th visit?", corpus_events)
+    assert f is not None and f.events  # the June visit, not a fourth one
 
 
 # --- other topics -----------------------------------------------------------------------------

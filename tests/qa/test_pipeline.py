@@ -136,10 +136,11 @@ def test_when_did_he_leave_answers_the_departure_not_the_arrival(corpus_pipeline
     assert "later in the day" in a.text and "June 4, 2025" in a.text  # resolved from the article's date
 
 
-def test_a_visit_the_sources_do_not_report_is_declined_with_the_reason(corpus_pipeline):
-    a = corpus_pipeline.answer("What did Shoigu discuss during his fifth visit to Pyongyang?")
+@pytest.mark.parametrize("ordinal", ["fifth", "eighth", "11th"])
+def test_a_visit_the_sources_do_not_report_is_declined_with_the_reason(corpus_pipeline, ordinal):
+    a = corpus_pipeline.answer(f"What did Shoigu discuss during his {ordinal} visit to Pyongyang?")
     assert not a.answered
-    assert "fifth" in a.note
+    assert ordinal in a.note
 
 
 def test_a_dated_meeting_mentioned_in_passing_is_still_answered(corpus_pipeline):
