@@ -27,6 +27,8 @@ from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from index.vocab import MONTHS
+
 __all__ = ["TimeExpr", "find_times", "parse_reference", "bounds", "overlaps", "contains",
            "label", "reference_date", "latest_stated_day", "shift_months"]
 
@@ -51,9 +53,7 @@ class TimeExpr:
     relative: bool = False
 
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
+_MONTHS = {m.lower(): n for m, n in MONTHS.items()}
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _NUMWORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
              "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,

@@ -170,13 +170,18 @@ FRACTIONS = {"half": "1/2", "a half": "1/2", "one-half": "1/2", "a third": "1/3"
 ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+# Month names and their abbreviations, "Sept" too, as written -> month number: one table for
+# the time reader (index/timex.py), the answerer's date patterns and the ordinals below.
+MONTHS = {m: (i - 1) % 12 + 1 for i, m in enumerate((*calendar.month_name[1:], *calendar.month_abbr[1:]), start=1)}
+MONTHS["Sept"] = 9
+# The same as a regex alternation (no groups), longest first so "September" beats "Sep".
+MONTH_PATTERN = "|".join(sorted(MONTHS, key=lambda m: (-len(m), m)))
 # A regex alternation (no capturing groups) for any ordinal, words or "1st", "22nd", "12th";
 # a day beside its month ("June 12th", "12th of June") is a date, not an ordinal (one
 # fixed-width lookbehind per month name, as ``re`` requires).
-_MONTH_NAMES = sorted({m for m in (*calendar.month_name, *calendar.month_abbr, "Sept") if m})
-_NOT_A_DAY = "".join(f"(?<!{m} )" for m in _MONTH_NAMES)
+_NOT_A_DAY = "".join(f"(?<!{m} )" for m in sorted(MONTHS))
 ORDINAL = ("|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
-           + rf"|{_NOT_A_DAY}\d+(?:st|nd|rd|th)(?!\s+(?:of\s+)?(?:{'|'.join(_MONTH_NAMES)})\b)")
+           + rf"|{_NOT_A_DAY}\d+(?:st|nd|rd|th)(?!\s+(?:of\s+)?(?:{MONTH_PATTERN})\b)")
 
 
 def ordinal_value(word: str) -> int | None:
