@@ -382,10 +382,11 @@ class Pipeline:
         return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note), ranked
 
     def _checked(self, spec, answer: Answer, first: extractive.Candidate, documents) -> Answer:
-        """The "hybrid" veto (and the "learned" reader's confidence): the learned reader judges the one sentence the hand-written score
-        chose and quoted, and the answer declines when it is no answer. Set answers (several
-        sentences, each its own claim), answers built from values reconciled across sources
-        (checked by code against the ledger) and event answers are left as they are."""
+        """The "hybrid" veto: the learned reader judges the one sentence the hand-written score
+        chose and quoted, and the answer declines when it is no answer ("learned": the
+        reader's own score of it becomes the confidence). Set answers (several sentences, each
+        its own claim), answers built from values reconciled across sources (checked by code
+        against the ledger) and event answers are left as they are."""
         if not answer.answered or answer.values or spec.several:
             return answer
         if self._reader is not None:  # "learned": the reader chose it, its score is the confidence
