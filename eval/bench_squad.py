@@ -67,6 +67,8 @@ class Outcome:
     reason: str = ""
     score: float = 0.0  # the best citation's score (the reader's probability when it scores)
     confidence: float | None = None  # ``Answer.confidence``: the reader's judgement of the quoted sentence
+    mode: str = "extractive"  # ``Answer.mode``: "llm" when the model's text was kept
+    values: bool = False  # built from values reconciled across sources (``Answer.values``)
 
 
 def spread(items: list, limit: int | None) -> list:
@@ -127,6 +129,7 @@ def aggregate(outcomes: list[Outcome]) -> dict:
         "unanswerable_declined": round(sum(not o.answered for o in una) / len(una), 4) if una else None,
         "wrong_confident": wrong,
         "latency_p50_ms": round(lat[n // 2], 1) if n else 0.0,
+        "model_kept": sum(o.mode == "llm" for o in outcomes),
     }
 
 
@@ -171,24 +174,26 @@ def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, rea
 
 
 def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: bool = False, reader_model=None,
-        **settings_override) -> dict:
+        mode: str = "extractive", **settings_override) -> dict:
     """Build the split's index, answer its questions with the product and the baselines, score them.
 
     ``reader_model`` and ``settings_override`` as for ``prepare`` (the calibration passes
-    ``abstain_threshold=0`` to see every best sentence's score).
+    ``abstain_threshold=0`` to see every best sentence's score); ``mode`` as for ``qa.answer``
+    ("llm" measures the configured local model, its fallbacks included).
     """
     items, pipeline, indexed = prepare(path, split, limit, out_dir, reader_model, **settings_override)
     settings = pipeline.settings
     outcomes: dict[str, list[Outcome]] = {"product": [], "best-overlap sentence": [], "always decline": []}
     for item in items:
         t0 = time.perf_counter()
-        a = pipeline.answer(item.question, mode="extractive")
+        a = pipeline.answer(item.question, mode=mode)
         ms = (time.perf_counter() - t0) * 1000.0
         cited = {c.doc_id for c in a.citations}
         ok = judge(item, a.answered, a.text, cited)
         outcomes["product"].append(Outcome(item.qid, item.answerable, a.answered, ok, a.text[:300], ms,
                                            "" if a.answered else a.note[:200],
-                                           max((c.score for c in a.citations), default=0.0), a.confidence))
+                                           max((c.score for c in a.citations), default=0.0), a.confidence, a.mode,
+                                           bool(a.values)))
         best = _overlap_sentence(pipeline, item.question)
         got = best is not None
         ok = judge(item, got, best[1] if got else "", {best[0]} if got else set())
@@ -202,7 +207,7 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
         "benchmark": "squad", "file": str(path), "split": split, "n_questions": len(items),
         "corpus_paragraphs": indexed,
         "held_out_share": squad.HELD_OUT_SHARE,
-        "reader": settings.reader, "abstain_threshold": pipeline.threshold,
+        "reader": settings.reader, "abstain_threshold": pipeline.threshold, "mode": mode,
         "systems": {name: aggregate(os) for name, os in outcomes.items()},
         "questions": [asdict(o) | {"question": i.question, "gold": list(i.answers)}
                       for i, o in zip(items, outcomes["product"])],

@@ -262,10 +262,16 @@ def _benchmark(args) -> int:
     if bench is bench_ramdocs and args.split == "train":
         raise EvalError("RAMDocs has no train split: use --split calibrate or --split report")
     override = {"reader": args.reader} if args.reader else {}
+    if args.mode != "extractive":
+        if bench is bench_ramdocs:
+            raise EvalError("the RAMDocs benchmark measures extractive answers only")
+        override["mode"] = args.mode
     result = bench.run(args.path, args.split, args.limit, args.out_dir, quiet=args.quiet, **override)
 
-    # One gate per benchmark, file, split, slice and scorer: thresholds measured for one do not bind another.
+    # One gate per benchmark, file, split, slice, scorer and mode: thresholds measured for one do not bind another.
     key = f"{args.benchmark}:{stem_of(args.path)}:{args.split}:{args.limit}:{result['reader']}"
+    if args.mode != "extractive":
+        key += f":{args.mode}"
     gate = load_thresholds(args.thresholds).get("benchmarks", {}).get(key)
     failures = check_gate(result["systems"]["product"], gate) if gate else []
     result["gate"] = {"key": key, "applied": gate is not None, "thresholds": gate, "failures": failures}

@@ -95,6 +95,15 @@ def test_crag_counts_wrong_answers_against_right_ones():
     m = bench_squad.aggregate(outs)
     assert m["accuracy"] == 0.5 and m["crag"] == 0.25 and m["wrong_confident"] == 1
     assert m["answerable_found"] == round(1 / 3, 4) and m["unanswerable_declined"] == 1.0
+    assert m["model_kept"] == 0
+
+
+def test_answers_whose_model_text_was_kept_are_counted():
+    # In LLM mode a fallback to the extractive answer is scored like any answer; model_kept
+    # says how many of them are the model's own text.
+    O = bench_squad.Outcome
+    outs = [O("a", True, True, True, "", 1.0, mode="llm"), O("b", True, True, True, "", 1.0, mode="extractive-fallback")]
+    assert bench_squad.aggregate(outs)["model_kept"] == 1
 
 
 @pytest.mark.integration
@@ -110,6 +119,15 @@ def test_benchmark_cli_answers_and_scores_a_squad_file(tmp_path, capsys):
     assert set(report["systems"]) == {"product", "best-overlap sentence", "always decline"}
     assert report["gate"]["applied"] is False
     assert "Gate: none recorded" in capsys.readouterr().out
+
+
+def test_ramdocs_in_llm_mode_is_a_clear_error(tmp_path, capsys):
+    from eval.run import main
+
+    path = tmp_path / "r.jsonl"
+    path.write_text("")
+    assert main(["--benchmark", "ramdocs", str(path), "--mode", "llm"]) == 2
+    assert "extractive answers only" in capsys.readouterr().err
 
 
 def test_benchmark_without_a_file_is_a_clear_error(capsys):
