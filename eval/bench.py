@@ -50,9 +50,9 @@ def _pipeline(index_dir: Path, corpus_dir: Path, **extra):
 
 def measure_build(corpus_dir: Path, index_dir: Path, embedder) -> dict:
     """Full build against the raw encoder on the same chunks, then a no-change rebuild
-    (``index.throughput``: both sides timed in this process, the raw encoder before and after),
+    (``eval.throughput``: both sides timed in this process, the raw encoder before and after),
     and the warm-up every product build ends with (``Pipeline.warm``: BM25, ledger, events)."""
-    from index.throughput import measure_build_throughput
+    from eval.throughput import measure_build_throughput
 
     t = measure_build_throughput([corpus_dir], index_dir.parent, embedder=embedder, index_dir=index_dir)
     t0 = time.perf_counter()

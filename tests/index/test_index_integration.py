@@ -154,14 +154,3 @@ def test_stock_llama_index_chroma_vector_store_reads_our_collection(tmp_path):
     ours = reader.dense_search(query, 3)
     assert [n.node_id for n in result.nodes] == [c.chunk_id for c, _ in ours]
     assert [n.get_content() for n in result.nodes] == [c.text for c, _ in ours]
-
-
-def test_throughput_times_the_build_and_the_raw_encoder_on_the_same_chunks(tmp_path):
-    from index.throughput import measure_build_throughput
-
-    t = measure_build_throughput([CORPUS], tmp_path)
-    reader = open_index(IndexConfig(index_dir=tmp_path / "index"), embedder=get_embedder(""))
-    assert t.documents == 5 and t.chunks == len(reader.chunks()) and t.batch_size == 32
-    assert 0 < t.prepare_seconds < t.build_seconds and t.raw_seconds > 0 and t.rebuild_seconds > 0
-    assert t.ratio == pytest.approx(t.raw_seconds / t.build_seconds)
-    assert set(t.to_dict()) >= {"raw_rate", "build_rate", "ratio", "cpu_ratio"}

@@ -8,7 +8,7 @@ reference, so a machine that slows down in the middle does not flatter either si
 rebuild with no change. For the benchmark
 suite (``python -m eval.bench``) and by hand:
 
-    python -m index.throughput corpus/ ../shared/distractors/news.jsonl --work-dir /tmp/tp
+    python -m eval.throughput corpus/ ../shared/distractors/news.jsonl --work-dir /tmp/tp
 
 A measurement, not a test: nothing here asserts a time.
 """
