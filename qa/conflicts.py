@@ -30,6 +30,7 @@ from index import timex
 from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, measure_words, measures_related,
                           qualifier_direction, unit_family, units_compatible, value_range)
 from index.numbers import canon
+from qa.events import NEWS_DAYS
 from qa.value_notes import detail, note, summary
 from qa.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
                        QUESTION_STOPWORDS, RELATIONS, SAME, Need, Reconciliation, ValueGroup, read_question)
@@ -279,7 +280,7 @@ def _current(c: Claim) -> bool:
     """Is this date the news of its own article (within a few days of its reference date)?"""
     ref = timex.parse_reference(c.reference) if c.reference else None
     b = timex.bounds(c.value)
-    return bool(ref and b and b[0] == b[1] and abs((b[0] - ref).days) <= 3)
+    return bool(ref and b and b[0] == b[1] and abs((b[0] - ref).days) <= NEWS_DAYS)
 
 
 _DISTINCT = re.compile(r"(?i)\b(?:previous|prior|earlier|first|second|third|fourth|fifth|last|latest|next|another|"

@@ -31,7 +31,12 @@ from index.vocab import ORDINAL, ordinal_value
 from qa.records import Passage
 
 __all__ = ["Event", "EventFilter", "EventScope", "DateHits", "date_hits", "events_of_documents", "resolve_event", "event_family_of_question",
-           "event_scope", "event_mentions", "mention_index", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
+           "event_scope", "event_mentions", "mention_index", "EVENT_ANAPHOR", "COUNTS_EVENTS", "NEWS_DAYS"]
+
+# How far (in days) an article's date may lie from the day of the event it reports, and two
+# articles' event days from each other for one event: a visit reported the next day or over
+# a weekend. Hand-set, not fitted (no public data labels events); used by qa/conflicts.py too.
+NEWS_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +207,7 @@ def _anchor(doc: Document, claims: Sequence[Claim]) -> tuple[str, str, date | No
         if re.search(r"(?i)\b(previous|prior|earlier|last|will|scheduled|expected)\b", before):
             continue
         day = date.fromisoformat(c.value)
-        if pub is None or abs((day - pub).days) <= 3:
+        if pub is None or abs((day - pub).days) <= NEWS_DAYS:
             return c.value, measure_family(c.measure), None
     if pub is not None:
         return pub.isoformat(), "", None
@@ -219,7 +224,7 @@ def _anchor(doc: Document, claims: Sequence[Claim]) -> tuple[str, str, date | No
 
 def events_of_documents(documents: Mapping[str, Document],
                         claims_by_doc: Mapping[str, Sequence[Claim]] | None = None,
-                        tolerance_days: int = 3) -> list[Event]:
+                        tolerance_days: int = NEWS_DAYS) -> list[Event]:
     """The distinct events the documents report, in date order.
 
     Args:
