@@ -45,6 +45,11 @@ from index.records import Chunk, Document, IndexConfig
 
 _BATCH = 256            # ids per Chroma call
 _PROBES = 8             # stored vectors looked up when an index is opened
+# Neighbours asked for per probe. HNSW search is approximate, and asking for more widens it
+# (hnswlib searches max(ef_search, n) candidates): at 1.32M synthetic chunks in tight clusters
+# one of the 8 probes did not find itself as its own first neighbour at Chroma's ef_search of
+# 100, nor among 400, and did among 512 (measured 2026-12-05), so a sound index failed as damaged.
+_PROBE_NEIGHBOURS = 512
 _OPEN_ATTEMPTS = 3      # a build may delete the document store we are about to read: read the manifest again
 
 
@@ -220,9 +225,9 @@ def delete_ids(collection, ids: Iterable[str]) -> None:
 def vector_problem(collection, ids: Sequence[str]) -> str:
     """Why the stored vectors of ``ids`` cannot be trusted, or "" when they can.
 
-    A sample of them is read back and searched for: each must be its own nearest
-    neighbour (distance ~0). A deleted or truncated HNSW file passes ``count`` and ``get``
-    but fails this.
+    A sample of them is read back and searched for: each must be found (distance ~0) among
+    its ``_PROBE_NEIGHBOURS`` nearest. A deleted or truncated HNSW file passes ``count`` and
+    ``get`` but fails this.
     """
     if not ids:
         return ""
@@ -233,13 +238,13 @@ def vector_problem(collection, ids: Sequence[str]) -> str:
         if len(got["ids"]) != len(sample):
             return f"{len(sample) - len(got['ids'])} of {len(sample)} sampled chunks are missing"
         found = collection.query(query_embeddings=np.asarray(got["embeddings"], dtype=np.float32),
-                                 n_results=1, include=["distances"])
+                                 n_results=_PROBE_NEIGHBOURS, include=["distances"])
     except BaseException as e:
         if not chroma_failure(e):
             raise
         return f"{type(e).__name__}: {e}"
     # cosine distance 1 - cos: a stored vector finds itself (or an identical copy) at ~0
-    if any(not d or d[0] > 1e-3 for d in found["distances"]):
+    if any(not d or min(d) > 1e-3 for d in found["distances"]):
         return "stored vectors are not found by search (damaged HNSW index)"
     return ""
 

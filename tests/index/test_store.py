@@ -212,6 +212,30 @@ def test_deleted_hnsw_files_are_found_by_the_vector_probe(tmp_path):
     assert len(open_index(cfg, embedder=HashingEmbedder()).dense_search("flood barrier", 5)) == 5
 
 
+class _ApproximateCollection:
+    """A collection whose search, like HNSW's, may rank a stored vector below others at a
+    distance of ~0 only when enough neighbours are asked for (``wide``), and never at rank 0."""
+
+    def __init__(self, wide: int) -> None:
+        self.wide = wide
+
+    def get(self, ids, include):
+        return {"ids": list(ids), "embeddings": [[1.0, 0.0]] * len(ids)}
+
+    def query(self, query_embeddings, n_results, include):
+        near = [0.3] * min(n_results, 5) + ([0.0] if n_results >= self.wide else [])
+        return {"ids": [[]] * len(query_embeddings), "distances": [near] * len(query_embeddings)}
+
+
+def test_the_vector_probe_allows_for_approximate_search():
+    # At 1.32M clustered chunks one probe was found only among 512 neighbours: a sound index
+    # must not be reported damaged for it, and one never found still is.
+    from index.store import _PROBE_NEIGHBOURS, vector_problem
+
+    assert vector_problem(_ApproximateCollection(wide=_PROBE_NEIGHBOURS), ["a", "b"]) == ""
+    assert "damaged" in vector_problem(_ApproximateCollection(wide=_PROBE_NEIGHBOURS + 1), ["a", "b"])
+
+
 def test_missing_document_store_is_said_clearly(built):
     for p in built.index_dir.glob("documents-*.jsonl"):
         p.write_text("not json\n", encoding="utf-8")
