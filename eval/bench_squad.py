@@ -68,7 +68,6 @@ class Outcome:
     score: float = 0.0  # the best citation's score (the reader's probability when it scores)
     confidence: float | None = None  # ``Answer.confidence``: the reader's judgement of the quoted sentence
     mode: str = "extractive"  # ``Answer.mode``: "llm" when the model's text was kept
-    values: bool = False  # built from values reconciled across sources (``Answer.values``)
 
 
 def spread(items: list, limit: int | None) -> list:
@@ -192,8 +191,7 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
         ok = judge(item, a.answered, a.text, cited)
         outcomes["product"].append(Outcome(item.qid, item.answerable, a.answered, ok, a.text[:300], ms,
                                            "" if a.answered else a.note[:200],
-                                           max((c.score for c in a.citations), default=0.0), a.confidence, a.mode,
-                                           bool(a.values)))
+                                           max((c.score for c in a.citations), default=0.0), a.confidence, a.mode))
         best = _overlap_sentence(pipeline, item.question)
         got = best is not None
         ok = judge(item, got, best[1] if got else "", {best[0]} if got else set())
