@@ -41,7 +41,7 @@ def _punkt():
     try:
         import importlib.util
 
-        from index.nltk_import import import_nltk
+        from lang.nltk_import import import_nltk
 
         nltk = import_nltk()
         from nltk.tokenize import PunktTokenizer

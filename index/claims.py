@@ -5,12 +5,12 @@ any sentence (a model's answer sentence included). Each ``Claim`` records the va
 written and normalised ("approximately 12,000" -> "12000"), its unit family ("soldiers",
 "troops", "forces" -> "personnel"), the measure word the figure is attached to
 ("deployed", "killed", "casualties", ...), what it is about, who says it, the time it
-refers to (resolved by ``index.timex`` against the article's date) and its offsets.
+refers to (resolved by ``lang.timex`` against the article's date) and its offsets.
 
 The reading is a light, dependency-free heuristic: the nearest measure word in the same
 clause, the noun phrase after the number, reporting-verb patterns for attribution. It
-knows small vocabularies (units, measures, qualifiers: ``index/vocab.py``), not the corpus;
-figures are found and normalised by ``index/numbers.py``. ``supports``
+knows small vocabularies (units, measures, qualifiers: ``lang/vocab.py``), not the corpus;
+figures are found and normalised by ``lang/numbers.py``. ``supports``
 checks that a stated figure matches a source figure on value, unit and measure.
 Deciding which claims answer a question, and how differing values relate, is
 ``qa/conflicts.py``.
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from index import timex
 from index.chunk import sentence_spans
-from index.numbers import QUAL_RE, WORDNUM, Found, find_figures, value_range
 from index.records import Document
-from index.vocab import (EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
+from lang import timex
+from lang.numbers import QUAL_RE, WORDNUM, Found, find_figures, value_range
+from lang.vocab import (EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
                          REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
                          measure_family, measure_words, measures_related, qualifier_direction, unit_family,
                          units_compatible)

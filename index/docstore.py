@@ -237,14 +237,14 @@ def claims_fingerprint() -> str:
     """
     import index.chunk
     import index.claims
-    import index.numbers
-    import index.timex
-    import index.vocab
+    import lang
 
     h = hashlib.sha256(",".join(record_fields(Claim)).encode())
-    # every module whose rules shape a claim: the ledger, its vocabularies, figures, times, sentences
-    for module in (index.claims, index.vocab, index.numbers, index.timex, index.chunk):
+    # every module whose rules shape a claim: the ledger's reader, its sentences, and all of
+    # lang/ (vocabularies, figures, times; code and word lists)
+    for module in (index.claims, index.chunk):
         h.update(Path(module.__file__).read_bytes())
+    h.update(lang.fingerprint().encode())
     return h.hexdigest()[:16]
 
 

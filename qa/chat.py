@@ -19,8 +19,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from lang.text import STOPWORDS, words
 from qa.errors import BadQuestion
-from qa.text import STOPWORDS, words
 
 # Invisible characters that only get in the way: C0/C1 controls (NUL, escape sequences, ...),
 # zero-width spaces and byte-order marks, and the bidirectional embedding/override/isolate

@@ -26,10 +26,10 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from index import timex
 from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, measure_words, measures_related,
                           qualifier_direction, unit_family, units_compatible, value_range)
-from index.numbers import canon
+from lang import timex
+from lang.numbers import canon
 from qa.events import NEWS_DAYS
 from qa.value_notes import detail, note, summary
 from qa.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,

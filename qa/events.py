@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping, Sequence
 
-from index import timex
 from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_claims, is_caption,
                           measure_family, measure_words)
 from index.records import Document
-from index.vocab import ORDINAL, ordinal_value
+from lang import timex
+from lang.vocab import ORDINAL, ordinal_value
 from qa.records import Passage
 
 __all__ = ["Event", "EventFilter", "EventScope", "DateHits", "date_hits", "events_of_documents", "resolve_event", "event_family_of_question",
@@ -335,7 +335,7 @@ def date_hits(question: str, claims_by_doc: Mapping[str, Sequence[Claim]]) -> Da
     """The ``DateHits`` of the days ``question`` names ("on June 17"),
     or None when it names none: a sentence saying "on Tuesday" of that day answers "what
     happened on June 17?" as well as one that spells the date out."""
-    from qa.text import terms
+    from lang.text import terms
 
     asked = [t for t in timex.find_times(question, "", loose=True) if t.value and t.granularity == "day"]
     if not asked:

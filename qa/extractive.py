@@ -26,16 +26,16 @@ import numpy as np
 
 from index.chunk import sentence_spans
 from index.claims import document_sentences, is_caption
-from index import timex
 from index.clean import is_stamp
-from index.numbers import find_figures
 from index.records import Document
-from index.vocab import MONTH_PATTERN, TIME_UNITS, VALUE_UNITS, unit_family
+from lang import timex
+from lang.numbers import find_figures
+from lang.text import stem, terms
+from lang.vocab import MONTH_PATTERN, TIME_UNITS, VALUE_UNITS, unit_family
 from qa import duplicates
 from qa.events import EVENT_ANAPHOR, DateHits, EventScope
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
-from qa.text import stem, terms
 from qa.verify import inert_markers
 
 ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."

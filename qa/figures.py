@@ -12,14 +12,14 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 
-from index import timex
 from index.claims import Claim, document_sentences, measure_family, measure_words, measures_related
 from index.records import Document
+from lang import timex
 from qa import duplicates
-from qa.values import Need, Reconciliation, ValueGroup
-from qa.extractive import Candidate, compose, names_in, question_names
 from qa.events import Event
+from qa.extractive import Candidate, compose, names_in, question_names
 from qa.records import Answer, Citation, Value
+from qa.values import Need, Reconciliation, ValueGroup
 
 # A value is used only when a sentence stating it scored at least this share of the best
 # sentence on the question: the ledger says what a figure measures, retrieval says whether

@@ -20,20 +20,20 @@ from pathlib import Path
 import numpy as np
 
 from index.build import IndexLocked, build_index
+from index.claims import Claim
 from index.embed import EmbedderUnavailable, get_embedder
 from index.load import SUPPORTED_SUFFIXES, LoadError, is_hidden, load_path
 from index.records import BuildReport, Document
-from index.vocab import ORDINAL
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
-from index.claims import Claim
+from lang.vocab import ORDINAL
 from qa import extractive
 from qa import ledger as ledger_mod
-from qa.conflicts import reconcile
-from qa.events import Event, date_hits, event_scope, resolve_event
-from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.chat import check_question, condense
 from qa.config import Settings
+from qa.conflicts import reconcile
 from qa.errors import BadDocument, IndexBusy, IndexMissing, ModelUnavailable, QAError
+from qa.events import Event, date_hits, event_scope, resolve_event
+from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.question import analyze
 from qa.reader import reader as reader_model
 from qa.records import Answer, Passage

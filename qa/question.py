@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.vocab import ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, UNIT_FAMILIES, measure_family, measure_words
-from qa.text import stem, terms
+from lang.text import stem, terms
+from lang.vocab import ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, UNIT_FAMILIES, measure_family, measure_words
 
 # "Did the articles agree on when ...", "do the sources say how many ...": a question inside a question.
 INDIRECT = r"\b(?:agree|agreed|disagree|differ|say|says|said|state|report|know|tell|consistent|conflict)\w*\s+(?:on\s+|about\s+|over\s+|as\s+to\s+)?"
@@ -73,7 +73,7 @@ _RELATION_PATTERNS = {name: re.compile(r"\b(?:" + "|".join(re.escape(w).replace(
                       for name, words in _RELATION_WORDS.items()}
 # Words that name the same thing in news text ("soldiers" are "troops", "died" is "killed",
 # "get" is "receive"): a sentence saying one answers a question asking the other. Built from the
-# ledger's vocabularies (index/vocab.py) and the relations above; words with other common senses
+# ledger's vocabularies (lang/vocab.py) and the relations above; words with other common senses
 # ("issue", "hit", "lives", "cost") are left out.
 _AMBIGUOUS = frozenset({"issue", "issues", "hit", "lives", "lost", "cost", "costs", "pay", "opened", "opening",
                         "closed", "removed", "fired", "start", "starts", "men", "address",
@@ -133,7 +133,7 @@ class QuestionSpec:
         several: the answer is a set of distinct claims ("what weapons were supplied"):
             each article's sentence that states the relation is listed, not one best sentence.
         value_type: the type of figure a measure question asks for ("people" for a
-            population, "length", "area", "mass", "money"; ``index.vocab.ASKED_MEASURES``),
+            population, "length", "area", "mass", "money"; ``lang.vocab.ASKED_MEASURES``),
             "" when it asks for none.
     """
 
@@ -172,7 +172,7 @@ _MEASURE_FRAMES = re.compile(
 
 def value_type_of(question: str) -> str:
     """The type of figure a measure question asks for ("people", "length", "area", "mass",
-    "money"), or "" when it asks for none (``index.vocab.ASKED_MEASURES``)."""
+    "money"), or "" when it asks for none (``lang.vocab.ASKED_MEASURES``)."""
     m = _MEASURE_FRAMES.search(question)
     if m is None:
         return ""

@@ -28,8 +28,8 @@ import numpy as np
 
 from index.records import Chunk, Document
 from index.store import IndexReader
+from lang.text import terms
 from qa.records import Passage
-from qa.text import terms
 
 Method = Literal["hybrid", "bm25", "dense"]
 METHODS: tuple[str, ...] = ("hybrid", "bm25", "dense")
@@ -164,11 +164,12 @@ def _doc_rows(chunks: Sequence[Chunk]) -> dict[str, tuple[int, int]]:
 
 @lru_cache(maxsize=8)
 def _cache_key(version: str) -> str:
-    # The index version and the tokeniser's code: an edited stopword list or stemmer rebuilds it.
-    import qa.text
+    # The index version and lang/ (the tokeniser, stemmer and stopwords among it): an edited
+    # word list rebuilds it.
+    import lang
 
     h = hashlib.sha256(version.encode())
-    h.update(Path(qa.text.__file__).read_bytes())
+    h.update(lang.fingerprint().encode())
     return h.hexdigest()[:20]
 
 

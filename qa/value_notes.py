@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from index import timex
 from index.claims import Claim, measure_family, value_range
+from lang import timex
 from qa.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, SAME, Need,
                        ValueGroup)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import timex
 from index.claims import Claim, measure_family, measure_words, unit_family
-from index.vocab import EVENT_FAMILIES, MEASURE_SURFACE
+from lang import timex
+from lang.vocab import EVENT_FAMILIES, MEASURE_SURFACE
 from qa.question import INDIRECT, LOSS_QUESTION
 
 __all__ = ["read_question", "Need", "ValueGroup", "Reconciliation", "RELATIONS", "SAME", "DIFFERENT_MEASURE",

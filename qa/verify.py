@@ -26,11 +26,11 @@ from functools import lru_cache
 from index.chunk import sentence_spans
 from index.claims import Claim, claims_in_text, measures_related, supported_by, units_compatible
 from index.clean import is_instruction_like as instruction_like_text
-from index.numbers import canon
 from index.records import Document
-from index.vocab import ORDINAL, SCALES
+from lang.numbers import canon
+from lang.text import STOPWORDS, stem, words
+from lang.vocab import ORDINAL, SCALES
 from qa.records import Citation, Passage
-from qa.text import STOPWORDS, stem, words
 
 # "[1]", "[1, 2]", "[1-3]", "[Source 2]"; several in a row are read one by one.
 _MARKER = re.compile(
@@ -51,7 +51,7 @@ _REPORTING = frozenset({"identified", "confirmed", "announced", "included", "iss
 _ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b")
 _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
 # A figure as written in digits, with the scale that multiplies it: a word ("4.2 million") or
-# an abbreviation glued to it ("5m", "3bn"), as the claim reader (index/numbers.py) reads them.
+# an abbreviation glued to it ("5m", "3bn"), as the claim reader (lang/numbers.py) reads them.
 _FIGURE_TOKEN = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(" + "|".join(k for k in SCALES if len(k) > 2) + r")\b|(" + "|".join(k for k in SCALES if len(k) <= 2) + r")\b)?",

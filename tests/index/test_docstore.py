@@ -112,13 +112,15 @@ def test_journal_says_when_an_unfinished_build_started(tmp_path):
     assert docstore.journal_started(tmp_path) is None
 
 
-def test_claims_fingerprint_covers_every_index_module_the_ledger_imports(monkeypatch):
+def test_claims_fingerprint_covers_every_module_the_claim_reader_imports(monkeypatch):
     # Stored claims are reused while the fingerprint matches: a module of index/ that shapes a
-    # claim but is not hashed would let edited rules keep serving stale claims.
+    # claim but is not hashed would let edited rules keep serving stale claims; lang/ is
+    # hashed whole (tests/lang/test_package.py).
     import ast
     import pathlib
 
     import index.claims
+    import lang
 
     seen, todo, modules = set(), ["index.claims"], set()
     while todo:
@@ -135,10 +137,14 @@ def test_claims_fingerprint_covers_every_index_module_the_ledger_imports(monkeyp
                 todo.extend(f"index.{a.name}" for a in node.names)
     hashed = []
     real_read = pathlib.Path.read_bytes
-    monkeypatch.setattr(pathlib.Path, "read_bytes", lambda self: hashed.append(self.name) or real_read(self))
+    monkeypatch.setattr(pathlib.Path, "read_bytes", lambda self: hashed.append(self) or real_read(self))
+    lang._package_fingerprint.cache_clear()
     getattr(docstore.claims_fingerprint, "__wrapped__", docstore.claims_fingerprint)()  # past its cache
-    # records (the Claim fields are hashed instead) and the NLTK import shim hold no rules
-    assert modules - {"records.py", "nltk_import.py"} <= set(hashed), sorted(modules - set(hashed))
+    # records (the Claim fields are hashed instead) hold no rules
+    assert modules - {"records.py"} <= {p.name for p in hashed}, sorted(modules - {p.name for p in hashed})
+    lang_files = {p.relative_to(lang.LANG_DIR).as_posix() for p in lang.LANG_DIR.rglob("*.py")
+                  if "__pycache__" not in p.parts}
+    assert lang_files <= {p.relative_to(lang.LANG_DIR).as_posix() for p in hashed if lang.LANG_DIR in p.parents}
 
 
 def test_preparing_in_worker_processes_gives_what_one_process_gives(tmp_path, monkeypatch):

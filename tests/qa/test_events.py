@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.records import Document
 from index.claims import extract_claims
+from index.records import Document
 from qa.events import Event, event_mentions, event_scope, events_of_documents, resolve_event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,14 +98,14 @@ def test_an_event_the_sources_lack_gives_an_empty_filter(corpus_events):
 
 @pytest.mark.parametrize("ordinal", ["eighth", "twelfth", "8th", "12th"])
 def test_any_ordinal_past_the_reported_events_names_no_event(corpus_events, ordinal):
-    # The ordinals are one list (index/vocab.py): the event reader once stopped at "seventh",
+    # The ordinals are one list (lang/vocab.py): the event reader once stopped at "seventh",
     # so "his eighth visit" was read as no ordinal and answered from every visit.
     f = resolve_event(f"What happened on his {ordinal} visit?", corpus_events)
     assert f is not None and f.events == ()
 
 
 def test_a_day_of_the_month_is_no_ordinal(corpus_events):
-    from index.vocab import ORDINAL, ordinal_value
+    from lang.vocab import ORDINAL, ordinal_value
 
     found = re.findall(rf"(?i)\b(?:{ORDINAL})\b", "on June 12th, the 3rd of July and Sept 4th; his 2nd and ninth trips")
     assert found == ["2nd", "ninth"] and [ordinal_value(o) for o in found] == [2, 9]
@@ -266,7 +266,7 @@ def test_a_follow_ups_own_date_replaces_the_one_in_its_context(ruiz):
 
 def _mentions_by_definition(docs, claims, events):
     """The definition ``mention_index`` implements, one event and one claim at a time (slow)."""
-    from index import timex
+    from lang import timex
     from index.claims import is_caption, measure_family
 
     out = {}
@@ -347,7 +347,7 @@ def test_date_hits_find_the_asked_day_however_the_article_writes_it(ruiz):
     docs, _ = ruiz
     claims = {k: extract_claims(d) for k, d in docs.items()}
     hits = date_hits("What happened on November 4?", claims)
-    from qa.text import terms
+    from lang.text import terms
 
     assert hits.terms == set(terms("November 4"))
     text = docs["visit_third"].text

@@ -196,7 +196,7 @@ def test_a_sentence_stating_the_asked_day_in_other_words_has_its_terms():
     spec = analyze("What happened at Solbakken on November 4?")
     embed, idf = HashingEmbedder().embed, Idf([text])
     from qa.extractive import score_sentences
-    from qa.text import terms
+    from lang.text import terms
 
     plain, _ = score_sentences(spec, passages, docs, embed, idf)
     monday = text.index("Monday")

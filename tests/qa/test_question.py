@@ -1,7 +1,7 @@
 import pytest
 
+from lang.text import stem
 from qa.question import analyze, concept_of, kind_of, states_relation, value_type_of
-from qa.text import stem
 
 
 def test_kinds_follow_the_question_word():

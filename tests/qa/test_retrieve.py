@@ -60,7 +60,7 @@ def _chunks():
 
 def _reference(index, query, k, doc_ids=None):
     """Brute force: every chunk's score, stable sort, filter, keep positive."""
-    from qa.text import terms
+    from lang.text import terms
 
     q = [t for t in terms(query) if t in index.model.vocab_dict]
     if not q:

@@ -10,10 +10,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_nltk_loads_without_scipy_stats_or_sklearn_and_they_still_import_later():
-    code = ("import sys; import qa.text; from index.chunk import sentence_spans; "
+    code = ("import sys; import lang.text; from index.chunk import sentence_spans; "
             "print(sorted(m for m in ('scipy.stats', 'sklearn') if m in sys.modules)); "
             "print(sentence_spans('Mr. Kim met him on Feb. 25 in Seoul. Then he left.')); "
-            "print(qa.text.terms('Troops commemorated')); "
+            "print(lang.text.terms('Troops commemorated')); "
             "import scipy.stats, sklearn; print(callable(scipy.stats.fisher_exact), bool(sklearn.__version__))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
@@ -25,7 +25,7 @@ def test_nltk_loads_without_scipy_stats_or_sklearn_and_they_still_import_later()
 
 
 def test_an_nltk_already_imported_is_returned_as_it_is():
-    from index.nltk_import import import_nltk
+    from lang.nltk_import import import_nltk
 
     import nltk
 

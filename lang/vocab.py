@@ -5,7 +5,7 @@ this module holds those words, grouped: surface words -> measure lemma -> family
 "deployed" are both the "deployment" family), unit words -> unit family ("soldiers", "troops"
 -> "personnel"), qualifiers and their direction ("at least" is a lower bound), number words.
 It knows general news vocabulary, nothing about a corpus. Reading sentences with it is
-``index/claims.py``; turning number words into values is ``index/numbers.py``.
+``index/claims.py``; turning number words into values is ``lang/numbers.py``.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
 # Month names and their abbreviations, "Sept" too, as written -> month number: one table for
-# the time reader (index/timex.py), the answerer's date patterns and the ordinals below.
+# the time reader (lang/timex.py), the answerer's date patterns and the ordinals below.
 MONTHS = {m: (i - 1) % 12 + 1 for i, m in enumerate((*calendar.month_name[1:], *calendar.month_abbr[1:]), start=1)}
 MONTHS["Sept"] = 9
 # The same as a regex alternation (no groups), longest first so "September" beats "Sep".

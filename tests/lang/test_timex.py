@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.timex import bounds, contains, find_times, label, latest_stated_day, overlaps, reference_date
+from lang.timex import bounds, contains, find_times, label, latest_stated_day, overlaps, reference_date
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import timex
-from index.vocab import FRACTIONS, QUALIFIERS, SCALES, SMALL_NUMBERS, TENS, UNIT_LOOKUP
+from lang import timex
+from lang.vocab import FRACTIONS, QUALIFIERS, SCALES, SMALL_NUMBERS, TENS, UNIT_LOOKUP
 
 __all__ = ["Found", "find_figures", "value_range", "canon", "QUAL_RE", "WORDNUM"]
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from index.vocab import MONTHS
+from lang.vocab import MONTHS
 
 __all__ = ["TimeExpr", "find_times", "parse_reference", "bounds", "overlaps", "contains",
            "label", "reference_date", "latest_stated_day", "shift_months"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.nltk_import import import_nltk
+from lang.nltk_import import import_nltk
 
 import_nltk()
 from nltk.stem.snowball import SnowballStemmer  # noqa: E402 - after the fast import above

@@ -1,0 +1,41 @@
+"""The lang package: news language as code plus data, imported by index/ and qa/, importing neither."""
+
+import ast
+import shutil
+from pathlib import Path
+
+import lang
+
+
+def test_lang_imports_neither_index_nor_qa():
+    # lang/ sits below both packages: an import of either would make the flow circular.
+    for path in lang.LANG_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n.split(".")[0] in ("index", "qa", "eval", "app") for n in names), (path.name, names)
+
+
+def test_fingerprint_changes_when_any_code_or_word_list_changes(tmp_path):
+    tree = tmp_path / "lang"
+    shutil.copytree(lang.LANG_DIR, tree, ignore=shutil.ignore_patterns("__pycache__"))
+    before = lang.fingerprint(tree)
+    assert lang.fingerprint(tree) == before
+    assert lang.fingerprint() == lang.fingerprint(lang.LANG_DIR)
+    for edited in sorted(p for p in tree.rglob("*") if p.is_file())[:1] + [tree / "vocab.py"]:
+        original = edited.read_bytes()
+        edited.write_bytes(original + b"\n# one more word\n")
+        assert lang.fingerprint(tree) != before, edited.name
+        edited.write_bytes(original)
+    assert lang.fingerprint(tree) == before
+    (tree / "data.json").write_text('["added list"]', encoding="utf-8")   # a new data file counts too
+    assert lang.fingerprint(tree) != before
+
+
+def test_a_stale_bytecode_cache_does_not_change_the_fingerprint(tmp_path):
+    tree = tmp_path / "lang"
+    shutil.copytree(lang.LANG_DIR, tree, ignore=shutil.ignore_patterns("__pycache__"))
+    before = lang.fingerprint(tree)
+    (tree / "__pycache__").mkdir()
+    (tree / "__pycache__" / "vocab.cpython-311.pyc").write_bytes(b"\0stale")
+    assert lang.fingerprint(tree) == before
