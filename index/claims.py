@@ -26,6 +26,7 @@ from typing import Iterable
 from index.chunk import sentence_spans
 from index.records import Document
 from lang import timex
+from lang.lexicon import table
 from lang.numbers import QUAL_RE, WORDNUM, Found, find_figures, value_range
 from lang.vocab import (EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
                          REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
@@ -87,10 +88,8 @@ class Claim:
     share_of: str = ""
 
 
-_STOP = set("""of in to for on at from with by and or but that which who whom whose were was are is be been
-being have has had will would could should may might can as than this these those their its his her our
-your the a an it they he she we more most than into over under after before during since until while
-per each every across among against about around between through amid near""".split())
+# Words that end the noun phrase after a figure (lang/data/stopwords.toml).
+_STOP = frozenset(table("stopwords")["unit_context"])
 _MEASURE_ALT = "|".join(re.escape(s) for s in sorted(MEASURE_SURFACE, key=len, reverse=True))
 _FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
                              r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")

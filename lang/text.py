@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from lang.lexicon import table
 from lang.nltk_import import import_nltk
 
 import_nltk()
@@ -17,16 +18,11 @@ from nltk.stem.snowball import SnowballStemmer  # noqa: E402 - after the fast im
 _SNOWBALL = SnowballStemmer("english")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself yourselves also did does many much according
-    said says say tell told s t don""".split()
-)
+_STOPWORDS = table("stopwords")
+# Function words and reporting verbs: not terms (lang/data/stopwords.toml says what each list is for).
+STOPWORDS = frozenset(_STOPWORDS["general"])
+# Words of a question that name no subject.
+QUESTION_STOPWORDS = frozenset(_STOPWORDS["question"])
 
 
 @lru_cache(maxsize=65536)

@@ -30,10 +30,11 @@ from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, mea
                           qualifier_direction, unit_family, units_compatible, value_range)
 from lang import timex
 from lang.numbers import canon
+from lang.text import QUESTION_STOPWORDS
 from qa.events import NEWS_DAYS
 from qa.value_notes import detail, note, summary
 from qa.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
-                       QUESTION_STOPWORDS, RELATIONS, SAME, Need, Reconciliation, ValueGroup, read_question)
+                       RELATIONS, SAME, Need, Reconciliation, ValueGroup, read_question)
 
 __all__ = ["reconcile", "read_question", "Need", "ValueGroup", "Reconciliation", "RELATIONS",
            "SAME", "DIFFERENT_MEASURE", "PART_OF_TOTAL", "DIFFERENT_EVENT", "COMPATIBLE", "CONTRADICTION"]

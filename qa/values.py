@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from index.claims import Claim, measure_family, measure_words, unit_family
 from lang import timex
+from lang.text import QUESTION_STOPWORDS
 from lang.vocab import EVENT_FAMILIES, MEASURE_SURFACE
 from qa.question import INDIRECT, LOSS_QUESTION
 
 __all__ = ["read_question", "Need", "ValueGroup", "Reconciliation", "RELATIONS", "SAME", "DIFFERENT_MEASURE",
-           "PART_OF_TOTAL", "DIFFERENT_EVENT", "COMPATIBLE", "CONTRADICTION", "QUESTION_STOPWORDS"]
+           "PART_OF_TOTAL", "DIFFERENT_EVENT", "COMPATIBLE", "CONTRADICTION"]
 
 SAME = "same"
 DIFFERENT_MEASURE = "different-measure"
@@ -105,12 +106,6 @@ _DATE_Q = re.compile(r"(?i)(?:^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen\s+(?:did
                      r"on\s+what\s+(?:date|day)|since\s+when|how\s+long\s+ago)\b|" + INDIRECT + r"when\b")
 # "What calibre were the howitzers?": a calibre names a kind of weapon; there is nothing to reconcile.
 _NAMED_MEASURE = re.compile(r"(?i)\bwhat\s+(?:calibre|caliber|size|model|type|kind)\b")
-# Words of a question that name no subject (question words, auxiliaries, reporting words).
-QUESTION_STOPWORDS = set("""how many much what which when where who whom whose why is are was were be been being do does did
-has have had the a an of in on at to for from by with about and or that this these those there their its it
-number many total figure figures estimate estimates did does sources source say said says report reported
-according all any according during date day year month time toll count tally he she they his her
-""".split())
 
 
 _AUX = set("""were was have has had did do does are is been be will would could can of in to from for by at on
