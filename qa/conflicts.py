@@ -31,7 +31,7 @@ from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, mea
 from lang import timex
 from lang.numbers import canon
 from lang.text import QUESTION_STOPWORDS
-from qa.events import NEWS_DAYS
+from qa.tuning import TUNING
 from qa.value_notes import detail, note, summary
 from qa.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
                        RELATIONS, SAME, Need, Reconciliation, ValueGroup, read_question)
@@ -281,7 +281,7 @@ def _current(c: Claim) -> bool:
     """Is this date the news of its own article (within a few days of its reference date)?"""
     ref = timex.parse_reference(c.reference) if c.reference else None
     b = timex.bounds(c.value)
-    return bool(ref and b and b[0] == b[1] and abs((b[0] - ref).days) <= NEWS_DAYS)
+    return bool(ref and b and b[0] == b[1] and abs((b[0] - ref).days) <= TUNING.news_days)
 
 
 _DISTINCT = re.compile(r"(?i)\b(?:previous|prior|earlier|first|second|third|fourth|fifth|last|latest|next|another|"

@@ -21,17 +21,11 @@ from functools import lru_cache
 
 from index.chunk import sentence_spans
 from index.records import Document
+from qa.tuning import TUNING
 
 _WORD = re.compile(r"\w+")
-SHINGLE_WORDS = 5
-# Two documents are near-duplicates at this Jaccard overlap of their word 5-grams. Fitted
-# 2026-12-05 on the RAMDocs calibrate split's document pairs (202 questions): overlaps are
-# near 0 or high, few in between; at 0.3, 11.4% of misinformation-correct pairs pass (the
-# planted copies) and 42 of 2,575 other pairs (1.6%, mostly one page scraped twice).
-NEAR_DUPLICATE = 0.3
-# The other document's sentence stands in the quoted one's place when this share of their
-# words is the same (difflib's ratio over words); below it, it says something else entirely.
-SAME_PLACE = 0.6
+# Near-duplicates by the Jaccard overlap of word n-grams, and which sentence stands in another's
+# place: TUNING.shingle_words, near_duplicate and same_place (qa/tuning.py, with what they were fitted on).
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +51,8 @@ class Counterpart:
 @lru_cache(maxsize=256)
 def _shingles(text: str) -> frozenset[int]:
     words = _WORD.findall(text.lower())
-    return frozenset(hash(tuple(words[i:i + SHINGLE_WORDS])) for i in range(max(0, len(words) - SHINGLE_WORDS + 1)))
+    n = TUNING.shingle_words
+    return frozenset(hash(tuple(words[i:i + n])) for i in range(max(0, len(words) - n + 1)))
 
 
 def overlap(a: str, b: str) -> float:
@@ -68,7 +63,7 @@ def overlap(a: str, b: str) -> float:
 
 def near_duplicates(doc: Document, others: list[Document]) -> list[Document]:
     """The documents of ``others`` (``doc`` itself excluded) that are near-duplicates of ``doc``."""
-    return [o for o in others if o.doc_id != doc.doc_id and overlap(doc.text, o.text) >= NEAR_DUPLICATE]
+    return [o for o in others if o.doc_id != doc.doc_id and overlap(doc.text, o.text) >= TUNING.near_duplicate]
 
 
 def independent(docs: list[Document]) -> int:
@@ -84,7 +79,7 @@ def independent(docs: list[Document]) -> int:
 
     for i in range(len(docs)):
         for j in range(i + 1, len(docs)):
-            if overlap(docs[i].text, docs[j].text) >= NEAR_DUPLICATE:
+            if overlap(docs[i].text, docs[j].text) >= TUNING.near_duplicate:
                 root[find(i)] = find(j)
     return len({find(i) for i in range(len(docs))})
 
@@ -101,7 +96,7 @@ def counterpart(doc: Document, start: int, end: int, other: Document) -> Counter
         ratio = difflib.SequenceMatcher(None, ours, theirs, autojunk=False).ratio()
         if ratio > best_ratio:
             best, best_ratio = (s, e, theirs), ratio
-    if best is None or best_ratio < SAME_PLACE or best[2] == ours:
+    if best is None or best_ratio < TUNING.same_place or best[2] == ours:
         return None
     s, e, theirs = best
     ops = [op for op in difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes() if op[0] != "equal"]

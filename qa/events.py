@@ -29,14 +29,11 @@ from index.records import Document
 from lang import timex
 from lang.vocab import ORDINAL, ordinal_value
 from qa.records import Passage
+from qa.tuning import TUNING
 
 __all__ = ["Event", "EventFilter", "EventScope", "DateHits", "date_hits", "events_of_documents", "resolve_event", "event_family_of_question",
-           "event_scope", "event_mentions", "mention_index", "EVENT_ANAPHOR", "COUNTS_EVENTS", "NEWS_DAYS"]
+           "event_scope", "event_mentions", "mention_index", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
 
-# How far (in days) an article's date may lie from the day of the event it reports, and two
-# articles' event days from each other for one event: a visit reported the next day or over
-# a weekend. Hand-set, not fitted (no public data labels events); used by qa/conflicts.py too.
-NEWS_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +81,6 @@ class EventFilter:
     series: tuple[Event, ...] = ()
 
 
-# Share of an article's (rarity-weighted) names that an event's articles must also mention
-# for the article to join that event.
-NAME_SHARE = 0.3
 
 _LATEST = r"latest|last|most\s+recent|final|newest|recent"
 _EARLIEST = r"earliest|initial"
@@ -207,7 +201,7 @@ def _anchor(doc: Document, claims: Sequence[Claim]) -> tuple[str, str, date | No
         if re.search(r"(?i)\b(previous|prior|earlier|last|will|scheduled|expected)\b", before):
             continue
         day = date.fromisoformat(c.value)
-        if pub is None or abs((day - pub).days) <= NEWS_DAYS:
+        if pub is None or abs((day - pub).days) <= TUNING.news_days:
             return c.value, measure_family(c.measure), None
     if pub is not None:
         return pub.isoformat(), "", None
@@ -224,7 +218,7 @@ def _anchor(doc: Document, claims: Sequence[Claim]) -> tuple[str, str, date | No
 
 def events_of_documents(documents: Mapping[str, Document],
                         claims_by_doc: Mapping[str, Sequence[Claim]] | None = None,
-                        tolerance_days: int = NEWS_DAYS) -> list[Event]:
+                        tolerance_days: int = TUNING.news_days) -> list[Event]:
     """The distinct events the documents report, in date order.
 
     Args:
@@ -263,7 +257,7 @@ def events_of_documents(documents: Mapping[str, Document],
             return False
         theirs = set().union(*(names[d] for d in doc_ids))
         shared = sum(weight[n] for n in mine & theirs)
-        return shared >= NAME_SHARE * sum(weight[n] for n in mine)
+        return shared >= TUNING.name_share * sum(weight[n] for n in mine)
 
     clusters: list[list[tuple[str, str, str]]] = []
     for item in sorted(anchored):

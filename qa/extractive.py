@@ -36,6 +36,7 @@ from qa import duplicates
 from qa.events import EVENT_ANAPHOR, DateHits, EventScope
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
+from qa.tuning import TUNING
 from qa.verify import inert_markers
 
 ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."
@@ -48,84 +49,13 @@ _UNDISCLOSED = re.compile(
     r"\b(is|was|were|are|remains?|remained)\s+(still\s+)?(not\s+(known|disclosed|clear|immediately\s+clear|made\s+public|specified)|"
     r"unknown|unclear|undisclosed)\b|\bno\s+(details|figures?)\s+(were|was|have\s+been)\s+(given|released|disclosed)\b", re.I)
 
-# Sentences the learned reader reads per question, the best by the hand-written score: the
-# reader costs about 12 ms a sentence on 2 cores; recall of the gold sentence in the top 8 by
-# that score is what the shortlist must keep (measured in models/reader README).
-READER_SHORTLIST = 8
-# Reader sentences (each with the one before it) a local model is given to write from: what
-# a small model's context holds with room for the answer.
-LLM_SENTENCES = 5
-# The decline threshold of the hand-written score when the reader is off (QA_READER=heuristic),
-# set on the team's own questions in 2026-12; the reader's is fitted on public data instead.
-HEURISTIC_THRESHOLD = 0.35
-# Only to word a decline: a best sentence covering this share of the question's terms is "about
-# the question but not an answer", a lower one "nothing about it".
-ON_TOPIC_COVERAGE = 0.5
-
-# Weights of the sentence score; they sum to 1 so the score stays in [0, 1] for the threshold.
-W_DENSE, W_LEXICAL = 0.5, 0.5
-FOCUS_WEIGHT = 2.0
-# The next sentence is quoted too when it refers back to the answer and scores this well ...
-CONTINUATION_SCORE_SHARE = 0.7
-# ... or this well when a question about an event gets "During that visit, ..." after the
-# sentence naming the visit ...
-EVENT_CONTINUATION_SHARE = 0.4
-# ... or whatever its score when the answer adds at most RESTATING_NEW_TERMS content terms to
-# the question ("The weapons supplied were diverse." names them only in the next sentence).
-RESTATING_NEW_TERMS = 2
+# The tuned numbers of the sentence score, of what an answer quotes besides its best sentence
+# and of other documents' answers are in qa/tuning.py (TUNING), each with what it was fitted on.
+# A sentence opening with a back-reference continues the one before it.
 _ANAPHORIC = re.compile(r"(?:(?:During|In|At|After|Before|Since|From)\s+(?:that|this|the|those|these)\b|"
                         r"(?:This|That|These|Those|It|He|She|They|His|Her|Their|Its|The\s+two)\b)")
-# A sentence without the kind of thing asked for keeps this share of its score: little for a
-# figure, a date or a duration (a sentence without one cannot answer "how many"), more for a
-# person or a place, which our patterns recognise less reliably.
-KIND_MISMATCH = {"count": 0.3, "date": 0.3, "duration": 0.3, "person": 0.7, "place": 0.7}
-# ... and a sentence with none of a follow-up's own words, only its borrowed context, keeps this
-# share. (A share for sentences that do not state the relation a statement question asks about
-# was removed on 2026-12-05: under the hybrid it changed no answer to the own questions or to
-# RAMDocs' calibrate split and cost one of 600 on SQuADShifts' calibrate split.)
-FOCUS_MISMATCH = 0.7
-# ... and so does a sentence of the named event's article that is about another event.
-FOREIGN_EVENT = 0.5
-# ... and counts as the same claim as one already listed when it is this close in meaning and
-# adds at most this many content terms that neither the question nor that claim has.
-SAME_CLAIM_SIMILARITY = 0.7
-SAME_CLAIM_NEW_TERMS = 3
-SAME_SUBJECT_SHARE = 2 / 3
-# Sentences of a retrieved article outside its retrieved chunks that a set answer considers:
-# the best few per article by lexical match (each is embedded once, then cached).
-SET_EXTRA_PER_DOC = 4
-# Another article's sentence is cited with the answer when it is this close in meaning to it ...
-SAME_FACT_SIMILARITY = 0.7
-# ... and scores at least this share of the best sentence on the question.
-SAME_FACT_SCORE_SHARE = 0.8
-# A single-value question also quotes another document's claim that gives other figures than
-# the best one (``figures_differ``) when it scores this share of the best and passes the
-# threshold: two people of one name born on two dates, or two values for one slot, each shown
-# with its source, never one side silently. Fitted 2026-12-04 on the RAMDocs calibrate split
-# (202 questions, hand-written score): the largest share reaching the best exact match, 0.193
-# (0.099 without; 0.6 gives 0.188, 0.3 and 0 the same 0.193). None: only the best claim.
-OTHER_DOCUMENT_SHARE: float | None = 0.45
-# ... or names other things than the best (``names_differ``: "an album by Barbra Streisand",
-# "an album by Harold Land") when the two documents tell different stories: their leads (the
-# first LEAD_CHARS characters) are less alike than OTHER_STORY_SIMILARITY. Namesakes' pages
-# differ so; articles on one story name different people in every sentence and are alike
-# (the bundled five: 0.79-0.88). Fitted 2026-12-05 on the RAMDocs calibrate split (202
-# questions, hand-written score): exact match 0.178 without names, 0.233 with them and no
-# similarity test, 0.233 / 0.238 / 0.238 / 0.233 at 0.6 / 0.7 / 0.8 / 0.9; the lower of the
-# best (fewer extra quotes).
-OTHER_STORY_SIMILARITY = 0.7
-LEAD_CHARS = 1000
 OTHER_STORIES_NOTE = ("Some documents tell other stories, perhaps of another person or thing of the same name: "
                       "each one's answer is quoted from it, with its source.")
-# With the learned reader, another document's sentence that the reader says answers the
-# question (its calibrated probability at least the threshold and this share of the best) is
-# quoted as that document's answer whatever it holds: a figure, a name, a sport. Two people of
-# one name, or a planted value beside the true one, are then both shown with their sources;
-# the hand-written score is too loose for that (it quoted related sentences of other articles).
-# None: only other figures, as with the hand-written score. Fitted 2026-12-05 on the RAMDocs
-# calibrate split (202 questions, round-2 reader): exact match 0.114 without, 0.144 at 0.5,
-# 0.139 at 0.8 (every gold 0.168 -> 0.228, no wrong 0.817 -> 0.802).
-OTHER_ANSWER_SHARE: float | None = 0.5
 
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
                  "fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|"
@@ -242,15 +172,15 @@ def score_sentences(
 ) -> tuple[list[Candidate], np.ndarray]:
     """Score every candidate sentence; returns candidates (best first) and their embeddings.
 
-    With a ``reader`` (``qa.reader.Reader``), the ``READER_SHORTLIST`` best sentences by the
+    With a ``reader`` (``qa.reader.Reader``), the ``TUNING.reader_shortlist`` best sentences by the
     score below are read with the sentence before each, and their score becomes the
     probability that they answer (the reader's, combined with the score below, its cosine and
     coverage by the calibrated ``Reader.combine``); the others score 0 (kept, in their order,
     as ``prior``).
 
-    score = W_DENSE * max(cosine, 0) + W_LEXICAL * (IDF-weighted share of question terms
+    score = TUNING.w_dense * max(cosine, 0) + TUNING.w_lexical * (IDF-weighted share of question terms
     present, a term also present through a word for the same thing: "soldiers" for "troops"),
-    times KIND_MISMATCH when the sentence lacks what the question asks for (and FOCUS_MISMATCH
+    times TUNING.kind_mismatch when the sentence lacks what the question asks for (and TUNING.focus_mismatch
     when it has none of a follow-up's own words).
     ``dates``: a sentence stating the day the question names in other words ("on Tuesday")
     has the question's words for that day.
@@ -265,7 +195,7 @@ def score_sentences(
     focus = set(spec.focus)
 
     def weight(t: str) -> float:  # a follow-up's own words count twice its borrowed context
-        return idf(t) * (FOCUS_WEIGHT if t in focus and focus != q_terms else 1.0)
+        return idf(t) * (TUNING.focus_weight if t in focus and focus != q_terms else 1.0)
 
     q_weight = sum(weight(t) for t in q_terms) or 1.0
     known = {t for t in q_terms if idf.known(t)}
@@ -286,11 +216,11 @@ def score_sentences(
         present = {t for t in q_terms if t in words or asked_concepts[t] in said}
         lexical = sum(weight(t) for t in present) / q_weight
         coverage = sum(idf(t) for t in present & known) / known_weight if known else 1.0
-        score = W_DENSE * max(float(cos), 0.0) + W_LEXICAL * lexical
+        score = TUNING.w_dense * max(float(cos), 0.0) + TUNING.w_lexical * lexical
         if not has_kind(text, spec.kind, spec.text) or not has_value(text, spec.value_type):
-            score *= KIND_MISMATCH.get(spec.kind if not spec.value_type else "count", 1.0)
+            score *= TUNING.kind_mismatch.get(spec.kind if not spec.value_type else "count", 1.0)
         if focused and not present & focus:
-            score *= FOCUS_MISMATCH  # a follow-up's own words ("who did he *meet*") say what it asks
+            score *= TUNING.focus_mismatch  # a follow-up's own words ("who did he *meet*") say what it asks
         scored.append(Candidate(p.doc_id, s, e, text, score, p, float(cos), coverage, prior=score))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].doc_id, scored[i].start))
     if reader is not None:
@@ -316,7 +246,7 @@ def _read(question: str, scored: list[Candidate], order: list[int], documents: M
           reader) -> list[Candidate]:
     """``scored`` with the shortlist's scores replaced by the reader's probabilities (combined
     with each sentence's hand-written evidence, ``Reader.combine``), the rest 0."""
-    short = order[:READER_SHORTLIST]
+    short = order[:TUNING.reader_shortlist]
     items = [(scored[i].text, previous_sentence(documents[scored[i].doc_id], scored[i].start)) for i in short]
     probs = reader.combine(reader.score(question, items), [scored[i].prior for i in short],
                            [scored[i].dense for i in short], [scored[i].coverage for i in short])
@@ -327,7 +257,7 @@ def _read(question: str, scored: list[Candidate], order: list[int], documents: M
 
 
 def reader_passages(ranked: Sequence[Candidate], documents: Mapping[str, Document],
-                    n: int = LLM_SENTENCES) -> list[Passage]:
+                    n: int = TUNING.llm_sentences) -> list[Passage]:
     """The ``n`` best sentences the reader read, each with the sentence before it, as passages
     (document offsets kept, so citations into them stay lookups), best first."""
     out = []
@@ -362,7 +292,7 @@ def decline_reason(best: Candidate | None, threshold: float) -> str:
     if best is None:
         return "No passage of the sources was found for the question."
     scorer = "reader score" if best.read else "support score"
-    if best.coverage >= ON_TOPIC_COVERAGE:
+    if best.coverage >= TUNING.on_topic_coverage:
         return (f"The closest sentences are about what the question names, but none of them answers it "
                 f"(best {scorer} {best.score:.2f}, below {threshold:.2f}).")
     return f"No sentence of the sources answers the question (best {scorer} {best.score:.2f}, below {threshold:.2f})."
@@ -392,9 +322,9 @@ def names_differ(a: str, b: str, question: str) -> bool:
 
 def another_story(a: str, b: str, documents: Mapping[str, Document], embed) -> bool:
     """Whether documents ``a`` and ``b`` tell different stories: their leads (first
-    ``LEAD_CHARS`` characters) are less alike than ``OTHER_STORY_SIMILARITY``."""
-    va, vb = embed([documents[a].text[:LEAD_CHARS], documents[b].text[:LEAD_CHARS]])
-    return float(va @ vb) < OTHER_STORY_SIMILARITY
+    ``TUNING.lead_chars`` characters) are less alike than ``TUNING.other_story_similarity``."""
+    va, vb = embed([documents[a].text[:TUNING.lead_chars], documents[b].text[:TUNING.lead_chars]])
+    return float(va @ vb) < TUNING.other_story_similarity
 
 
 def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relation: str = "") -> list[int]:
@@ -407,26 +337,26 @@ def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relat
     sims = vectors @ vectors[best]
     figures = _figures(top.text)
     for i, c in enumerate(ranked):
-        if (c.doc_id in docs or c.score < SAME_FACT_SCORE_SHARE * top.score or not states_relation(c.text, relation)
-                or figures_differ(top.text, c.text)):
+        if (c.doc_id in docs or c.score < TUNING.same_fact_score_share * top.score
+                or not states_relation(c.text, relation) or figures_differ(top.text, c.text)):
             continue
-        if sims[i] >= SAME_FACT_SIMILARITY or (figures and figures <= _figures(c.text)):
+        if sims[i] >= TUNING.same_fact_similarity or (figures and figures <= _figures(c.text)):
             out.append(i)
             docs.add(c.doc_id)
     return out
 
 
 def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: QuestionSpec,
-                    threshold: float, share: float = SAME_FACT_SCORE_SHARE) -> list[list[Candidate]]:
+                    threshold: float, share: float = TUNING.same_fact_score_share) -> list[list[Candidate]]:
     """For a set question: the best sentence, then each other article's sentence that states
     the asked relation and passes the same support test as a same-fact citation (over the
     abstention threshold, at least ``share`` of the best), one group per
-    distinct claim, about the same subject as the best (at least ``SAME_SUBJECT_SHARE`` of the
+    distinct claim, about the same subject as the best (at least ``TUNING.same_subject_share`` of the
     question's names that the best mentions). Photo captions describe a picture and are never
     listed.
 
     A sentence close in meaning to a listed claim that adds little to it (at most
-    ``SAME_CLAIM_NEW_TERMS`` new content terms) is cited with that claim instead.
+    ``TUNING.same_claim_new_terms`` new content terms) is cited with that claim instead.
     """
     groups, heads = [[ranked[0]]], [0]
     floor = max(threshold, share * ranked[0].score)
@@ -438,11 +368,11 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
             break  # best first: the rest score lower still
         if not states_relation(c.text, spec.relation) or _UNDISCLOSED.search(c.text) or is_caption(c.text):
             continue
-        if subject and sum(names_in(n, c.text) for n in subject) < SAME_SUBJECT_SHARE * len(subject):
+        if subject and sum(names_in(n, c.text) for n in subject) < TUNING.same_subject_share * len(subject):
             continue  # about someone else ("they" were Ri and Shoigu, not Shoigu and Kim)
         new = set(terms(c.text)) - asked
-        same = next((g for g, h in zip(groups, heads) if float(vectors[i] @ vectors[h]) >= SAME_CLAIM_SIMILARITY
-                     and len(new - set(terms(ranked[h].text))) <= SAME_CLAIM_NEW_TERMS
+        same = next((g for g, h in zip(groups, heads) if float(vectors[i] @ vectors[h]) >= TUNING.same_claim_similarity
+                     and len(new - set(terms(ranked[h].text))) <= TUNING.same_claim_new_terms
                      and not figures_differ(c.text, ranked[h].text)), None)
         if same is not None:
             if c.doc_id not in {x.doc_id for x in same}:
@@ -469,7 +399,7 @@ def names_in(name: str, text: str) -> bool:
 def set_sentences(spec: QuestionSpec, passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[Passage]:
     """For a set question: sentences of the retrieved articles outside their retrieved chunks
     that state the asked relation (one article may put its part of the answer in its lead),
-    the ``SET_EXTRA_PER_DOC`` sharing most question terms per article, as one-sentence passages."""
+    the ``TUNING.set_extra_per_doc`` sharing most question terms per article, as one-sentence passages."""
     seen = {(p.doc_id, s) for p, s, _ in candidates(passages, documents)}
     asked = set(spec.terms)
     out = []
@@ -486,7 +416,7 @@ def set_sentences(spec: QuestionSpec, passages: Sequence[Passage], documents: Ma
             if shared:
                 found.append((-shared, s, e))
         out += [Passage(chunk_id=f"{doc_id}@{s}", doc_id=doc_id, text=doc.text[s:e], start=s, end=e, score=0.0)
-                for _, s, e in sorted(found)[:SET_EXTRA_PER_DOC]]
+                for _, s, e in sorted(found)[:TUNING.set_extra_per_doc]]
     return out
 
 
@@ -514,13 +444,13 @@ def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mappin
     if nxt is None or doc.text[best.end:nxt[0]].strip() or not _ANAPHORIC.match(doc.text[nxt[0]:nxt[1]]):
         return None
     scored = next((c for c in ranked if c.doc_id == best.doc_id and c.start == nxt[0]), None)
-    if spec is not None and len(_new_terms(best.text, spec)) <= RESTATING_NEW_TERMS:
+    if spec is not None and len(_new_terms(best.text, spec)) <= TUNING.restating_new_terms:
         # the answer proper: its words are the answer, not the question's, so no score test
         return scored or Candidate(best.doc_id, nxt[0], nxt[1], doc.text[nxt[0]:nxt[1]], 0.0)
     if scored is None:
         return None
     same_event = spec is not None and spec.relation == "event" and EVENT_ANAPHOR.match(scored.text)
-    share = EVENT_CONTINUATION_SHARE if same_event else CONTINUATION_SCORE_SHARE
+    share = TUNING.event_continuation_share if same_event else TUNING.continuation_score_share
     return scored if scored.score >= share * best.score else None
 
 
@@ -616,7 +546,7 @@ def answer_extractively(
         scope: when the question names events (``qa.events.event_scope``): other articles'
             sentences about them are considered too (they are not retrieved passages, so the
             Answer does not list them), sentences about other events count less
-            (``FOREIGN_EVENT``), and each of several events whose articles hold a sentence
+            (``TUNING.foreign_event``), and each of several events whose articles hold a sentence
             passing the support test gets one.
         dates: where the sources state the day the question names (``qa.events.date_hits``).
         reader: the learned reader (``qa.reader.Reader``) that scores the shortlist; None
@@ -629,8 +559,8 @@ def answer_extractively(
     pool = list(passages) + list(scope.mentions) + (set_sentences(spec, passages, documents) if spec.several else [])
     ranked, vectors = score_sentences(spec, pool, documents, embed, idf, dates, reader)
     if scope.foreign:  # "during his previous visit in March" is a poor answer about the June visit
-        ranked = [dataclasses.replace(c, score=c.score * FOREIGN_EVENT) if (c.doc_id, c.start) in scope.foreign else c
-                  for c in ranked]
+        ranked = [dataclasses.replace(c, score=c.score * TUNING.foreign_event)
+                  if (c.doc_id, c.start) in scope.foreign else c for c in ranked]
         order = sorted(range(len(ranked)), key=lambda i: (-ranked[i].score, ranked[i].doc_id, ranked[i].start))
         ranked, vectors = [ranked[i] for i in order], vectors[order]
     if not ranked or ranked[0].score < threshold:
@@ -645,12 +575,13 @@ def answer_extractively(
     else:
         groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation)]]
         cited_docs = {c.doc_id for c in groups[0]}
-        if ranked[0].read and OTHER_ANSWER_SHARE is not None:  # each other document's own answer
-            groups += [g for g in distinct_claims(ranked, vectors, spec, threshold, OTHER_ANSWER_SHARE)[1:]
+        if ranked[0].read and TUNING.other_answer_share is not None:  # each other document's own answer
+            groups += [g for g in distinct_claims(ranked, vectors, spec, threshold, TUNING.other_answer_share)[1:]
                        if g[0].read and g[0].doc_id not in cited_docs]
-        elif OTHER_DOCUMENT_SHARE is not None:  # another document's other figures or names: another entity, or a conflict
+        elif TUNING.other_document_share is not None:
+            # another document's other figures or names: another entity, or a conflict
             best = groups[0][0]
-            for g in distinct_claims(ranked, vectors, spec, threshold, OTHER_DOCUMENT_SHARE)[1:]:
+            for g in distinct_claims(ranked, vectors, spec, threshold, TUNING.other_document_share)[1:]:
                 if g[0].doc_id in cited_docs:
                     continue
                 if figures_differ(best.text, g[0].text):

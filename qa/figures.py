@@ -19,15 +19,12 @@ from qa import duplicates
 from qa.events import Event
 from qa.extractive import Candidate, compose, names_in, question_names
 from qa.records import Answer, Citation, Value
+from qa.tuning import TUNING
 from qa.values import Need, Reconciliation, ValueGroup
 
-# A value is used only when a sentence stating it scored at least this share of the best
-# sentence on the question: the ledger says what a figure measures, retrieval says whether
-# the sentence is about what was asked.
-RELEVANT_SHARE = 0.6
-# ... or half that share when the ledger says it measures what was asked (or a part or whole of it)
-# and the question wants several values.
-EXACT_MEASURE_RELIEF = 0.5
+# A value is used only when a sentence stating it scored at least a share of the best sentence
+# on the question (TUNING.relevant_share, less when the ledger says it measures what was asked):
+# the ledger says what a figure measures, retrieval says whether the sentence is about what was asked.
 # Several values wanted: plural measures ("on which dates", "what losses"), or a question about
 # how sources compare ("did the articles agree on ...", "what do the reports say").
 _SEVERAL = re.compile(r"(?i)\b(dates|days|times|visits|trips|occasions|meetings|figures|estimates|each|all|"
@@ -128,7 +125,7 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
     """
     if not answer.answered or not recon.groups or not ranked:
         return answer
-    floor = RELEVANT_SHARE * ranked[0].score
+    floor = TUNING.relevant_share * ranked[0].score
     # Several values wanted ("on which dates", "all the visits"): the best sentence gives one.
     asked = answer.standalone_question or answer.question
     itself = _answers_itself(recon.need, ranked[0], claims)
@@ -158,7 +155,7 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         same_measure = bool(recon.need.measure and group.measure) and \
             measure_relation(recon.need, group) in ("same", "compatible", "related")
         exact = relief and (same_measure or _counts_asked_thing(recon.need, group))
-        if sentences and max(c.score for c in sentences) >= (floor * EXACT_MEASURE_RELIEF if exact else floor):
+        if sentences and max(c.score for c in sentences) >= (floor * TUNING.exact_measure_relief if exact else floor):
             # the notes name who gives each value: cite the sentence that says so
             top = max(c.score for c in sentences)
             named = [a for a in (_attribution_sentence(cl, documents, top) for cl in group.claims) if a is not None]

@@ -39,12 +39,11 @@ from qa.reader import reader as reader_model
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
 from qa.timeline import event_answers
+from qa.tuning import TUNING
 from qa.vectors import SentenceVectors
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 _ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b", re.I)
-# Fewest articles an IDF of the question's topic is taken over (see Pipeline._topic_idf).
-MIN_TOPIC_ARTICLES = 3
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
 
 
@@ -82,7 +81,7 @@ class Pipeline:
         """The decline threshold: the setting, else the calibrated one of the scorer in use."""
         if self.settings.abstain_threshold is not None:
             return self.settings.abstain_threshold
-        return self._reader.threshold if self._reader is not None else extractive.HEURISTIC_THRESHOLD
+        return self._reader.threshold if self._reader is not None else TUNING.heuristic_threshold
 
     # -- index -----------------------------------------------------------------------------
 
@@ -262,7 +261,7 @@ class Pipeline:
         visit an archive of other news reports).
         """
         topic = [p.doc_id for p in passages]
-        if event is not None and event.events and len(set(topic)) < MIN_TOPIC_ARTICLES:
+        if event is not None and event.events and len(set(topic)) < TUNING.min_topic_articles:
             topic += [d for e in event.series for d in e.doc_ids]
         local, n = self.retriever.local_term_counts(spec.terms, topic)
         return TopicIdf(self._idf_fn(), local, n)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Fixed when the committed model was trained (models/reader/README.md); changing either
+# Fixed when the committed model was trained (qa/reader_model/README.md); changing either
 # means retraining. 96 tokens hold a median SQuADShifts sentence with its question and some
 # context; longer inputs cost time quadratically in attention and linearly elsewhere.
 MAX_TOKENS = 96

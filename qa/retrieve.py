@@ -30,16 +30,11 @@ from index.records import Chunk, Document
 from index.store import IndexReader
 from lang.text import terms
 from qa.records import Passage
+from qa.tuning import TUNING
 
 Method = Literal["hybrid", "bm25", "dense"]
 METHODS: tuple[str, ...] = ("hybrid", "bm25", "dense")
 
-# RRF constant from Cormack et al. (2009); 60 damps the weight of the very first ranks.
-RRF_K = 60
-# How many candidates each retriever contributes before fusion, per requested passage.
-CANDIDATES_PER_RESULT = 4
-# A document's second and later chunks are demoted so other documents get a place.
-SAME_DOC_PENALTY = 0.6
 # Term sets of chunks kept for TopicIdf (the retrieved articles' chunks recur across questions).
 CHUNK_TERMS_CACHE = 50_000
 
@@ -283,7 +278,7 @@ class Retriever:
         """
         if method not in METHODS:
             raise ValueError(f"unknown retrieval method {method!r}; use one of {', '.join(METHODS)}")
-        n = max(k * CANDIDATES_PER_RESULT, 20)
+        n = max(k * TUNING.candidates_per_result, 20)
         ranked: list[list[tuple[Chunk, float]]] = []
         if method in ("hybrid", "dense"):
             ranked.append(self.reader.dense_search(question, n, doc_ids=doc_ids))
@@ -306,12 +301,12 @@ class Retriever:
 
 
 def fuse(rankings: Sequence[Sequence[tuple[Chunk, float]]]) -> list[tuple[Chunk, float]]:
-    """Reciprocal rank fusion: score(c) = sum over rankings of 1 / (RRF_K + rank(c)), rank from 1."""
+    """Reciprocal rank fusion: score(c) = sum over rankings of 1 / (TUNING.rrf_k + rank(c)), rank from 1."""
     scores: dict[str, float] = {}
     chunks: dict[str, Chunk] = {}
     for ranking in rankings:
         for rank, (chunk, _) in enumerate(ranking, start=1):
-            scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+            scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + 1.0 / (TUNING.rrf_k + rank)
             chunks[chunk.chunk_id] = chunk
     order = sorted(scores, key=lambda cid: (-scores[cid], cid))
     return [(chunks[cid], scores[cid]) for cid in order]
@@ -322,7 +317,7 @@ def diversify(scored: Sequence[tuple[Chunk, float]], k: int) -> list[tuple[Chunk
 
     A chunk that overlaps an already chosen chunk of the same document by more than half is a
     near copy (chunks share overlap sentences) and is skipped. Each further chunk of a document
-    already chosen has its score multiplied by SAME_DOC_PENALTY per earlier pick, so a second
+    already chosen has its score multiplied by TUNING.same_doc_penalty per earlier pick, so a second
     article's best passage can outrank the first article's third.
     """
     pool = list(scored)
@@ -331,7 +326,7 @@ def diversify(scored: Sequence[tuple[Chunk, float]], k: int) -> list[tuple[Chunk
     while pool and len(chosen) < k:
         best_i, best_s = None, float("-inf")
         for i, (c, s) in enumerate(pool):
-            adj = s * SAME_DOC_PENALTY ** per_doc.get(c.doc_id, 0) if s > 0 else s
+            adj = s * TUNING.same_doc_penalty ** per_doc.get(c.doc_id, 0) if s > 0 else s
             if adj > best_s:
                 best_i, best_s = i, adj
         chunk, score = pool.pop(best_i)

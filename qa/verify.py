@@ -31,6 +31,7 @@ from lang.numbers import canon
 from lang.text import STOPWORDS, stem, words
 from lang.vocab import ORDINAL, SCALES
 from qa.records import Citation, Passage
+from qa.tuning import TUNING
 
 # "[1]", "[1, 2]", "[1-3]", "[Source 2]"; several in a row are read one by one.
 _MARKER = re.compile(
@@ -80,10 +81,6 @@ _SYNONYMS = {
     "met": "meet", "meeting": "meet", "talk": "meet", "meet": "meet",
     "approximately": "about", "around": "about", "roughly": "about", "nearly": "about", "some": "about",
 }
-# Share of an answer sentence's content words its cited sentence must contain; higher
-# when we attach a citation the model did not give.
-MIN_OVERLAP_CITED = 0.5
-MIN_OVERLAP_UNCITED = 0.65
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,11 +204,11 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         valid = [n for n in markers if n in by_number]
         dropped += [n for n in markers if n not in by_number]
         cited = [s for s in shown if s.source.number in valid]
-        support, reason = _support(body, cited, MIN_OVERLAP_CITED, question) if cited else (None, "")
+        support, reason = _support(body, cited, TUNING.min_overlap_cited, question) if cited else (None, "")
         if support is None:
             # The model gave no usable marker, or the wrong one: attach one only when a
             # shown sentence clearly supports the whole sentence.
-            support, why = _support(body, shown, MIN_OVERLAP_UNCITED, question)
+            support, why = _support(body, shown, TUNING.min_overlap_uncited, question)
             if support is None:
                 if not reason:
                     reason = ("cites no passage and " if not valid else "") + why

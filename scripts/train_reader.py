@@ -18,7 +18,7 @@ on CPU (about 16 pairs/s on 2 cores at 96 tokens) or on a GPU when one is there.
     .venv/bin/python scripts/train_reader.py --work /tmp/reader-run --resume # go on
     .venv/bin/python scripts/train_reader.py --work /tmp/reader-run --export models/reader
 
-``--export`` writes the int8 weights ``qa/reader.py`` loads (see models/reader/README.md).
+``--export`` writes the int8 weights ``qa/reader.py`` loads (see qa/reader_model/README.md).
 """
 
 from __future__ import annotations

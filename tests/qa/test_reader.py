@@ -10,6 +10,7 @@ from tokenizers import Tokenizer
 from qa import extractive, reader_input
 from qa.errors import ModelUnavailable
 from qa.reader import MODEL_DIR, Reader, reader
+from qa.tuning import TUNING
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,7 @@ def test_the_readers_choice_is_the_answer_and_only_the_shortlist_is_read(flood):
     a, ranked = extractive.answer_extractively(q, analyze(q), passages, docs, embed, idf, 0.5, reader=fake)
     assert ranked[0].prior < max(c.prior for c in ranked)
     assert a.answered and a.text.startswith("About 42 people were evacuated from Brenn, local radio reported.")
-    assert fake.calls == [min(extractive.READER_SHORTLIST, len(ranked))]
+    assert fake.calls == [min(TUNING.reader_shortlist, len(ranked))]
     assert ranked[0].read and ranked[0].score == pytest.approx(0.9)
 
 
@@ -139,7 +140,7 @@ def test_reader_passages_are_sentences_with_the_one_before_at_document_offsets(f
     _, ranked = extractive.answer_extractively(q, analyze(q), passages, docs, embed, idf, 0.5,
                                                reader=_KeywordReader("sandbags"))
     read = extractive.reader_passages(ranked, docs)
-    assert read and len(read) <= extractive.LLM_SENTENCES
+    assert read and len(read) <= TUNING.llm_sentences
     top = read[0]
     assert top.text == docs[top.doc_id].text[top.start:top.end]
     assert top.text.startswith("Officials said 42 people") and top.text.endswith("through the night.")

@@ -1,5 +1,6 @@
 from index.records import Chunk
-from qa.retrieve import RRF_K, diversify, fuse
+from qa.retrieve import diversify, fuse
+from qa.tuning import TUNING
 
 
 def _chunk(cid, doc="d1", start=0, end=10):
@@ -10,9 +11,9 @@ def test_rrf_matches_hand_computed_scores():
     a, b, c = _chunk("a"), _chunk("b", start=20, end=30), _chunk("c", start=40, end=50)
     fused = fuse([[(a, 0.9), (b, 0.8)], [(b, 5.0), (c, 1.0)]])
     scores = {ch.chunk_id: s for ch, s in fused}
-    assert abs(scores["a"] - 1 / (RRF_K + 1)) < 1e-12
-    assert abs(scores["b"] - (1 / (RRF_K + 2) + 1 / (RRF_K + 1))) < 1e-12
-    assert abs(scores["c"] - 1 / (RRF_K + 2)) < 1e-12
+    assert abs(scores["a"] - 1 / (TUNING.rrf_k + 1)) < 1e-12
+    assert abs(scores["b"] - (1 / (TUNING.rrf_k + 2) + 1 / (TUNING.rrf_k + 1))) < 1e-12
+    assert abs(scores["c"] - 1 / (TUNING.rrf_k + 2)) < 1e-12
     assert [ch.chunk_id for ch, _ in fused] == ["b", "a", "c"]
 
 
