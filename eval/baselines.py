@@ -147,7 +147,7 @@ class LlamaIndexQueryEngine(LlamaIndexBaseline):
             qa.errors.ModelUnavailable: no local model loads.
         """
         from qa.errors import ModelUnavailable
-        from qa.generate import load_llm
+        from qa.answering.generate import load_llm
 
         super().__init__(pipeline, name=name)
         if llm is None:

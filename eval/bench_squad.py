@@ -151,7 +151,7 @@ def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, rea
     """The split's questions, a pipeline over its indexed corpus (models loaded) and the
     number of paragraphs indexed.
 
-    ``reader_model``: a ``qa.reader.Reader`` to answer with instead of the packaged one;
+    ``reader_model``: a ``qa.answering.reader.Reader`` to answer with instead of the packaged one;
     ``settings_override``: ``qa.config.Settings`` fields to set.
     """
     from qa.config import Settings

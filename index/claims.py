@@ -13,7 +13,7 @@ knows small vocabularies (units, measures, qualifiers: ``lang/vocab.py``), not t
 figures are found and normalised by ``lang/numbers.py``. ``supports``
 checks that a stated figure matches a source figure on value, unit and measure.
 Deciding which claims answer a question, and how differing values relate, is
-``qa/conflicts.py``.
+``qa/sources/conflicts.py``.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Text aimed at a language model instead of a reader ("ignore your instructions an
 "you are now an assistant", a model's control tokens such as ``<end_of_turn>``) is not
 article content either: each such sentence is left out of the segments, so it is never
 chunked, retrieved, quoted, put in a prompt or read into the claim ledger. The rest of the
-document is kept. ``is_instruction_like`` is the one test for it; ``qa/verify.py`` uses it too.
+document is kept. ``is_instruction_like`` is the one test for it; ``qa/answering/verify.py`` uses it too.
 
 What counts as furniture is kept in the vocabulary block below, one place to extend.
 Headlines are content: the title line is kept. Metadata is read by ``index/meta.py``

@@ -40,11 +40,11 @@ class Settings(BaseSettings):
     # "hybrid" is the default: the hand-written score chooses the sentence (the learned reader
     # alone declines too many news questions it should answer: 0.549 answer accuracy on the
     # project's own questions against the gate's 0.90), and the reader declines the answer when
-    # it judges that sentence no answer (threshold fitted on public data, qa/reader_model/
+    # it judges that sentence no answer (threshold fitted on public data, qa/answering/reader_model/
     # calibration.json "veto"): wrong answers on SQuADShifts' calibrate split 228 -> 85 of 600.
     reader: Literal["hybrid", "learned", "heuristic"] = Field(
         default="hybrid", description="how answer sentences are scored: 'hybrid' = the hand-written score "
-                                      "chooses and the reader in qa/reader_model/ can decline, 'learned' = "
+                                      "chooses and the reader in qa/answering/reader_model/ can decline, 'learned' = "
                                       "the reader chooses and declines, 'heuristic' = the hand-written score alone")
     veto_threshold: float | None = Field(default=None, ge=0.0, le=1.0,
                                          description="'hybrid': the reader probability under which the chosen "

@@ -8,7 +8,7 @@
 Several libraries may be open in one process, each with its own index, retriever, ledger
 and caches (its own ``Pipeline``); what is costly and the same for all of them, the
 embedding model and the learned reader, is loaded once per process and shared
-(``index.embed.get_embedder``, ``qa.reader.reader``). ``qa.answer()`` stays the shortcut for
+(``index.embed.get_embedder``, ``qa.answering.reader.reader``). ``qa.answer()`` stays the shortcut for
 the corpus the environment configures.
 
 What it leaves to others: everything a question goes through is ``qa.pipeline.Pipeline``'s;

@@ -26,21 +26,21 @@ from index.load import SUPPORTED_SUFFIXES, LoadError, is_hidden, load_path
 from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
 from lang.vocab import ORDINAL
-from qa import extractive
-from qa import ledger as ledger_mod
+from qa.answering import extractive
+from qa.answering.figures import apply_values, resolved_times, values_required, with_sources_of
+from qa.answering.reader import reader as reader_model
+from qa.answering.vectors import SentenceVectors
 from qa.chat import check_question, condense
 from qa.config import Settings
-from qa.conflicts import reconcile
 from qa.errors import BadDocument, IndexBusy, IndexMissing, ModelUnavailable, QAError
-from qa.events import Event, date_hits, event_scope, resolve_event
-from qa.figures import apply_values, resolved_times, values_required, with_sources_of
 from qa.question import analyze
-from qa.reader import reader as reader_model
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
-from qa.timeline import event_answers
+from qa.sources import ledger as ledger_mod
+from qa.sources.conflicts import reconcile
+from qa.sources.events import Event, date_hits, event_scope, resolve_event
+from qa.sources.timeline import event_answers
 from qa.tuning import TUNING
-from qa.vectors import SentenceVectors
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 _ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b", re.I)
@@ -234,7 +234,7 @@ class Pipeline:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Embeddings of ``texts``, (n, dim) L2-normalised; each text is embedded once, and kept
-        for later processes in ``index_dir/cache`` (see ``qa/vectors.py``)."""
+        for later processes in ``index_dir/cache`` (see ``qa/answering/vectors.py``)."""
         embedder = self.reader.embedder
         with self._lock:
             if self._vectors is None:
@@ -268,13 +268,13 @@ class Pipeline:
 
     def ledger(self) -> tuple[Mapping[str, list[Claim]], list[Event], dict[str, str]]:
         """The claim ledger (figures and dates of every document), the events the documents
-        report, and each document's reference date for relative times (``qa.ledger``: built
+        report, and each document's reference date for relative times (``qa.sources.ledger``: built
         once per index version, saved in the index's cache for later processes)."""
         kept = self._kept_ledger()
         return kept.claims, kept.events, kept.references
 
     def mentions(self) -> dict[Event, list[tuple[str, int, int]]]:
-        """Each event's mentions in other articles (``qa.events.mention_index``), part of the
+        """Each event's mentions in other articles (``qa.sources.events.mention_index``), part of the
         ledger of the same index version: one pass over every date, not one per question."""
         return self._kept_ledger().mentions
 
@@ -431,7 +431,7 @@ class Pipeline:
             yield base.text
             yield base
             return
-        from qa.llm_answer import llm_stream
+        from qa.answering.llm_answer import llm_stream
 
         # The model reads what the reader found: its best sentences with the sentence before
         # each, not the raw chunks (with the hand-written score alone, the retrieved passages).
@@ -450,7 +450,7 @@ class Pipeline:
             return None
         with self._lock:
             if self._llm is None and self._llm_error is None:
-                from qa.generate import load_llm
+                from qa.answering.generate import load_llm
 
                 try:
                     self._llm = load_llm(self.settings)

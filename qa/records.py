@@ -58,7 +58,7 @@ class Value:
         note: one plain sentence saying that relation for a reader.
         documents: how many documents give the value (0 when not counted).
         independent: how many of them are independent sources: near-duplicate texts
-            (``qa.duplicates``) count once.
+            (``qa.sources.duplicates``) count once.
     """
 
     text: str

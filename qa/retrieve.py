@@ -180,7 +180,7 @@ class TopicIdf:
     scores what they are on a corpus of the topic alone, however much else the index holds
     (when the index holds only the topic's articles, the two are the same).
 
-    Same interface as ``qa.extractive.Idf``: ``idf(term)``, ``idf.known(term)`` (corpus-wide:
+    Same interface as ``qa.answering.extractive.Idf``: ``idf(term)``, ``idf.known(term)`` (corpus-wide:
     whether the index uses the word at all) and ``top``.
     """
 

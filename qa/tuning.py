@@ -5,7 +5,7 @@ decline, which other documents are quoted and what counts as the same fact live 
 one frozen record (``TUNING``), instead of beside the code that uses them. Each field says
 in its ``fitted`` note whether it was fitted on data (which split, which date, what it
 reached) or hand-set; a number that was hand-set says so. The learned reader's calibrated
-thresholds are not repeated here: they live with the model (``qa/reader_model/
+thresholds are not repeated here: they live with the model (``qa/answering/reader_model/
 calibration.json``, fitted on SQuADShifts' calibrate split) and ``rows()`` lists them beside
 these. ``python -m qa.tuning`` prints the table the README shows.
 
@@ -33,7 +33,7 @@ def _tuned(value: Any, fitted: str) -> Any:
 class Tuning:
     """The read side's tuned numbers (see the module docstring); ``TUNING`` is the one in use."""
 
-    # --- the hand-written sentence score (qa/extractive.py) --------------------------------
+    # --- the hand-written sentence score (qa/answering/extractive.py) --------------------------------
     # Weights of cosine and lexical coverage; they sum to 1 so the score stays in [0, 1].
     w_dense: float = _tuned(0.5, "hand-set 2026-11-22 (equal weights); the README ablation of 2026-12-05 "
                                  "switched each term off and kept both, no weight was fitted")
@@ -63,7 +63,7 @@ class Tuning:
     # "about the question but not an answer", a lower one "nothing about it".
     on_topic_coverage: float = _tuned(0.5, "hand-set 2026-12-04; it changes the wording of a decline only")
 
-    # --- the learned reader's inputs (qa/extractive.py) -------------------------------------
+    # --- the learned reader's inputs (qa/answering/extractive.py) -------------------------------------
     # Sentences the reader reads per question, the best by the hand-written score (about 12 ms
     # a sentence on 2 cores).
     reader_shortlist: int = _tuned(8, "hand-set 2026-12-04 for the reader's cost; the gold sentence's "
@@ -73,7 +73,7 @@ class Tuning:
                                    "for the answer; the README's prompt-layout table measured it against "
                                    "passages (2026-12-05)")
 
-    # --- what an answer quotes besides its best sentence (qa/extractive.py) -----------------
+    # --- what an answer quotes besides its best sentence (qa/answering/extractive.py) -----------------
     # The next sentence is quoted too when it refers back to the answer and scores this share ...
     continuation_score_share: float = _tuned(0.7, "hand-set 2026-11-22; kept by an on/off ablation "
                                                   "(README, own questions 0.887 / 9 wrong without)")
@@ -98,7 +98,7 @@ class Tuning:
     # ... and scores at least this share of the best sentence on the question.
     same_fact_score_share: float = _tuned(0.8, "hand-set 2026-11-22")
 
-    # --- other documents' values and stories (qa/extractive.py) -----------------------------
+    # --- other documents' values and stories (qa/answering/extractive.py) -----------------------------
     # A single-value question also quotes another document's claim that gives other figures
     # than the best one when it scores this share of the best and passes the threshold: two
     # people of one name born on two dates, or two values for one slot, each with its source,
@@ -120,7 +120,7 @@ class Tuning:
         0.5, "fitted 2026-12-05 on the RAMDocs calibrate split (202 questions, round-2 reader): exact match "
              "0.114 without, 0.144 at 0.5, 0.139 at 0.8")
 
-    # --- values and the ledger (qa/figures.py) ----------------------------------------------
+    # --- values and the ledger (qa/answering/figures.py) ----------------------------------------------
     # A value is used only when a sentence stating it scored at least this share of the best
     # sentence on the question ...
     relevant_share: float = _tuned(0.6, "hand-set 2026-11-22")
@@ -139,13 +139,13 @@ class Tuning:
     min_topic_articles: int = _tuned(3, "checked, not fitted, on the own questions 2026-12-01: accuracy "
                                         "0.90 -> 0.91, wrong confident 12 -> 11")
 
-    # --- verification of a model's text (qa/verify.py) --------------------------------------
+    # --- verification of a model's text (qa/answering/verify.py) --------------------------------------
     # Share of an answer sentence's content words its cited sentence must contain; higher when
     # the citation is attached by us, not given by the model.
     min_overlap_cited: float = _tuned(0.5, "hand-set 2026-11-22")
     min_overlap_uncited: float = _tuned(0.65, "hand-set 2026-11-22")
 
-    # --- near-duplicate documents (qa/duplicates.py) ----------------------------------------
+    # --- near-duplicate documents (qa/sources/duplicates.py) ----------------------------------------
     shingle_words: int = _tuned(5, "hand-set 2026-12-05 (the n of the word n-grams near_duplicate compares)")
     # Two documents are near-duplicates at this Jaccard overlap of their word 5-grams.
     near_duplicate: float = _tuned(
@@ -155,7 +155,7 @@ class Tuning:
     # words (difflib's ratio over words).
     same_place: float = _tuned(0.6, "hand-set 2026-12-05")
 
-    # --- events (qa/events.py, qa/conflicts.py) ---------------------------------------------
+    # --- events (qa/sources/events.py, qa/sources/conflicts.py) ---------------------------------------------
     # Days an article's date may lie from the day of the event it reports, and two articles'
     # event days from each other for one event: a visit reported the next day or over a weekend.
     news_days: int = _tuned(3, "hand-set, not fitted: no public data labels events")
@@ -169,7 +169,7 @@ TUNING = Tuning()
 
 def rows(tuning: Tuning = TUNING) -> list[tuple[str, str, str]]:
     """``(name, value, fitted)`` for every tuned number, the reader's calibrated ones last."""
-    from qa.reader import MODEL_DIR
+    from qa.answering.reader import MODEL_DIR
 
     out = [(f.name, _show(getattr(tuning, f.name)), f.metadata["fitted"]) for f in fields(tuning)]
     try:

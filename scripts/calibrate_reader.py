@@ -6,7 +6,7 @@ is never read here.
 
 1. **Combiner.** The product (extractive, learned reader, no combiner, threshold 0) ranks each
    question's sentences; every sentence the reader read gives one row: the inputs of
-   ``qa.reader.COMBINER_FEATURES`` and whether it is an answer (in the gold paragraph and
+   ``qa.answering.reader.COMBINER_FEATURES`` and whether it is an answer (in the gold paragraph and
    holding a gold answer; never, for an unanswerable question). A logistic regression
    (L2 ``L2`` on the weights, Newton's method) fits P(answer) on them.
 2. **Threshold.** The product with that combiner (threshold 0) answers every question; the
@@ -17,7 +17,7 @@ is never read here.
 
     .venv/bin/python scripts/calibrate_reader.py [--limit 200]
 
-Writes ``qa/reader_model/calibration.json``: threshold, combiner, criterion, data, date, the
+Writes ``qa/answering/reader_model/calibration.json``: threshold, combiner, criterion, data, date, the
 curve the threshold was chosen from and, on the first pass's rows, the CRAG of the best
 sentence by the reader alone and by the combiner (the same proxy for both: the best read
 sentence is right when it is an answer).
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from eval import bench_squad  # noqa: E402
-from qa.reader import COMBINER_FEATURES, MODEL_DIR, Combiner, Reader, features  # noqa: E402
+from qa.answering.reader import COMBINER_FEATURES, MODEL_DIR, Combiner, Reader, features  # noqa: E402
 
 FILES = ("new_wiki", "reddit", "amazon_reviews")
 GRID = [round(0.02 * i, 2) for i in range(1, 50)]

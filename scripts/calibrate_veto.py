@@ -16,7 +16,7 @@ answers rightly): among thresholds the data cannot tell apart, the one that decl
     .venv/bin/python scripts/calibrate_veto.py [--limit 200]
 
 Run it after ``scripts/calibrate_reader.py`` (which rewrites the calibration without a veto).
-Adds ``veto`` to ``qa/reader_model/calibration.json``: threshold, rule, data, date, curve.
+Adds ``veto`` to ``qa/answering/reader_model/calibration.json``: threshold, rule, data, date, curve.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from eval import bench_squad  # noqa: E402
-from qa.reader import MODEL_DIR, Reader  # noqa: E402
+from qa.answering.reader import MODEL_DIR, Reader  # noqa: E402
 
 FILES = ("new_wiki", "reddit", "amazon_reviews")
 GRID = [round(0.02 * i, 2) for i in range(0, 50)]

@@ -18,7 +18,7 @@ on CPU (about 16 pairs/s on 2 cores at 96 tokens) or on a GPU when one is there.
     .venv/bin/python scripts/train_reader.py --work /tmp/reader-run --resume # go on
     .venv/bin/python scripts/train_reader.py --work /tmp/reader-run --export models/reader
 
-``--export`` writes the int8 weights ``qa/reader.py`` loads (see qa/reader_model/README.md).
+``--export`` writes the int8 weights ``qa/answering/reader.py`` loads (see qa/answering/reader_model/README.md).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval import squad  # noqa: E402
 from index.chunk import sentence_spans  # noqa: E402
-from qa import reader_input  # noqa: E402
+from qa.answering import reader_input  # noqa: E402
 
 FILES = ("new_wiki", "reddit", "amazon_reviews")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -230,7 +230,7 @@ def load_exported(model, folder: Path) -> None:
 
 
 def export(args) -> None:
-    """Write the int8 weights and config ``qa/reader.py`` reads, from the last checkpoint."""
+    """Write the int8 weights and config ``qa/answering/reader.py`` reads, from the last checkpoint."""
     import shutil
 
     import numpy as np
@@ -276,7 +276,7 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--checkpoint-every", type=int, default=100)
     ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--init", metavar="DIR", help="start from an exported reader (e.g. qa/reader_model) "
+    ap.add_argument("--init", metavar="DIR", help="start from an exported reader (e.g. qa/answering/reader_model) "
                                                   "instead of all-MiniLM-L6-v2")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPU with AVX512-BF16, or GPU)")
     ap.add_argument("--export", metavar="DIR", help="export the last checkpoint to DIR instead of training")

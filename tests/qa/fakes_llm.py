@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from index.records import Document
-from qa.generate import Prompt, completion_text
+from qa.answering.generate import Prompt, completion_text
 from qa.records import Answer, Passage
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"

@@ -9,7 +9,7 @@ import pytest
 
 from index.claims import claims_in_text, extract_claims
 from index.records import Document
-from qa.conflicts import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, RELATIONS,
+from qa.sources.conflicts import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, RELATIONS,
                           SAME, read_question, reconcile)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa import duplicates, extractive
+from qa.answering import extractive
 from qa.question import analyze
 from qa.records import Passage
+from qa.sources import duplicates
 from tests.index.fakes import HashingEmbedder
 from tests.qa.test_extractive import _doc
 
@@ -82,8 +83,8 @@ def test_independent_counts_near_duplicates_once_even_through_a_chain():
 
 def test_a_value_given_by_copies_counts_them_as_one_source():
     from index.claims import extract_claims
-    from qa.figures import apply_values
-    from qa.conflicts import reconcile
+    from qa.answering.figures import apply_values
+    from qa.sources.conflicts import reconcile
 
     copy = STORY.replace("Harbour town floods", "Velmora: harbour town floods")  # a republished copy
     docs, passages = _setup({"a": STORY, "b": copy, "c": ALTERED})

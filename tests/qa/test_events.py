@@ -10,7 +10,7 @@ import pytest
 
 from index.claims import extract_claims
 from index.records import Document
-from qa.events import Event, event_mentions, event_scope, events_of_documents, resolve_event
+from qa.sources.events import Event, event_mentions, event_scope, events_of_documents, resolve_event
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "claims"
@@ -293,7 +293,7 @@ def _mentions_by_definition(docs, claims, events):
 
 @pytest.mark.parametrize("extra", [0, 40])
 def test_the_mention_index_finds_what_the_definition_does_among_many_events(ruiz, extra):
-    from qa.events import mention_index
+    from qa.sources.events import mention_index
 
     docs = {**corpus(), **ruiz[0]}
     claims = {d: extract_claims(doc) for d, doc in docs.items()}
@@ -312,7 +312,7 @@ def test_the_mention_index_finds_what_the_definition_does_among_many_events(ruiz
 
 def _anaphors(docs):
     from index.claims import document_sentences
-    from qa.events import EVENT_ANAPHOR
+    from qa.sources.events import EVENT_ANAPHOR
 
     return [(d, s, e) for d, doc in docs.items() for s, e in document_sentences(doc) if EVENT_ANAPHOR.match(doc.text[s:e])]
 
@@ -342,7 +342,7 @@ def test_who_makes_the_visit_decides_among_others_visits_to_the_same_place(ruiz)
 
 
 def test_date_hits_find_the_asked_day_however_the_article_writes_it(ruiz):
-    from qa.events import date_hits
+    from qa.sources.events import date_hits
 
     docs, _ = ruiz
     claims = {k: extract_claims(d) for k, d in docs.items()}
@@ -378,7 +378,7 @@ def test_an_ordinal_without_a_subject_over_unrelated_series_asks_whose(ruiz):
 
 
 def test_an_untyped_event_of_another_story_owns_no_dates_beside_typed_events(ruiz):
-    from qa.events import mention_index
+    from qa.sources.events import mention_index
 
     docs = {**ruiz[0],
             "note": Document(doc_id="note", source="note", content_hash="test", date="2024-08-01", title="Harbour notes",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.records import Document
-from qa.extractive import ABSTAIN_TEXT, Idf, another_story, answer_extractively, has_kind, has_value
+from qa.answering.extractive import ABSTAIN_TEXT, Idf, another_story, answer_extractively, has_kind, has_value
 from qa.question import analyze
 from qa.records import Passage
 from tests.index.fakes import HashingEmbedder
@@ -187,7 +187,7 @@ def test_a_publication_stamp_is_never_the_answer_to_a_date_question():
 
 
 def test_a_sentence_stating_the_asked_day_in_other_words_has_its_terms():
-    from qa.events import DateHits
+    from qa.sources.events import DateHits
 
     text = ("Minister Ana Ruiz arrived at Solbakken on Monday, the ministry said.\n"
             "The weather at Solbakken was mild.")
@@ -195,7 +195,7 @@ def test_a_sentence_stating_the_asked_day_in_other_words_has_its_terms():
     passages = [Passage(chunk_id="ruiz-0", doc_id="ruiz", text=text, start=0, end=len(text), score=1.0)]
     spec = analyze("What happened at Solbakken on November 4?")
     embed, idf = HashingEmbedder().embed, Idf([text])
-    from qa.extractive import score_sentences
+    from qa.answering.extractive import score_sentences
     from lang.text import terms
 
     plain, _ = score_sentences(spec, passages, docs, embed, idf)
@@ -217,7 +217,7 @@ def _world_of(articles):
 
 
 def test_figures_differ_only_when_each_sentence_has_a_figure_the_other_lacks():
-    from qa.extractive import figures_differ
+    from qa.answering.extractive import figures_differ
 
     assert figures_differ("Kevin Lewis was born on 19 September 1940.", "Kevin Lewis was born on 25 September 1952.")
     assert not figures_differ("About 12,000 troops were sent.", "About 12000 troops were sent in 2024.")

@@ -8,11 +8,11 @@ import pytest
 
 from index.claims import extract_claims
 from index.records import Document
-from qa.conflicts import reconcile
-from qa.extractive import Idf, answer_extractively
-from qa.figures import apply_values, with_claims_of, with_sources_of
+from qa.answering.extractive import Idf, answer_extractively
+from qa.answering.figures import apply_values, with_claims_of, with_sources_of
 from qa.question import analyze
 from qa.records import Answer, Citation, Passage, Value
+from qa.sources.conflicts import reconcile
 from tests.index.fakes import HashingEmbedder
 
 

@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from qa import generate
+from qa.answering import generate
+from qa.answering.generate import LLM, Prompt, chat_messages, completion_text, load_llm
 from qa.config import Settings
 from qa.errors import ModelUnavailable
-from qa.generate import LLM, Prompt, chat_messages, completion_text, load_llm
 
 PROMPT = Prompt("Use only the sources.", "[1] Shoigu arrived in Pyongyang.", "Who arrived?")
 

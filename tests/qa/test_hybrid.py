@@ -79,6 +79,6 @@ def test_values_reconciled_across_sources_are_not_vetoed(tmp_path):
 
 @pytest.mark.integration
 def test_the_committed_calibration_has_a_veto_threshold():
-    from qa.reader import reader
+    from qa.answering.reader import reader
 
     assert 0.0 < reader().veto_threshold < reader().threshold

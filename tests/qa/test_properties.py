@@ -149,8 +149,8 @@ def test_every_citation_of_any_answer_locates_its_quote_verbatim(small_pipeline,
 @given(st.data())
 def test_whatever_a_model_writes_the_kept_citations_are_verbatim(small_pipeline, data):
     """The citation check over arbitrary model output: shown sentences, edits of them, noise and markers."""
-    from qa.llm_answer import build_prompt
-    from qa.verify import verify_answer
+    from qa.answering.llm_answer import build_prompt
+    from qa.answering.verify import verify_answer
     from tests.qa.fakes_llm import FakeLLM
 
     question = data.draw(QUESTION.filter(str.strip))

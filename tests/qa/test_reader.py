@@ -7,9 +7,9 @@ import math
 import pytest
 from tokenizers import Tokenizer
 
-from qa import extractive, reader_input
+from qa.answering import extractive, reader_input
+from qa.answering.reader import MODEL_DIR, Reader, reader
 from qa.errors import ModelUnavailable
-from qa.reader import MODEL_DIR, Reader, reader
 from qa.tuning import TUNING
 
 
@@ -147,7 +147,7 @@ def test_reader_passages_are_sentences_with_the_one_before_at_document_offsets(f
 
 
 def test_the_combiner_weighs_the_reader_against_the_hand_written_evidence():
-    from qa.reader import COMBINER_FEATURES, Combiner
+    from qa.answering.reader import COMBINER_FEATURES, Combiner
 
     record = {"features": list(COMBINER_FEATURES), "weights": [1.0, 4.0, 0.0, 0.0], "bias": -2.0}
     combine = Combiner.from_record(record)
@@ -160,7 +160,7 @@ def test_the_combiner_weighs_the_reader_against_the_hand_written_evidence():
 
 
 def test_a_reader_without_a_combiner_ranks_by_its_own_probability(tmp_path):
-    from qa.reader import Reader
+    from qa.answering.reader import Reader
 
     r = Reader(tmp_path, calibration={"threshold": 0.7})
     assert r.threshold == 0.7

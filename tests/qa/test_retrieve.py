@@ -39,7 +39,7 @@ def test_diversify_drops_near_copies_of_the_same_span():
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from qa.extractive import Idf  # noqa: E402
+from qa.answering.extractive import Idf  # noqa: E402
 from qa.retrieve import Bm25Index  # noqa: E402
 
 _TEXTS = {

@@ -10,11 +10,11 @@ import pytest
 
 from index.claims import extract_claims
 from index.records import Document
-from qa.events import event_scope, events_of_documents, resolve_event
-from qa.extractive import abstain
+from qa.answering.extractive import abstain
 from qa.question import analyze
 from qa.records import Answer, Citation
-from qa.timeline import dating_claim, event_answers
+from qa.sources.events import event_scope, events_of_documents, resolve_event
+from qa.sources.timeline import dating_claim, event_answers
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "claims"
 VISITS = ("visit_first", "visit_second", "visit_third")

@@ -32,7 +32,7 @@ def test_the_record_cannot_be_changed_in_place():
 
 def test_every_tuned_number_is_read_by_the_code():
     # A number nobody reads is a stale record of a removed rule.
-    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "qa").glob("*.py") if p.name != "tuning.py")
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "qa").rglob("*.py") if p.name != "tuning.py")
     unused = [f.name for f in dataclasses.fields(Tuning) if f"TUNING.{f.name}" not in code]
     assert not unused
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.vectors import SentenceVectors
+from qa.answering.vectors import SentenceVectors
 from tests.index.fakes import HashingEmbedder
 
 TEXTS = ["North Korean troops were deployed.", "Shoigu visited Pyongyang.", "The weather was cold."]

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from index.claims import claims_in_text
-from qa.verify import Source, addresses, answers_count, asked_count, is_instruction_like, verify_answer
+from qa.answering.verify import Source, addresses, answers_count, asked_count, is_instruction_like, verify_answer
 from tests.qa.fakes_llm import corpus_document, passage
 
 KILLED = "Reports from South Korea indicate that around 600 North Korean soldiers have been killed in action."
@@ -276,7 +276,7 @@ def test_figures_equal_after_normalisation_are_kept(invented, raw):
 
 
 def test_figure_tokens_split_ranges_apply_scales_and_skip_spans():
-    from qa.verify import figure_tokens
+    from qa.answering.verify import figure_tokens
 
     assert figure_tokens("aged 11–13, 4.2 million and 12,000") == [("11", "11"), ("13", "13"),
                                                                   ("4.2 million", "4200000"), ("12,000", "12000")]

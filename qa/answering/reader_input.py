@@ -1,7 +1,7 @@
 """The reader's input: (question, sentence, the sentence before it) as BERT token ids.
 
 One function builds the ids for training (``scripts/train_reader.py``) and for answering
-(``qa/reader.py``), so the model reads at query time exactly what it was trained on:
+(``qa/answering/reader.py``), so the model reads at query time exactly what it was trained on:
 
     [CLS] question [SEP] sentence [SEP] previous sentence [SEP]
     type 0 ........... | type 1 ..........................
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Fixed when the committed model was trained (qa/reader_model/README.md); changing either
+# Fixed when the committed model was trained (qa/answering/reader_model/README.md); changing either
 # means retraining. 96 tokens hold a median SQuADShifts sentence with its question and some
 # context; longer inputs cost time quadratically in attention and linearly elsewhere.
 MAX_TOKENS = 96

@@ -1,6 +1,6 @@
 """Figures and dates in answers: every value the sources give, each with its citations.
 
-``qa/conflicts.py`` decides which claims answer the question and how their values relate;
+``qa/sources/conflicts.py`` decides which claims answer the question and how their values relate;
 this module turns that into the answer the reader sees: the verbatim sentences that state
 each value, with ``[n]`` markers, a one-line "Sources differ: ..." summary when there is
 more than one value, and ``Answer.values`` for the chat and the eval suite.
@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from index.claims import Claim, document_sentences, measure_family, measure_words, measures_related
 from index.records import Document
 from lang import timex
-from qa import duplicates
-from qa.events import Event
-from qa.extractive import Candidate, compose, names_in, question_names
+from qa.answering.extractive import Candidate, compose, names_in, question_names
 from qa.records import Answer, Citation, Value
+from qa.sources import duplicates
+from qa.sources.events import Event
+from qa.sources.values import Need, Reconciliation, ValueGroup
 from qa.tuning import TUNING
-from qa.values import Need, Reconciliation, ValueGroup
 
 # A value is used only when a sentence stating it scored at least a share of the best sentence
 # on the question (TUNING.relevant_share, less when the ledger says it measures what was asked):
@@ -85,7 +85,7 @@ def measure_relation(need: Need, group: ValueGroup) -> str:
 def answers_need(need: Need, group: ValueGroup) -> bool:
     """Whether a value group counts what the question asks or something related to it
     (casualties for "how many were captured": shown, but not as the answer). The unit was
-    checked when the claims were chosen (``qa.conflicts``: troops never answer "how much
+    checked when the claims were chosen (``qa.sources.conflicts``: troops never answer "how much
     ammunition", "rounds of ammunition" do)."""
     return bool(measure_relation(need, group)) or _counts_asked_thing(need, group)
 

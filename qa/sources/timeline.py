@@ -1,6 +1,6 @@
 """Answers about events themselves: when the named one happened, what it was, how far apart two are.
 
-``qa/events.py`` finds the events and the articles that report them; here an event is dated
+``qa/sources/events.py`` finds the events and the articles that report them; here an event is dated
 by the sentence that gives its day (``dating_claim``), which then answers "which visit was the
 third?" when no sentence says both, and opens the answer to "what happened on June 17?". The
 time between two named events ("how long after the first visit was the second?") is counted
@@ -18,11 +18,11 @@ from datetime import date
 
 from index.claims import Claim, is_caption, measure_family
 from index.records import Document
-from qa.events import COUNTS_EVENTS, Event, EventFilter, EventScope
-from qa.extractive import Candidate, compose, has_kind
-from qa.figures import resolved_times
+from qa.answering.extractive import Candidate, compose, has_kind
+from qa.answering.figures import resolved_times
 from qa.question import QuestionSpec
 from qa.records import Answer, Value
+from qa.sources.events import COUNTS_EVENTS, Event, EventFilter, EventScope
 
 __all__ = ["event_answers", "gap_answer", "count_answer", "event_answer", "dating_claim"]
 
@@ -165,7 +165,7 @@ def event_answers(answer: Answer, spec: QuestionSpec, chosen: EventFilter, claim
                   scope: EventScope | None = None) -> Answer:
     """``gap_answer`` for a duration question, ``count_answer`` for "how many times", else
     ``event_answer``; relative times in a rewritten answer are then resolved
-    (``qa.figures.resolved_times``). An answer covering several events (``scope.per_event``)
+    (``qa.answering.figures.resolved_times``). An answer covering several events (``scope.per_event``)
     says which event each part is about."""
     if scope is not None and scope.per_event:
         return _by_event(answer, chosen)

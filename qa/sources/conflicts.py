@@ -16,8 +16,8 @@ sources into one group with several citations, and labels how the groups relate:
 
 It knows nothing of ``Answer`` or ``Citation``: the pipeline turns each ``ValueGroup`` into
 a ``qa.records.Value`` and its claims into citations. Extraction is ``index/claims.py``;
-reading the question and the records returned are ``qa/values.py``; the sentences that say
-each relation are ``qa/value_notes.py``.
+reading the question and the records returned are ``qa/sources/values.py``; the sentences that say
+each relation are ``qa/sources/value_notes.py``.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, mea
 from lang import timex
 from lang.numbers import canon
 from lang.text import QUESTION_STOPWORDS
-from qa.tuning import TUNING
-from qa.value_notes import detail, note, summary
-from qa.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
+from qa.sources.value_notes import detail, note, summary
+from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
                        RELATIONS, SAME, Need, Reconciliation, ValueGroup, read_question)
+from qa.tuning import TUNING
 
 __all__ = ["reconcile", "read_question", "Need", "ValueGroup", "Reconciliation", "RELATIONS",
            "SAME", "DIFFERENT_MEASURE", "PART_OF_TOTAL", "DIFFERENT_EVENT", "COMPATIBLE", "CONTRADICTION"]

@@ -9,7 +9,7 @@ told that the rest of the two texts is the same: the difference is the whole que
 ``near_duplicates`` compares documents by the Jaccard overlap of their word 5-grams;
 ``counterpart`` finds, in the other document, the sentence standing where the quoted one
 stands and the words that differ between them. Both are exact text operations; which
-sentence answers the question is the answerer's business (``qa/extractive.py``).
+sentence answers the question is the answerer's business (``qa/answering/extractive.py``).
 """
 
 from __future__ import annotations

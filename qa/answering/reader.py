@@ -1,10 +1,10 @@
 """The learned reader: P(this sentence answers the question), in numpy, no torch.
 
 A cross-encoder (all-MiniLM-L6-v2 fine-tuned on SQuADShifts by ``scripts/train_reader.py``;
-data, metrics and licences in ``qa/reader_model/README.md``) reads each shortlisted
+data, metrics and licences in ``qa/answering/reader_model/README.md``) reads each shortlisted
 (question, sentence, previous sentence) triple together and gives one probability. The
 extractive answerer chooses its sentences by it and declines when no sentence reaches the
-calibrated threshold (``qa/extractive.py``).
+calibrated threshold (``qa/answering/extractive.py``).
 
 The weights are int8 per row (the model card gives the measured cost of that), turned back
 into float32 once at load; the forward pass is the project's numpy BERT
@@ -34,7 +34,7 @@ from typing import Sequence
 import numpy as np
 
 from index.embed_numpy import forward_hidden, prepare_weights
-from qa import reader_input
+from qa.answering import reader_input
 from qa.errors import ModelUnavailable
 
 MODEL_DIR = Path(__file__).resolve().parent / "reader_model"

@@ -3,8 +3,8 @@
 ``read_question`` reads a question's kind (a count or a date), the measure and unit it names
 ("how many troops were deployed" -> a personnel count of the deployment family), its subject
 terms and the time it names; ``Need`` holds that. ``ValueGroup`` and ``Reconciliation`` are
-what ``qa/conflicts.py`` returns, with the relation labels (``RELATIONS``) between values.
-Choosing claims and relating them is ``qa/conflicts.py``; wording them is ``qa/value_notes.py``.
+what ``qa/sources/conflicts.py`` returns, with the relation labels (``RELATIONS``) between values.
+Choosing claims and relating them is ``qa/sources/conflicts.py``; wording them is ``qa/sources/value_notes.py``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The read side's ledger of one index version, built once and saved beside the index.
 
 A question about figures, dates or events needs, over the whole corpus: each document's claims
-(the build stored them), the events the documents report (``qa.events.events_of_documents``),
+(the build stored them), the events the documents report (``qa.sources.events.events_of_documents``),
 each document's reference date for relative times, and each event's mentions in other articles
-(``qa.events.mention_index``). Finding the events reads every document's sentences again, which
+(``qa.sources.events.mention_index``). Finding the events reads every document's sentences again, which
 costs seconds per thousand articles; so the ledger is built once per index version (at index
 time by ``Pipeline.warm``, else at the first question) and saved as JSON in the index's cache
 directory, keyed by the version and a fingerprint of the code that reads it. Another process
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from index.claims import Claim, extract_claims
 from index import docstore
+from index.claims import Claim, extract_claims
 from index.records import Document, record_fields, record_to_row
-from qa.events import Event, events_of_documents, mention_index
+from qa.sources.events import Event, events_of_documents, mention_index
 
 _PREFIX = "ledger-"
 
@@ -64,10 +64,10 @@ def fingerprint() -> str:
 
     Hashing the files (word lists included, they are module data) means any edit rebuilds it.
     """
-    import qa.events
+    import qa.sources.events
 
     h = hashlib.sha256(docstore.claims_fingerprint().encode())
-    for path in (qa.events.__file__, __file__):
+    for path in (qa.sources.events.__file__, __file__):
         h.update(Path(path).read_bytes())
     return h.hexdigest()[:16]
 

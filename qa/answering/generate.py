@@ -20,7 +20,7 @@ Retrieved text and the user's question go into a prompt as data only, through
 otherwise parse as a real turn boundary).
 
 This module only produces text. Numbering passages, deadlines and checking what the
-model said are left to ``qa/llm_answer.py`` and ``qa/verify.py``.
+model said are left to ``qa/answering/llm_answer.py`` and ``qa/answering/verify.py``.
 """
 
 from __future__ import annotations

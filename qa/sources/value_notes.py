@@ -3,7 +3,7 @@
 "around 600 killed (per South Korean lawmaker Lee Seong-kweun) counts killed, a different
 measure from the other figure"; "Sources give parts of a total: ... about 15,000 in all".
 ``note`` words one value group, ``summary`` the whole reconciliation. Which values answer and
-how they relate is decided in ``qa/conflicts.py``; this module only says it.
+how they relate is decided in ``qa/sources/conflicts.py``; this module only says it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Sequence
 
 from index.claims import Claim, measure_family, value_range
 from lang import timex
-from qa.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, SAME, Need,
+from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, SAME, Need,
                        ValueGroup)
 
 __all__ = ["note", "summary", "detail"]

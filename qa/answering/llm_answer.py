@@ -2,12 +2,12 @@
 
 ``llm_stream`` numbers the retrieved passages, trims them to the model's context
 window, streams the model's draft under a deadline, then keeps only what
-``qa/verify.py`` can tie to an exact sentence. When the model fails, times out,
+``qa/answering/verify.py`` can tie to an exact sentence. When the model fails, times out,
 returns nothing, or nothing it said survives the check, the caller's extractive
 answer is returned instead, marked ``extractive-fallback`` with the reason.
 
 Retrieval, mode selection and loading the model are the pipeline's job; which
-backend formats the prompt how is ``qa/generate.py``'s.
+backend formats the prompt how is ``qa/answering/generate.py``'s.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 from index.chunk import sentence_spans
 from index.claims import claims_in_text
 from index.records import Document
-from qa.generate import LLM, Prompt, quote_data
-from qa.records import Answer, Passage
-from qa.verify import (Source, addresses, answers_count, asked_count, is_instruction_like, strip_markers,
+from qa.answering.generate import LLM, Prompt, quote_data
+from qa.answering.verify import (Source, addresses, answers_count, asked_count, is_instruction_like, strip_markers,
                        verify_answer)
+from qa.records import Answer, Passage
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -67,7 +67,7 @@ def llm_stream(
         standalone: the self-contained question the passages were retrieved for.
         passages: retrieved passages, best first; numbered ``[1]..[k]`` in the prompt.
         documents: the passages' documents by ``doc_id`` (citations quote their text).
-        llm: a loaded backend (``qa.generate.load_llm``).
+        llm: a loaded backend (``qa.answering.generate.load_llm``).
         settings: ``llm_timeout`` bounds the whole generation.
         fallback: builds the extractive answer; called only when it is needed.
         history: earlier chat turns; unused here because ``standalone`` already

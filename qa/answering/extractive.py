@@ -10,7 +10,7 @@ the same are cited with it. When the answer is a set that several articles each 
 passes the same support test is listed, once per distinct claim. When nothing scores above the
 abstention threshold the answer declines and shows the closest passages.
 
-Comparing figures across sources (``qa/conflicts.py``) and event filtering (``qa/events.py``)
+Comparing figures across sources (``qa/sources/conflicts.py``) and event filtering (``qa/sources/events.py``)
 happen elsewhere; this module only needs their results.
 """
 
@@ -32,12 +32,12 @@ from lang import timex
 from lang.numbers import find_figures
 from lang.text import stem, terms
 from lang.vocab import MONTH_PATTERN, TIME_UNITS, VALUE_UNITS, unit_family
-from qa import duplicates
-from qa.events import EVENT_ANAPHOR, DateHits, EventScope
+from qa.answering.verify import inert_markers
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
+from qa.sources import duplicates
+from qa.sources.events import EVENT_ANAPHOR, DateHits, EventScope
 from qa.tuning import TUNING
-from qa.verify import inert_markers
 
 ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."
 UNDISCLOSED_TEXT = "The sources don't say; the closest one states that it is not known or was not disclosed:"
@@ -172,7 +172,7 @@ def score_sentences(
 ) -> tuple[list[Candidate], np.ndarray]:
     """Score every candidate sentence; returns candidates (best first) and their embeddings.
 
-    With a ``reader`` (``qa.reader.Reader``), the ``TUNING.reader_shortlist`` best sentences by the
+    With a ``reader`` (``qa.answering.reader.Reader``), the ``TUNING.reader_shortlist`` best sentences by the
     score below are read with the sentence before each, and their score becomes the
     probability that they answer (the reader's, combined with the score below, its cosine and
     coverage by the calibrated ``Reader.combine``); the others score 0 (kept, in their order,
@@ -543,13 +543,13 @@ def answer_extractively(
         embed: texts -> (n, dim) L2-normalised vectors.
         idf: term -> inverse document frequency.
         threshold: the support score below which the answer declines (a setting).
-        scope: when the question names events (``qa.events.event_scope``): other articles'
+        scope: when the question names events (``qa.sources.events.event_scope``): other articles'
             sentences about them are considered too (they are not retrieved passages, so the
             Answer does not list them), sentences about other events count less
             (``TUNING.foreign_event``), and each of several events whose articles hold a sentence
             passing the support test gets one.
-        dates: where the sources state the day the question names (``qa.events.date_hits``).
-        reader: the learned reader (``qa.reader.Reader``) that scores the shortlist; None
+        dates: where the sources state the day the question names (``qa.sources.events.date_hits``).
+        reader: the learned reader (``qa.answering.reader.Reader``) that scores the shortlist; None
             keeps the hand-written score (``threshold`` must then be on its scale).
 
     Returns:
@@ -613,7 +613,7 @@ def answer_extractively(
 def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Document],
                    pool: list[Document]) -> tuple[list[list[Candidate]], list[str]]:
     """``groups`` with, for each quoted statement, the sentence standing in its place in every
-    near-duplicate document of the pool that says something else there (``qa.duplicates``),
+    near-duplicate document of the pool that says something else there (``qa.sources.duplicates``),
     each as a statement of its own, and one note per such pair saying what differs."""
     quoted = {(c.doc_id, c.start) for g in groups for c in g}
     extra, notes, pairs = [], [], set()

@@ -13,7 +13,7 @@ each sentence of the model's answer is held against the sentences of the passage
   cannot be supported are removed and kept with a reason.
 
 What to do when nothing survives (fall back to the extractive answer) is left to
-``qa/llm_answer.py``; this module only checks and rewrites.
+``qa/answering/llm_answer.py``; this module only checks and rewrites.
 """
 
 from __future__ import annotations
