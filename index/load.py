@@ -124,6 +124,30 @@ def is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
+def upload_problem(path: Path, max_bytes: int) -> str | None:
+    """Why one uploaded file cannot be added to the index, or None when it can be read.
+
+    The one check of an upload (the chat's handler and ``Pipeline.add_files`` both use it),
+    made before anything is copied or read; the text itself is checked when it is loaded.
+    """
+    name = path.name
+    # Checked first: ".txt" alone has no suffix at all. The build walks uploads/ and skips
+    # dot-names, so such a file would be copied, reported as added and never indexed.
+    if is_hidden(name):
+        return f"{name}: a name starting with '.' is not indexed; rename the file"
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return (f"{name}: {path.suffix or 'no extension'} files are not accepted "
+                f"(use {', '.join(SUPPORTED_SUFFIXES)})")
+    if not path.is_file():
+        return f"{name}: not a file"
+    size = path.stat().st_size
+    if size > max_bytes:
+        return f"{name}: {size:,} bytes is over the {max_bytes:,}-byte upload limit (QA_MAX_UPLOAD_MB)"
+    if size == 0:
+        return f"{name}: the file is empty"
+    return None
+
+
 def load_path(path: Path, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES) -> tuple[list[Document], list[str]]:
     """Load one file or every supported file under a directory.
 

@@ -22,7 +22,7 @@ import numpy as np
 from index.build import IndexLocked, build_index
 from index.claims import Claim
 from index.embed import EmbedderUnavailable, get_embedder
-from index.load import SUPPORTED_SUFFIXES, LoadError, is_hidden, load_path
+from index.load import LoadError, load_path, upload_problem
 from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
 from lang.vocab import ORDINAL
@@ -204,19 +204,11 @@ class Pipeline:
                 empty or undecodable.
         """
         checked: list[Path] = []
+        limit = int(self.settings.max_upload_mb * 1_000_000)  # a news article is a few tens of kB
         for path in map(Path, paths):
-            # The build walks uploads/ and skips dot-names: such a file would be copied, reported
-            # as added and never indexed. Checked first: ".txt" alone has no suffix at all.
-            if is_hidden(path.name):
-                raise BadDocument(f"{path.name}: a name starting with '.' is not indexed; rename the file")
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                raise BadDocument(f"{path.name}: unsupported type; upload {', '.join(SUPPORTED_SUFFIXES)} files")
-            if not path.is_file():
-                raise BadDocument(f"{path.name}: not a file")
-            limit = int(self.settings.max_upload_mb * 1_000_000)  # a news article is a few tens of kB
-            if path.stat().st_size > limit:
-                raise BadDocument(f"{path.name}: {path.stat().st_size:,} bytes is over the {limit:,}-byte "
-                                  f"limit (QA_MAX_UPLOAD_MB)")
+            problem = upload_problem(path, limit)
+            if problem:
+                raise BadDocument(problem)
             try:
                 docs, warnings = load_path(path)
             except LoadError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -12,6 +13,7 @@ from qa.config import Settings
 from qa.errors import BadDocument, IndexBusy
 from qa.records import Answer
 from tests.app.fakes import FakePipeline
+from webui import handlers
 
 
 @pytest.fixture
@@ -26,7 +28,7 @@ def pipe(settings):
 
 @pytest.fixture
 def h(pipe):
-    return app.ChatHandlers(pipe, max_upload_mb=0.001)  # about 1 kB, to test the limit
+    return handlers.ChatHandlers(pipe, max_upload_mb=0.001)  # about 1 kB, to test the limit
 
 
 class _Progress:
@@ -114,7 +116,7 @@ def test_unexpected_error_is_hidden_behind_a_plain_message(h, pipe):
 
 
 def test_mode_switch_reaches_the_pipeline_and_the_footer_names_it(settings):
-    h = app.ChatHandlers(FakePipeline(settings, llm=True))
+    h = handlers.ChatHandlers(FakePipeline(settings, llm=True))
     pipe = h.pipeline
     *_, (chat, _, _, answers) = _run(h, "When did Shoigu arrive?", mode="llm")
     assert pipe.calls[-1][2] == "auto"  # the model when it loads, the pipeline's fallback otherwise
@@ -124,7 +126,7 @@ def test_mode_switch_reaches_the_pipeline_and_the_footer_names_it(settings):
 
 def test_local_model_answers_wait_for_each_other_but_extractive_ones_do_not(tmp_path):
     s = Settings(index_dir=tmp_path / "i", llm="llama-cpp")
-    h = app.ChatHandlers(FakePipeline(s, llm=True))
+    h = handlers.ChatHandlers(FakePipeline(s, llm=True))
     h.llm_lock.acquire()  # another local-model answer is being written
     try:
         llm_gen = h.respond("When did Shoigu arrive?", [], "llm")
@@ -141,7 +143,7 @@ def test_local_model_answers_wait_for_each_other_but_extractive_ones_do_not(tmp_
 
 def test_abandoned_stream_releases_the_model_lock(tmp_path):
     s = Settings(index_dir=tmp_path / "i", llm="llama-cpp")
-    h = app.ChatHandlers(FakePipeline(s, llm=True))
+    h = handlers.ChatHandlers(FakePipeline(s, llm=True))
     gen = h.respond("When did Shoigu arrive?", [], "llm")
     next(gen), next(gen)  # pending, then the first draft piece: the lock is held
     assert h.llm_lock.locked()
@@ -292,7 +294,7 @@ def test_importing_the_app_loads_no_model_index_or_server():
     code = ("import sys, app; heavy = [m for m in ('chromadb', 'torch', 'sentence_transformers', "
             "'llama_cpp', 'qa.pipeline') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(app.Path(app.__file__).parent))
+                         cwd=str(Path(app.__file__).parent))
     assert out.stdout.strip() == "[]"
 
 
@@ -304,7 +306,7 @@ def test_binding_beyond_loopback_is_told_apart():
 @pytest.mark.integration
 def test_failed_upload_leaves_the_real_index_whole(served_real, tmp_path, monkeypatch):
     monkeypatch.setattr(gr, "Warning", lambda *a, **k: None)
-    h = app.ChatHandlers(served_real.pipeline)
+    h = handlers.ChatHandlers(served_real.pipeline)
     before = dict(served_real.pipeline.chunk_counts())
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": "a", "text": \n not json at all\n', encoding="utf-8")
@@ -349,10 +351,10 @@ def test_markup_in_a_question_never_reaches_the_page_as_markup(h, question):
 
 def test_a_long_conversation_sends_only_its_recent_turns(h, pipe):
     answers = []
-    for i in range(app.HISTORY_TURNS + 5):
+    for i in range(handlers.HISTORY_TURNS + 5):
         *_, (_, _, _, answers) = _run(h, f"When did Shoigu arrive in Pyongyang, take {i}?", answers)
     _, history, _ = pipe.calls[-1]
-    assert len(history) == 2 * app.HISTORY_TURNS
+    assert len(history) == 2 * handlers.HISTORY_TURNS
     assert history[-2]["content"] == answers[-2].question
 
 

@@ -1,12 +1,12 @@
-"""The chat's HTML renderers (qa/ui.py) as plain string transforms."""
+"""The chat's HTML renderers (webui/render.py) as plain string transforms."""
 
 from __future__ import annotations
 
 import re
 
-from qa import ui
 from qa.records import Answer, Citation, Passage, Value
 from tests.app.fakes import ARTICLES, make_document
+from webui import render as ui
 
 DOC = ARTICLES[0]
 DOCS = {d.doc_id: d for d in ARTICLES}

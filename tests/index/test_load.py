@@ -142,3 +142,21 @@ def test_bundled_corpus_loads_without_warnings():
     assert warnings == []
     assert len(docs) == 5
     assert docs[0].doc_id == "000_39919b6c59c34877"
+
+
+def test_upload_problem_names_each_reason_and_passes_a_readable_file(tmp_path):
+    from index.load import upload_problem
+
+    def file(name: str, data: bytes = b"Some news.") -> Path:
+        p = tmp_path / name
+        p.write_bytes(data)
+        return p
+
+    assert upload_problem(file("story.txt"), 100) is None
+    assert "starting with '.'" in upload_problem(file(".draft.txt"), 100)
+    assert "starting with '.'" in upload_problem(file(".txt"), 100)      # no suffix at all, but hidden first
+    assert ".exe files are not accepted" in upload_problem(file("tool.exe"), 100)
+    assert "no extension files" in upload_problem(file("README"), 100)
+    assert "not a file" in upload_problem(tmp_path / "missing.txt", 100)
+    assert "1,000 bytes is over the 100-byte upload limit" in upload_problem(file("big.txt", b"x" * 1000), 100)
+    assert "empty" in upload_problem(file("empty.md", b""), 100)

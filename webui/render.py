@@ -1,11 +1,11 @@
 """Pure HTML renderers for the web chat: an ``Answer`` becomes a chat bubble and a sources panel.
 
-Nothing here imports gradio or touches the index; ``app.py`` calls these with records it
-already has, so every function is a plain string-in, string-out transform that tests can
+Nothing here imports gradio or touches the index; the handlers call these with records they
+already have, so every function is a plain string-in, string-out transform that tests can
 check directly. Every piece of source text is HTML-escaped before it is wrapped in markup.
 
 Anchors: marker ``[n]`` of answer ``turn`` links to ``#qa-src-{turn}-{n}``, the citation
-card of that answer in the sources panel; a small script in ``app.py`` switches the panel
+card of that answer in the sources panel; a small script (``static/chat.js``) switches the panel
 to that answer, scrolls to the card and lights it up.
 """
 
