@@ -212,6 +212,27 @@ def test_deleted_hnsw_files_are_found_by_the_vector_probe(tmp_path):
     assert len(open_index(cfg, embedder=HashingEmbedder()).dense_search("flood barrier", 5)) == 5
 
 
+def test_open_lists_ids_only_when_the_count_differs(built, monkeypatch):
+    # The count of a sound store equals the version's chunks: nothing is listed (a listing
+    # takes 27 s at 1.3M chunks). A lost chunk or a build's leftovers change the count.
+    from index import store as store_mod
+
+    listed = []
+    real = store_mod.stored_ids
+    monkeypatch.setattr(store_mod, "stored_ids", lambda c: listed.append(1) or real(c))
+    reader = open_index(built, embedder=HashingEmbedder())
+    assert listed == []
+    victim = reader.chunks()[0].chunk_id
+    reader.collection.upsert(ids=["leftover-of-a-killed-build"], embeddings=[[0.0] * reader.embedder.dim],
+                             metadatas=[{"doc_id": "elsewhere"}])
+    open_index(built, embedder=HashingEmbedder())     # more than the version: listed, and sound
+    assert listed == [1]
+    reader.collection.delete(ids=[victim, "leftover-of-a-killed-build"])
+    with pytest.raises(StoreCorrupt, match="1 of its .* chunks are missing"):
+        open_index(built, embedder=HashingEmbedder())
+    assert listed == [1, 1]
+
+
 class _ApproximateCollection:
     """A collection whose search, like HNSW's, may rank a stored vector below others at a
     distance of ~0 only when enough neighbours are asked for (``wide``), and never at rank 0."""
