@@ -181,3 +181,17 @@ def test_parallel_preparing_reuses_unchanged_documents_and_rereads_only_the_chan
     for old, new in zip(first, again):
         assert (new is old) == (old.doc.doc_id not in changed)   # the unchanged are the very objects
     assert all(any(c.value == "3000" for c in p.claims) for p in again if p.doc.doc_id in changed)
+
+
+def test_chunks_are_ordered_by_document_then_offsets_even_when_stored_out_of_order():
+    from index.docstore import DocStore, Prepared
+    from index.records import Chunk
+
+    def prepared(doc_id: str, starts: list[int]) -> Prepared:
+        chunks = tuple(Chunk(chunk_id=f"{doc_id}{i}", doc_id=doc_id, text="x", start=s, end=s + 5, doc_hash="h")
+                       for i, s in enumerate(starts))
+        return Prepared(doc=None, chunks=chunks, source_key="", claims=None)
+
+    store = DocStore("v", {"b": prepared("b", [10, 0, 5]), "a": prepared("a", [0, 5, 10])})
+    assert [(c.doc_id, c.start) for c in store.chunks()] == [("a", 0), ("a", 5), ("a", 10),
+                                                           ("b", 0), ("b", 5), ("b", 10)]
