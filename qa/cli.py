@@ -159,10 +159,23 @@ def cmd_sources(args) -> int:
     return 0
 
 
-def cmd_serve(args) -> int:
-    from app import serve
+def registered(name: str):
+    """The ``qa`` command ``name`` another package of the project provides (entry point group
+    ``qa.commands`` in pyproject.toml: ``serve`` is the web app's, ``eval`` the eval suite's).
 
-    serve(_settings(args), host=args.host, port=args.port)
+    Raises:
+        QAError: no installed package provides it (the project was not installed, or not
+            since the command was added: run scripts/setup.sh).
+    """
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group="qa.commands", name=name):
+        return point.load()
+    raise QAError(f"the '{name}' command is not installed; install the project again (scripts/setup.sh)")
+
+
+def cmd_serve(args) -> int:
+    registered("serve")(_settings(args), host=args.host, port=args.port)
     return 0
 
 
@@ -200,8 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``qa`` and ``python -m qa``; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["eval"]:  # the eval suite parses its own options (and its own --help)
-        from eval.run import main as eval_main
-
+        try:
+            eval_main = registered("eval")
+        except QAError as exc:
+            print(f"qa: error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
         return eval_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
