@@ -26,8 +26,8 @@ _SUFFIXES = (".py", ".json", ".toml", ".txt")
 def fingerprint(root: Path = LANG_DIR) -> str:
     """Hash of every code and data file under ``root`` (the ``lang`` package), path and bytes.
 
-    Read from disk each call for the package itself is cached per process (the files do not
-    change under a running process; a test hashing another tree passes its own ``root``).
+    The package's own hash is computed once per process (its files do not change under a
+    running process); another ``root`` (a test's copy of the tree) is hashed at each call.
     """
     if root == LANG_DIR:
         return _package_fingerprint()
