@@ -1,19 +1,15 @@
 """The lang package: news language as code plus data, imported by index/ and qa/, importing neither."""
 
-import ast
 import shutil
-from pathlib import Path
 
 import lang
+from tests.imports import imported_packages
 
 
 def test_lang_imports_neither_index_nor_qa():
     # lang/ sits below both packages: an import of either would make the flow circular.
-    for path in lang.LANG_DIR.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            assert not any(n.split(".")[0] in ("index", "qa", "eval", "app") for n in names), (path.name, names)
+    wrong = {m: ps & {"index", "qa", "eval", "app", "webui"} for m, ps in imported_packages(lang.LANG_DIR).items()}
+    assert not any(wrong.values()), wrong
 
 
 def test_fingerprint_changes_when_any_code_or_word_list_changes(tmp_path):
