@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from index.embed import EmbedderUnavailable, LocalEmbedder, SentenceTransformerEmbedder, get_embedder
-from index.embed_numpy import NumpyBertEncoder, Unsupported, supported
+from index.embed_numpy import NumpyBertEncoder, Unsupported, batches, supported
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -113,6 +113,22 @@ def test_numpy_vectors_are_unit_rows_in_input_order(model_dir):
     alone = enc.encode([TEXTS[5]])[0]
     assert float(alone @ vecs[5]) > 0.99999  # batching and padding do not change a text's vector
     assert enc.encode([]).shape == (0, 384)
+
+
+def test_batches_cover_every_text_once_keep_similar_lengths_together_and_feed_every_worker():
+    lengths = [12, 195, 40, 11, 38, 41, 180, 39, 13, 40] * 3
+    parts = batches(lengths, batch_size=32, workers=2)
+    assert sorted(i for part in parts for i in part) == list(range(len(lengths)))
+    for part in parts:
+        assert len(part) <= 32
+        if len(part) > 1:  # a batch holds texts of similar length: padding at most doubles it
+            assert max(lengths[i] for i in part) <= 2 * min(lengths[i] for i in part) + 10
+    assert len(parts) >= 2  # two workers get work even for a few dozen sentences
+    cost = [len(part) * max(lengths[i] for i in part) for part in parts]
+    assert cost == sorted(cost, reverse=True)  # costliest first
+    assert batches([7], batch_size=32, workers=2) == [[0]]
+    assert batches([], batch_size=32, workers=2) == []
+    assert all(len(part) <= 4 for part in batches([10] * 20, batch_size=4, workers=1))
 
 
 def test_the_query_path_does_not_import_torch(model_dir):
