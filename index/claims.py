@@ -248,8 +248,28 @@ def _nearest_time(times: list[timex.TimeExpr], lo: int, hi: int, vs: int, ve: in
     return resolved[0] if len(resolved) == 1 else None
 
 
-def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.TimeExpr]) -> dict:
-    """Qualifier, unit, measure, subject, share and time of one figure, as Claim fields."""
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What one figure of a sentence says, as ``Claim`` fields; ``start``/``end`` are the
+    figure's offsets (its qualifier included) in the sentence, not yet in the document."""
+
+    value_text: str
+    start: int
+    end: int
+    value: str
+    kind: str
+    qualifier: str
+    unit: str
+    unit_text: str
+    measure: str
+    about: str
+    time: str
+    time_text: str
+    share_of: str
+
+
+def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.TimeExpr]) -> _Reading:
+    """Qualifier, unit, measure, subject, share and time of one figure."""
     s, e, kind, unit = f.start, f.end, f.kind, f.unit
     lo, hi = _clause_bounds(sentence, s)
     qm = QUAL_RE.search(sentence[max(0, s - 25):s])
@@ -298,9 +318,9 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
         unit = unit_family(pp.split()[-1]) if pp else "people"
         about = pp or about
     t = _nearest_time(times, lo, hi, s, e)
-    return dict(value_text=sentence[qs:e], rel_start=qs, rel_end=e, value=f.value, kind=kind,
-                qualifier=qualifier, unit=unit, unit_text=phrase, measure=measure, about=about,
-                time=t.value if t else "", time_text=t.text if t else "", share_of=share_of)
+    return _Reading(value_text=sentence[qs:e], start=qs, end=e, value=f.value, kind=kind, qualifier=qualifier,
+                    unit=unit, unit_text=phrase, measure=measure, about=about, time=t.value if t else "",
+                    time_text=t.text if t else "", share_of=share_of)
 
 
 def _read_date(sentence: str, t: timex.TimeExpr) -> tuple[str, str]:
@@ -349,9 +369,11 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
     claims: list[Claim] = []
     found = find_figures(sentence, times)
     for f in found:
-        fields = _read_figure(sentence, f, found, times)
-        rs, re_ = fields.pop("rel_start"), fields.pop("rel_end")
-        claims.append(Claim(**base, value_start=offset + rs, value_end=offset + re_, **fields))
+        r = _read_figure(sentence, f, found, times)
+        claims.append(Claim(**base, value_text=r.value_text, value_start=offset + r.start, value_end=offset + r.end,
+                            value=r.value, kind=r.kind, qualifier=r.qualifier, unit=r.unit, unit_text=r.unit_text,
+                            measure=r.measure, about=r.about, time=r.time, time_text=r.time_text,
+                            share_of=r.share_of))
     for t in times:
         if t.value:
             measure, about = _read_date(sentence, t)

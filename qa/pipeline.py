@@ -12,7 +12,7 @@ import hashlib
 import re
 import shutil
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from index.build import IndexLocked, build_index
-from index.claims import Claim
 from index.embed import EmbedderUnavailable, get_embedder
 from index.load import LoadError, load_path, upload_problem
 from index.records import BuildReport, Document
@@ -38,7 +37,7 @@ from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
 from qa.sources import ledger as ledger_mod
 from qa.sources.conflicts import reconcile
-from qa.sources.events import Event, date_hits, event_scope, resolve_event
+from qa.sources.events import date_hits, event_scope, resolve_event
 from qa.sources.timeline import event_answers
 from qa.tuning import TUNING
 
@@ -258,17 +257,12 @@ class Pipeline:
         local, n = self.retriever.local_term_counts(spec.terms, topic)
         return TopicIdf(self._idf_fn(), local, n)
 
-    def ledger(self) -> tuple[Mapping[str, list[Claim]], list[Event], dict[str, str]]:
-        """The claim ledger (figures and dates of every document), the events the documents
-        report, and each document's reference date for relative times (``qa.sources.ledger``: built
-        once per index version, saved in the index's cache for later processes)."""
-        kept = self._kept_ledger()
-        return kept.claims, kept.events, kept.references
-
-    def mentions(self) -> dict[Event, list[tuple[str, int, int]]]:
-        """Each event's mentions in other articles (``qa.sources.events.mention_index``), part of the
-        ledger of the same index version: one pass over every date, not one per question."""
-        return self._kept_ledger().mentions
+    def ledger(self) -> ledger_mod.Ledger:
+        """The ledger of the open index version (``qa.sources.ledger``): the claims (figures and
+        dates of every document), the events the documents report, each document's reference
+        date for relative times, and each event's mentions in other articles. Built once per
+        index version and saved in the index's cache for later processes."""
+        return self._kept_ledger()
 
     def _kept_ledger(self) -> ledger_mod.Ledger:
         reader = self.reader
@@ -323,7 +317,8 @@ class Pipeline:
         question = self.check_question(question)
         standalone = condense(question, history)
         spec = self._spec(question, standalone, history)
-        claims, events, references = self.ledger()
+        ledger = self.ledger()
+        claims, events, references = ledger.claims, ledger.events, ledger.references
         activity = spec.relation in ("event", "discuss")  # "what happened / did they discuss in June?"
         event = resolve_event(standalone, events, activity=activity)
         if event is not None and not event.events:
@@ -339,7 +334,7 @@ class Pipeline:
         idf = self._topic_idf(spec, passages, event)
         # a set question that itself fits several events is answered for each of them
         scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(
-            question, events, activity=activity) is not None, index=self.mentions()) if event is not None else None
+            question, events, activity=activity) is not None, index=ledger.mentions) if event is not None else None
         dates = date_hits(standalone, {d: claims.get(d, ()) for d in dict.fromkeys(p.doc_id for p in passages)})
         answer, ranked = extractive.answer_extractively(
             question, spec, passages, documents, self._embed, idf, self.threshold,

@@ -145,10 +145,23 @@ def has_value(sentence: str, value_type: str) -> bool:
     return False
 
 
-def candidates(passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[tuple[Passage, int, int]]:
-    """Every distinct sentence of the passages as ``(passage, start, end)`` in document offsets."""
+@dataclass(frozen=True, slots=True)
+class SentenceSpan:
+    """A sentence of a retrieved passage: the passage, and the sentence's offsets in its document."""
+
+    passage: Passage
+    start: int
+    end: int
+
+    @property
+    def doc_id(self) -> str:
+        return self.passage.doc_id
+
+
+def candidates(passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[SentenceSpan]:
+    """Every distinct sentence of the passages, first passage first, in document offsets."""
     seen: set[tuple[str, int]] = set()
-    out: list[tuple[Passage, int, int]] = []
+    out: list[SentenceSpan] = []
     for p in passages:
         doc = documents.get(p.doc_id)
         if doc is None:
@@ -157,7 +170,7 @@ def candidates(passages: Sequence[Passage], documents: Mapping[str, Document]) -
             # a stamp ("Published on August 12, 2025") has a date and nothing said about it
             if (p.doc_id, s) not in seen and len(doc.text[s:e].split()) >= 3 and not is_stamp(doc.text[s:e]):
                 seen.add((p.doc_id, s))
-                out.append((p, s, e))
+                out.append(SentenceSpan(p, s, e))
     return out
 
 
@@ -188,7 +201,7 @@ def score_sentences(
     spans = candidates(passages, documents)
     if not spans:
         return [], np.zeros((0, 0), dtype=np.float32)
-    texts = [documents[p.doc_id].text[s:e] for p, s, e in spans]
+    texts = [documents[c.doc_id].text[c.start:c.end] for c in spans]
     vectors = embed([spec.text] + texts)  # (1 + n, dim), L2-normalised
     cosine = vectors[1:] @ vectors[0]
     q_terms = set(spec.terms)
@@ -205,9 +218,9 @@ def score_sentences(
     asked_concepts = {t: concept_of(t) for t in q_terms}
     for t in relation_terms(spec.text, spec.relation) & q_terms:
         asked_concepts[t] = f"relation:{spec.relation}"
-    for (p, s, e), text, cos in zip(spans, texts, cosine):
+    for span, text, cos in zip(spans, texts, cosine):
         words = set(terms(text))
-        if dates is not None and any(s <= v < e for v in dates.offsets.get(p.doc_id, ())):
+        if dates is not None and any(span.start <= v < span.end for v in dates.offsets.get(span.doc_id, ())):
             words |= dates.terms
         said = {concept_of(w) for w in words} - {""}
         if spec.relation and states_relation(text, spec.relation):
@@ -221,7 +234,8 @@ def score_sentences(
             score *= TUNING.kind_mismatch.get(spec.kind if not spec.value_type else "count", 1.0)
         if focused and not present & focus:
             score *= TUNING.focus_mismatch  # a follow-up's own words ("who did he *meet*") say what it asks
-        scored.append(Candidate(p.doc_id, s, e, text, score, p, float(cos), coverage, prior=score))
+        scored.append(Candidate(span.doc_id, span.start, span.end, text, score, span.passage, float(cos), coverage,
+                                prior=score))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].doc_id, scored[i].start))
     if reader is not None:
         scored = _read(spec.text, scored, order, documents, reader)
@@ -400,7 +414,7 @@ def set_sentences(spec: QuestionSpec, passages: Sequence[Passage], documents: Ma
     """For a set question: sentences of the retrieved articles outside their retrieved chunks
     that state the asked relation (one article may put its part of the answer in its lead),
     the ``TUNING.set_extra_per_doc`` sharing most question terms per article, as one-sentence passages."""
-    seen = {(p.doc_id, s) for p, s, _ in candidates(passages, documents)}
+    seen = {(c.doc_id, c.start) for c in candidates(passages, documents)}
     asked = set(spec.terms)
     out = []
     for doc_id in dict.fromkeys(p.doc_id for p in passages):

@@ -32,7 +32,7 @@ from qa.records import Passage
 from qa.tuning import TUNING
 
 __all__ = ["Event", "EventFilter", "EventScope", "DateHits", "date_hits", "events_of_documents", "resolve_event", "event_family_of_question",
-           "event_scope", "event_mentions", "mention_index", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
+           "event_scope", "event_mentions", "mention_index", "Mention", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
 
 
 
@@ -506,8 +506,17 @@ class EventScope:
     foreign: frozenset[tuple[str, int]] = frozenset()
 
 
-# Each event's mentions in other articles: (doc_id, start, end) of the sentences.
-MentionIndex = Mapping[Event, Sequence[tuple[str, int, int]]]
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A sentence of another article about an event: its document and offsets in it."""
+
+    doc_id: str
+    start: int
+    end: int
+
+
+# Each event's mentions in the articles that do not report it.
+MentionIndex = Mapping[Event, Sequence[Mention]]
 
 
 def event_scope(chosen: EventFilter, documents: Mapping[str, Document], claims_by_doc: Mapping[str, Sequence[Claim]],
@@ -541,12 +550,13 @@ def event_mentions(chosen: EventFilter, documents: Mapping[str, Document],
     if index is None:
         index = mention_index(documents, claims_by_doc, events)
     out = [m for event in chosen.events for m in index.get(event, ())]
-    return [Passage(chunk_id=f"{d}@{s}", doc_id=d, text=documents[d].text[s:e], start=s, end=e, score=0.0)
-            for d, s, e in dict.fromkeys(out)]
+    return [Passage(chunk_id=f"{m.doc_id}@{m.start}", doc_id=m.doc_id, text=documents[m.doc_id].text[m.start:m.end],
+                    start=m.start, end=m.end, score=0.0)
+            for m in dict.fromkeys(out)]
 
 
 def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str, Sequence[Claim]],
-                  events: Sequence[Event]) -> dict[Event, list[tuple[str, int, int]]]:
+                  events: Sequence[Event]) -> dict[Event, list[Mention]]:
     """Every event's mentions in the articles that do not report it, in one pass over the dates.
 
     A date claim mentions an event when it is the only event of its kind (the claim's measure
@@ -579,7 +589,7 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
                 found.append(e)
         return found
 
-    out: dict[Event, list[tuple[str, int, int]]] = {e: [] for e in events}
+    out: dict[Event, list[Mention]] = {e: [] for e in events}
     typed = _typed(events)
     for doc_id, claims in claims_by_doc.items():
         doc = documents.get(doc_id)
@@ -600,8 +610,8 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
                 found = holders(kind, b[0], b[1], c.value)
                 if len(found) != 1 or doc_id in found[0].doc_ids:
                     continue  # "in June" holds two visits: it tells neither apart
-                out[found[0]].append((doc_id, c.start, c.end))
+                out[found[0]].append(Mention(doc_id, c.start, c.end))
                 nxt = next(((s, e) for s, e in document_sentences(doc) if s >= c.end), None)
                 if nxt and not doc.text[c.end:nxt[0]].strip() and EVENT_ANAPHOR.match(doc.text[nxt[0]:nxt[1]]):
-                    out[found[0]].append((doc_id, nxt[0], nxt[1]))
+                    out[found[0]].append(Mention(doc_id, nxt[0], nxt[1]))
     return out

@@ -29,11 +29,9 @@ from typing import Mapping
 from index import docstore
 from index.claims import Claim, extract_claims
 from index.records import Document, record_fields, record_to_row
-from qa.sources.events import Event, events_of_documents, mention_index
+from qa.sources.events import Event, Mention, events_of_documents, mention_index
 
 _PREFIX = "ledger-"
-
-Mention = tuple[str, int, int]  # (doc_id, sentence start, sentence end)
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def save(ledger: Ledger, cache_dir: Path) -> None:
         "events": [[e.date, list(e.doc_ids), e.label, e.kind, e.ordinal, list(e.inferred), sorted(e.names)]
                    for e in ledger.events],
         "references": ledger.references,
-        "mentions": [[index[e], [list(m) for m in ms]] for e, ms in ledger.mentions.items() if ms],
+        "mentions": [[index[e], [[m.doc_id, m.start, m.end] for m in ms]] for e, ms in ledger.mentions.items() if ms],
     }
     target = _path(cache_dir, ledger.version)
     try:
@@ -144,7 +142,7 @@ def load(version: str, documents: Mapping[str, Document], stored: Mapping[str, l
                     names=frozenset(ns)) for d, ids, label, kind, ordinal, inferred, ns in record["events"]]
     mentions: dict[Event, list[Mention]] = {e: [] for e in events}
     for i, ms in record["mentions"]:
-        mentions[events[i]] = [(d, s, e) for d, s, e in ms]
+        mentions[events[i]] = [Mention(d, s, e) for d, s, e in ms]
     return Ledger(version, ChainMap(reread, stored), reread, events, dict(record["references"]), mentions)
 
 

@@ -303,7 +303,7 @@ def test_the_mention_index_finds_what_the_definition_does_among_many_events(ruiz
     events += [Event(date=f"{2024 + i // 20}-{1 + (i % 20) // 2:02d}-{1 + 2 * (i % 2) + 10 * (i % 3):02d}",
                      doc_ids=("nowhere",), label="", kind=("visit", "")[i % 2]) for i in range(extra)]
     expected = _mentions_by_definition(docs, claims, events)
-    got = {e: [(d, s) for d, s, _ in spans] for e, spans in mention_index(docs, claims, events).items()}
+    got = {e: [(m.doc_id, m.start) for m in spans] for e, spans in mention_index(docs, claims, events).items()}
     # the index also holds the sentence after a mention when it opens with "During that visit"
     assert {e: [m for m in got[e] if m in expected[e]] for e in events} == expected
     assert all(set(got[e]) - set(expected[e]) <= {(d, s) for d, s, _ in _anaphors(docs)} for e in events)
@@ -393,4 +393,4 @@ def test_an_untyped_event_of_another_story_owns_no_dates_beside_typed_events(rui
     assert not note.kind and any(e.kind == "visit" for e in events)
     assert mention_index(docs, claims, events)[note] == []  # "in August" is the storm's, not the tide tables'
     # where no event has a kind, an untyped event takes the dates that fit it alone
-    assert [d for d, _, _ in mention_index(docs, claims, [note])[note]] == ["storm"]
+    assert [m.doc_id for m in mention_index(docs, claims, [note])[note]] == ["storm"]

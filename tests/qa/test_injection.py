@@ -105,7 +105,7 @@ def test_injected_sentences_never_reach_the_index_the_rest_does(pipelines):
     for payload in PAYLOADS:
         assert payload not in chunks
     assert "toured a tractor factory" in chunks and "wheat harvest of 2.1 million tonnes" in chunks
-    claims, _, _ = hostile.ledger()
+    claims = hostile.ledger().claims
     assert not any(p in c.sentence for cs in claims.values() for c in cs for p in PAYLOADS)
 
 

@@ -59,17 +59,22 @@ def reference_ledger(docs):
     return claims, events, references
 
 
+def triple(ledger):
+    """A ledger's claims, events and reference dates, as ``reference_ledger`` gives them."""
+    return ledger.claims, ledger.events, ledger.references
+
+
 def test_ledger_from_the_store_is_the_ledger_read_from_the_documents(make, monkeypatch):
     p = make()
     docs = p.documents()
     assert docs[UNDATED].date == ""
     expected = reference_ledger(docs)
-    assert p.ledger() == expected
+    assert triple(p.ledger()) == expected
     read = []
     real = ledger_mod.extract_claims
     monkeypatch.setattr(ledger_mod, "extract_claims", lambda d: read.append(d.doc_id) or real(d))
     built = ledger_mod.build(p.reader.version, docs, p.reader.claims())
-    assert (built.claims, built.events, built.references) == expected
+    assert triple(built) == expected
     assert built.references[UNDATED] == "2025-03-21"      # counted from the event it reports
     undated_in_events = {d for e in built.events for d in e.doc_ids if not docs[d].date}
     assert UNDATED in undated_in_events
@@ -82,7 +87,7 @@ def test_ledger_is_read_from_the_documents_when_the_claim_code_differs(make, mon
     monkeypatch.setattr("index.docstore.claims_fingerprint", lambda: "other claim code")
     fresh = make()                                        # another process, running other code
     assert fresh.reader.claims() is None
-    assert fresh.ledger() == reference_ledger(fresh.documents())
+    assert triple(fresh.ledger()) == reference_ledger(fresh.documents())
 
 
 def test_the_ledger_is_built_at_index_time_and_loaded_by_the_next_process(make, monkeypatch):
@@ -90,8 +95,8 @@ def test_the_ledger_is_built_at_index_time_and_loaded_by_the_next_process(make, 
     p.build()
     saved = list((p.settings.index_dir / "cache").glob("ledger-*.json"))
     assert len(saved) == 1                                # written by the build, one per version
-    expected = (p.ledger(), p.mentions())
-    assert any(expected[1].values())                      # the bundled story's events are mentioned elsewhere
+    expected = p.ledger()
+    assert any(expected.mentions.values())                      # the bundled story's events are mentioned elsewhere
 
     def never(*args, **kwargs):
         raise AssertionError("the ledger was read again")
@@ -99,7 +104,7 @@ def test_the_ledger_is_built_at_index_time_and_loaded_by_the_next_process(make, 
     monkeypatch.setattr(ledger_mod, "events_of_documents", never)
     monkeypatch.setattr(ledger_mod, "mention_index", never)
     fresh = make()                                        # another process opening the same version
-    assert (fresh.ledger(), fresh.mentions()) == expected
+    assert fresh.ledger() == expected
     a, b = p.answer("When did Shoigu arrive in Pyongyang in June?"), fresh.answer("When did Shoigu arrive in Pyongyang in June?")
     assert (a.text, a.citations) == (b.text, b.citations)
 
