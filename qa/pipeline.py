@@ -352,7 +352,7 @@ class Pipeline:
             if extra:
                 more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates, self._reader)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
-            recon = reconcile(standalone, in_docs, kind=spec.kind)
+            recon = reconcile(spec.need, in_docs)
             with_values = apply_values(answer, recon, ranked, documents, in_docs,
                                        several=event is not None and event.ambiguous)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):

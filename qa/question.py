@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lang.text import stem, terms
-from lang.vocab import ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, UNIT_FAMILIES, measure_family, measure_words
+from lang import timex
+from lang.text import QUESTION_STOPWORDS, stem, terms
+from lang.vocab import (ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, MEASURE_SURFACE, UNIT_FAMILIES, measure_family,
+                        measure_words, unit_family)
 
 # "Did the articles agree on when ...", "do the sources say how many ...": a question inside a question.
 INDIRECT = r"\b(?:agree|agreed|disagree|differ|say|says|said|state|report|know|tell|consistent|conflict)\w*\s+(?:on\s+|about\s+|over\s+|as\s+to\s+)?"
@@ -119,6 +121,27 @@ _WH = re.compile(r"\b(?:how|what|when|where|who|whom|whose|which|why)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """What a question asks for.
+
+    Attributes:
+        kind: "count" (how many / how much), "date" (when) or "" (neither).
+        measure: the measure lemma asked about ("killed", "sent", "arrived") or "".
+        unit: the unit family asked about ("personnel", "shipments"), "money" for any
+            currency, "percent", or "".
+        terms: the question's other content words (its subject), lower case.
+        time: a time the question names, resolved ("2024"), year-less ("--03" for "in
+            March" without a reference date), or "".
+    """
+
+    kind: str
+    measure: str = ""
+    unit: str = ""
+    terms: tuple[str, ...] = ()
+    time: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionSpec:
     """The parts of a question the answerers use.
 
@@ -135,6 +158,8 @@ class QuestionSpec:
         value_type: the type of figure a measure question asks for ("people" for a
             population, "length", "area", "mass", "money"; ``lang.vocab.ASKED_MEASURES``),
             "" when it asks for none.
+        need: for a figure or date question, the measure, unit, subject and time it asks
+            about (``read_question``), which the ledger's values are matched against.
     """
 
     text: str
@@ -144,6 +169,7 @@ class QuestionSpec:
     relation: str = ""
     several: bool = False
     value_type: str = ""
+    need: Need = Need(kind="")
 
 
 _QUESTION_WORDS = frozenset({"how", "many", "much", "what", "when", "where", "who", "whom", "whose",
@@ -233,4 +259,100 @@ def analyze(question: str, standalone: str | None = None, previous: str = "") ->
     content = tuple(t for t in terms(text) if t not in _QUESTION_WORDS)
     focus = tuple(t for t in terms(question) if t not in _QUESTION_WORDS)
     return QuestionSpec(text=text, kind=kind, terms=content, focus=focus, relation=relation if kind == "statement" else "",
-                        several=several, value_type=value_type_of(question) or value_type_of(text))
+                        several=several, value_type=value_type_of(question) or value_type_of(text),
+                        need=read_question(text, kind=kind))
+
+
+# --- what a figure or date question asks ----------------------------------------------------
+
+_COUNT_Q = re.compile(r"(?i)\b(how\s+many|how\s+much|number\s+of|what\s+(?:number|figure|share|percentage|"
+                      r"proportion|fraction|amount|total)|how\s+(?:large|big)|death\s+toll|toll|estimates?|"
+                      r"figures?|tally|count)\b|" + LOSS_QUESTION)
+# "when" asks for a date at the start of a question or before an auxiliary ("and when did he
+# leave"), not as a conjunction ("what did they discuss when they met")
+_DATE_Q = re.compile(r"(?i)(?:^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen\s+(?:did|was|were|is|are|do|does|will|has|have|had)\b)|"
+                     r"\b(what\s+(?:date|day|year|month|time)s?|which\s+(?:date|day|year|month)s?|"
+                     r"on\s+what\s+(?:date|day)|since\s+when|how\s+long\s+ago)\b|" + INDIRECT + r"when\b")
+# "What calibre were the howitzers?": a calibre names a kind of weapon; there is nothing to reconcile.
+_NAMED_MEASURE = re.compile(r"(?i)\bwhat\s+(?:calibre|caliber|size|model|type|kind)\b")
+
+
+_AUX = set("""were was have has had did do does are is been be will would could can of in to from for by at on
+with during since""".split())
+# "how many more", "how many of those": no unit named (a pronoun points back to the context)
+_NO_UNIT = {"more", "additional", "other", "extra", "fewer", "less", "those", "these", "them", "they", "it", "ones"}
+
+
+def _counted_noun(question: str) -> str:
+    """The noun "how many" / "how much" counts ("troops" in "how many North Korean troops
+    went", "oil" in "how much oil"), or "".
+
+    The words after "how many" up to an auxiliary, a preposition or a verb: the first that
+    names a known unit, else the last of them ("launchers" in "how many multiple rocket
+    launchers did ..."); none when a verb or pronoun comes first ("how many were wounded").
+    """
+    m = re.search(r"(?i)\bhow\s+(?:many|much)\s+(.*)", question)
+    if not m:
+        return ""
+    words: list[str] = []
+    for w in re.findall(r"[\w'’-]+", m.group(1))[:5]:
+        low = w.lower()
+        if low in _NO_UNIT:
+            continue  # "how many additional troops": an adjective; "how many more were": nothing named
+        if low in _AUX or (words and (low in MEASURE_SURFACE or low.endswith("ed"))):
+            break
+        if not words and low in MEASURE_SURFACE and unit_family(low) == low and low not in _LOSS_HEADS:
+            break  # "how many were wounded": a verb, not the counted thing
+        words.append(low)
+    known = [w for w in words if unit_family(w) != w]
+    return known[0] if known else (words[-1] if words else "")
+
+
+_LOSS_HEADS = {"casualties", "deaths", "fatalities", "injuries", "losses", "dead", "wounded", "killed"}
+
+
+def read_question(question: str, reference: str = "", kind: str = "") -> Need:
+    """What ``question`` asks for: kind, measure, unit, subject terms and named time.
+
+    ``kind`` ("count" or "date") is used when the wording alone asks for neither: a
+    follow-up ("what about casualties?") asks what the question before it asked.
+    """
+    q = question.strip()
+    own = "date" if _DATE_Q.search(q) else "count" if _COUNT_Q.search(q) else ""
+    kind = own or ("" if _NAMED_MEASURE.search(q) or kind not in ("count", "date") else kind)
+    measures = measure_words(q)
+    measure = measures[0][0] if measures else ""
+    if kind == "date" and measures:
+        # "When did Shoigu arrive for talks": the event verb, not a later noun
+        measure = next((m for m, _, _ in measures if measure_family(m) in EVENT_FAMILIES), measure)
+    unit = ""
+    head = _counted_noun(q)
+    if head:
+        unit = unit_family(head)
+        if unit in _LOSS_HEADS:  # "how many casualties": the noun is the measure, people the unit
+            measure = measure or next((mm for mm, _, _ in measure_words(head)), "")
+            unit = "people"
+    if re.search(r"(?i)\b(money|cost|costs|funding|funds|budget|spend|spent|paid|pay|price|dollars|euros|"
+                 r"pounds)\b", q):
+        unit = "money"
+    elif re.search(r"(?i)\b(percent|percentage|per\s+cent|proportion)\b", q):
+        unit = "percent"
+    if not unit:
+        for word in re.findall(r"[A-Za-z]+", q):
+            fam = unit_family(word)
+            if fam != word.lower():
+                unit = fam
+                break
+    times = timex.find_times(q, reference, loose=True)
+    measure_spans = [(s, e) for _, s, e in measures] + [(t.start, t.end) for t in times]
+    terms = []
+    for w in re.finditer(r"[A-Za-z][\w'’-]*", q):
+        low = w.group(0).lower().replace("’", "'")
+        low = low[:-2] if low.endswith("'s") else low
+        if low in QUESTION_STOPWORDS or len(low) < 3 or any(s <= w.start() < e for s, e in measure_spans):
+            continue
+        if unit and unit_family(low) == unit:
+            continue
+        terms.append(low)
+    when = next((t.value for t in times if t.value), "")
+    return Need(kind=kind, measure=measure, unit=unit, terms=tuple(dict.fromkeys(terms)), time=when)

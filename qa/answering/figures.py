@@ -16,10 +16,11 @@ from index.claims import Claim, document_sentences, measure_family, measure_word
 from index.records import Document
 from lang import timex
 from qa.answering.extractive import Candidate, compose, names_in, question_names
+from qa.question import Need
 from qa.records import Answer, Citation, Value
 from qa.sources import duplicates
 from qa.sources.events import Event
-from qa.sources.values import Need, Reconciliation, ValueGroup
+from qa.sources.values import Reconciliation, ValueGroup
 from qa.tuning import TUNING
 
 # A value is used only when a sentence stating it scored at least a share of the best sentence

@@ -1,7 +1,7 @@
 """When sources give different figures or dates: list each value and say how they relate.
 
-``reconcile(question, claims)`` reads what the question asks (a count or a date, its
-measure and unit words: "how many troops were deployed" -> a personnel count of the
+``reconcile(need, claims)`` takes what the question asks (``qa.question.Need``: a count or a
+date, its measure and unit words: "how many troops were deployed" -> a personnel count of the
 deployment family), keeps the claims that answer it, merges equal values from several
 sources into one group with several citations, and labels how the groups relate:
 
@@ -16,8 +16,8 @@ sources into one group with several citations, and labels how the groups relate:
 
 It knows nothing of ``Answer`` or ``Citation``: the pipeline turns each ``ValueGroup`` into
 a ``qa.records.Value`` and its claims into citations. Extraction is ``index/claims.py``;
-reading the question and the records returned are ``qa/sources/values.py``; the sentences that say
-each relation are ``qa/sources/value_notes.py``.
+reading the question is ``qa/question.py``; the records returned are ``qa/sources/values.py``; the
+sentences that say each relation are ``qa/sources/value_notes.py``.
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ from lang import timex
 from lang.numbers import canon
 from lang.text import QUESTION_STOPWORDS
 from qa.sources.value_notes import detail, note, summary
+from qa.question import Need
 from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
-                       RELATIONS, SAME, Need, Reconciliation, ValueGroup, read_question)
+                               RELATIONS, SAME, Reconciliation, ValueGroup)
 from qa.tuning import TUNING
 
-__all__ = ["reconcile", "read_question", "Need", "ValueGroup", "Reconciliation", "RELATIONS",
+__all__ = ["reconcile", "ValueGroup", "Reconciliation", "RELATIONS",
            "SAME", "DIFFERENT_MEASURE", "PART_OF_TOTAL", "DIFFERENT_EVENT", "COMPATIBLE", "CONTRADICTION"]
 # When a group relates differently to several others, the strongest relation is shown.
 _STRENGTH = {CONTRADICTION: 5, PART_OF_TOTAL: 4, DIFFERENT_MEASURE: 3, DIFFERENT_EVENT: 2, COMPATIBLE: 1, SAME: 0, "": -1}
@@ -332,21 +333,17 @@ def _sound_total(a: Claim, b: Claim) -> bool:
     return a.doc_id == b.doc_id or "additive" in (qualifier_direction(a.qualifier), qualifier_direction(b.qualifier))
 
 
-def reconcile(question: str, claims: Sequence[Claim], reference: str = "", kind: str = "") -> Reconciliation:
-    """Group the values that answer ``question`` and say how they relate.
+def reconcile(need: Need, claims: Sequence[Claim]) -> Reconciliation:
+    """Group the values that answer a question and say how they relate.
 
     Args:
-        question: the user's question (self-contained).
+        need: what the question asks (``QuestionSpec.need``, or ``qa.question.read_question``).
         claims: the claims of the retrieved or relevant sentences (``index.claims``).
-        reference: ISO date for relative times in the question ("last year"), or "".
-        kind: what the question analysis found it asks for ("count", "date"), used when its
-            wording alone says neither (an elliptical follow-up).
 
     Returns:
         A ``Reconciliation``; ``groups`` is empty when the question asks for no figure or
         date, or no claim answers it.
     """
-    need = read_question(question, reference, kind)
     chosen = _select(need, claims)
     # a fraction ("two-thirds of the losses being soldiers killed") qualifies its base figure
     fractions = [c for c in claims if c.kind == "fraction" and c.share_of]

@@ -13,8 +13,9 @@ from typing import Sequence
 
 from index.claims import Claim, measure_family, value_range
 from lang import timex
-from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, SAME, Need,
-                       ValueGroup)
+from qa.question import Need
+from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, SAME,
+                               ValueGroup)
 
 __all__ = ["note", "summary", "detail"]
 

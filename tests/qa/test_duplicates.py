@@ -92,7 +92,7 @@ def test_a_value_given_by_copies_counts_them_as_one_source():
     answer, ranked = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
                                                     extractive.Idf([d.text for d in docs.values()]), 0.3)
     claims = [c for d in docs.values() for c in extract_claims(d)]
-    out = apply_values(answer, reconcile(q, claims, kind="count"), ranked, docs, claims)
+    out = apply_values(answer, reconcile(analyze(q).need, claims), ranked, docs, claims)
     by_value = {v.normalized: v for v in out.values}
     assert (by_value["12000"].documents, by_value["12000"].independent) == (2, 1)
     assert "2 documents, 1 independent" in by_value["12000"].note

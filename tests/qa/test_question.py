@@ -112,3 +112,13 @@ def test_what_happened_is_stated_by_any_event_sentence():
 def test_value_type_is_read_from_the_measure_the_question_names(question, value_type):
     assert value_type_of(question) == value_type
     assert analyze(question).value_type == value_type
+
+
+def test_one_analysis_reads_what_a_figure_or_date_question_asks():
+    spec = analyze("How many North Korean troops were deployed to Russia in 2024?")
+    assert (spec.need.kind, spec.need.measure, spec.need.unit, spec.need.time) == ("count", "deployed", "personnel", "2024")
+    assert "russia" in spec.need.terms
+    # an elliptical follow-up asks what the question before it asked: the analysis's kind decides
+    follow = analyze("and the one after that?", "When did Shoigu visit Pyongyang after that?", "When did Shoigu visit Pyongyang?")
+    assert (follow.kind, follow.need.kind) == ("date", "date")
+    assert analyze("Who is Sergei Shoigu?").need.kind == ""
