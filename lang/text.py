@@ -43,3 +43,26 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content terms of ``text``, stopwords removed, in order."""
     return [stem(w) for w in words(text) if w.lower() not in STOPWORDS]
+
+
+def same_term(a: str, b: str) -> bool:
+    """Whether two stemmed terms are one word loosely: equal, or one a short extension of the
+    other (korea/korean, russia/russian, estria/estrian): the shorter has four letters or more,
+    the longer starts with all of it but its last letter and is at most three letters longer."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short[:-1]) and len(long_) - len(short) <= 3
+
+
+@lru_cache(maxsize=16384)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text))
+
+
+def mentions(word: str, text: str) -> bool:
+    """Whether ``text`` has ``word`` loosely (``same_term`` of the stems): "korea" in "North
+    Korean", "troops" in "a troop", "shipments" in "two shipments"; the one loose word match of
+    the read side."""
+    s = stem(word)
+    return any(same_term(s, t) for t in _stems(text))

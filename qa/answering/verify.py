@@ -28,7 +28,7 @@ from index.claims import Claim, claims_in_text, measures_related, supported_by, 
 from index.clean import is_instruction_like as instruction_like_text
 from index.records import Document
 from lang.numbers import canon
-from lang.text import STOPWORDS, stem, words
+from lang.text import STOPWORDS, same_term, stem, words
 from lang.vocab import ORDINAL, SCALES
 from qa.records import Citation, Passage
 from qa.tuning import TUNING
@@ -376,8 +376,8 @@ def addresses(question: str, text: str, quotes: Sequence[str] = ()) -> bool:
         return True
     own = _terms(strip_markers(text))
     with_quotes = _terms(" ".join([strip_markers(text), *quotes]))
-    in_own = sum(1 for a in asked if any(_same_term(a, h) for h in own))
-    in_all = sum(1 for a in asked if any(_same_term(a, h) for h in with_quotes))
+    in_own = sum(1 for a in asked if any(same_term(a, h) for h in own))
+    in_all = sum(1 for a in asked if any(same_term(a, h) for h in with_quotes))
     share = in_all / len(asked)
     if in_own == 0:
         # A bare figure or date ("About 600.") carries no question word of its own; its
@@ -479,20 +479,12 @@ def _terms(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _same_term(a: str, b: str) -> bool:
-    """Equal, or one a short extension of the other (korea/korean, russia/russian)."""
-    if a == b:
-        return True
-    short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and long_.startswith(short[:-1]) and len(long_) - len(short) <= 3
-
-
 def _overlap(want: list[str], source_text: str) -> float:
     """Share of ``want`` found in ``source_text``'s content words."""
     if not want:
         return 0.0
     have = _terms(source_text)
-    return sum(1 for w in want if any(_same_term(w, h) for h in have)) / len(want)
+    return sum(1 for w in want if any(same_term(w, h) for h in have)) / len(want)
 
 
 def _names(body: str) -> list[str]:
@@ -514,7 +506,7 @@ def _name_in(name: str, context: str) -> bool:
     """Whether every part of ``name`` (Kim Jong-un -> kim, jong, un) occurs in ``context``."""
     have = {stem(w) for w in re.findall(r"[A-Za-z0-9]+", context)}
     parts = [stem(p) for p in re.findall(r"[A-Za-z0-9]+", name)]
-    return all(any(_same_term(p, h) for h in have) for p in parts)
+    return all(any(same_term(p, h) for h in have) for p in parts)
 
 
 # ---------------------------------------------------------------- the verified text

@@ -30,7 +30,7 @@ from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, mea
                           qualifier_direction, unit_family, units_compatible, value_range)
 from lang import timex
 from lang.numbers import canon
-from lang.text import QUESTION_STOPWORDS
+from lang.text import QUESTION_STOPWORDS, mentions
 from qa.sources.value_notes import detail, note, summary
 from qa.question import Need
 from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
@@ -50,11 +50,6 @@ _COUNT_KINDS = {"count", "vague", "money", "quantity", "percent"}
 _DATE_GRAINS = {"day", "month", "season", "quarter", "year"}
 
 
-def _mentions(term: str, text: str) -> bool:
-    """A loose word match: "korea" matches "Korean", "troop" matches "troops"."""
-    return re.search(rf"(?i)\b{re.escape(term[:max(4, len(term) - 2)])}", text) is not None
-
-
 _ANAPHOR = re.compile(r"(?i)^\W*(?:these|those|this|that|they|it|its|their|the\s+same)\b")
 
 
@@ -62,7 +57,7 @@ def _score(need: Need, c: Claim, before: str = "") -> int:
     """How many of the question's subject terms the claim's sentence (and what it is about)
     mentions; a sentence opening with "These shipments ..." is read with the one before it."""
     text = f"{c.sentence} {c.about} {before if _ANAPHOR.match(c.sentence) else ''}"
-    return sum(1 for t in need.terms if _mentions(t, text))
+    return sum(1 for t in need.terms if mentions(t, text))
 
 
 def _previous_sentences(claims: Sequence[Claim]) -> dict[tuple[str, int], str]:
@@ -88,10 +83,8 @@ def _time_fits(asked: str, value: str) -> bool:
 
 
 _GENERIC_UNITS = {"units", "pieces", "items", "sets", "systems", "batches", "lots", "types", "kinds"}
-
-
-def _stem(word: str) -> str:
-    return re.sub(r"(?:ers|ies|es|s|ing|ed)$", "", word.lower())[:max(4, len(word) - 3)]
+# After a figure, a unit of one or two words, "of", then at most three words of what it measures.
+_MEASURED = re.compile(r"\s*(?:[\w'’-]+\s+){1,2}of\s+((?:[\w'’-]+\s*){1,3})")
 
 
 def _unit_fits(need: Need, c: Claim) -> bool:
@@ -107,10 +100,10 @@ def _unit_fits(need: Need, c: Claim) -> bool:
     # "220 units of 240mm multiple rocket launch systems" counts launchers; "5.8 million rounds
     # of ammunition" measures ammunition
     if c.unit in _GENERIC_UNITS:
-        return _mentions(_stem(need.unit), after)
+        return mentions(need.unit, after)
     # "210,000 cubic metres of silt": a unit of one or two words, then what it measures
-    return bool(re.match(rf"(?i)\s*(?:[\w'’-]+\s+){{1,2}}of\s+(?:[\w'’-]+\s+){{0,2}}?{re.escape(_stem(need.unit))}",
-                         after))
+    measured = _MEASURED.match(after)
+    return measured is not None and mentions(need.unit, measured.group(1))
 
 
 def _measure_fits(need: Need, c: Claim, loose: int) -> bool:
@@ -155,11 +148,11 @@ def _select(need: Need, claims: Sequence[Claim]) -> list[Claim]:
         out.extend(bucket)
     # "how many casualties did Zelensky say ...": a source the question names keeps its own figures
     # (a word the sentences also use outside who says it, "Korean", names no source)
-    sources = [w for w in need.terms if any(c.attribution and _mentions(w, c.attribution) for c in out)
-               and not any(_mentions(w, c.sentence.replace(c.attribution, " ") if c.attribution else c.sentence)
+    sources = [w for w in need.terms if any(c.attribution and mentions(w, c.attribution) for c in out)
+               and not any(mentions(w, c.sentence.replace(c.attribution, " ") if c.attribution else c.sentence)
                            for c in out)]
     if sources:
-        out = [c for c in out if c.attribution and any(_mentions(w, c.attribution) for w in sources)]
+        out = [c for c in out if c.attribution and any(mentions(w, c.attribution) for w in sources)]
     if need.kind == "date":
         # a photo caption dates a picture; it may second another source's date, not stand alone
         body = [c for c in out if not is_caption(c.sentence)]
