@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from lang.names import name_runs
 from lang.text import STOPWORDS, words
 from qa.errors import BadQuestion
 
@@ -36,16 +37,6 @@ MAX_MESSAGE_CHARS = 20_000
 _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|what else)\b", re.I)
-_NAME = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+|-[a-z]+)+)\b")  # "Ri Chang-dae" too
-# Capitalised words that start a name-shaped run but are titles, places or question words:
-# "Security Council Secretary Sergei Shoigu" is the name "Sergei Shoigu".
-_NOT_NAMES = frozenset({"How", "What", "When", "Where", "Who", "Why", "Which", "And", "The", "Did", "Does",
-                        "Is", "Was", "Were", "Are", "In", "On", "At", "North", "South", "Russian", "Russia",
-                        "Security", "Council", "Secretary", "President", "Minister", "Defence", "Defense",
-                        "Foreign", "Deputy", "State", "Prime", "Chancellor", "General", "Leader", "Supreme",
-                        "Korean", "Korea", "Ukrainian", "American", "Chinese", "Indonesian", "Lawmaker"})
-
-
 def clean_text(text: str, what: str = "the question") -> str:
     """``text`` with invisible characters removed, whitespace runs made one space, NFKC-normalised.
 
@@ -129,24 +120,11 @@ def _user_turns(history: Sequence[dict] | None) -> list[str]:
     return [str(m.get("content", "")) for m in (history or []) if m.get("role") == "user" and m.get("content")]
 
 
-def _names(text: str) -> list[str]:
-    """Multi-word capitalised names in ``text``, leading titles removed, in order."""
-    out = []
-    for run in _NAME.findall(text):
-        words_ = run.replace("-", " - ").split()
-        while words_ and (words_[0] in _NOT_NAMES or words_[0] == "-"):
-            words_.pop(0)
-        name = " ".join(words_).replace(" - ", "-")
-        if len(name.split()) >= 2 or "-" in name:
-            out.append(name)
-    return out
-
-
 def _last_person(history: Sequence[dict]) -> str | None:
     """Who a "he"/"she" of the next question most likely means: the first name of the latest
     answer (its subject), else the last name of the latest user question that has one."""
     for message in reversed(history):
-        names = _names(str(message.get("content", "")))
+        names = name_runs(str(message.get("content", "")))
         if names:
             return names[0] if message.get("role") == "assistant" else names[-1]
     return None
@@ -190,6 +168,6 @@ def condense(question: str, history: Sequence[dict] | None) -> str:
     # The previous answer's names are what "they"/"he" most often point to ("Ri Chang-dae").
     answers = [m for m in (history or []) if m.get("role") == "assistant"]
     if answers and (_THING_PRONOUN.search(question) or _PERSON_PRONOUN.search(question)):
-        names = _names(str(answers[-1].get("content", "")))
+        names = name_runs(str(answers[-1].get("content", "")))
         context = " ".join(dict.fromkeys([*names, context])).strip()
     return f"{standalone} ({context})" if context else standalone

@@ -30,6 +30,7 @@ from index.clean import is_stamp
 from index.records import Document
 from lang import timex
 from lang.numbers import find_figures
+from lang.names import name_words
 from lang.text import same_term, stem, terms
 from lang.vocab import MONTH_PATTERN, TIME_UNITS, VALUE_UNITS, unit_family
 from qa.answering.verify import inert_markers
@@ -397,12 +398,10 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
     return groups
 
 
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
-
-
 def question_names(question: str) -> set[str]:
-    """Stemmed capitalised words of a question after its first word (names, places, months)."""
-    return {stem(m.group(0)) for m in _NAME.finditer(question)}
+    """The stemmed names of a question (``lang.names.name_words``), its sentences' first words
+    passed over."""
+    return {stem(w) for w in name_words(question, sentence_starts=False)}
 
 
 def names_in(name: str, text: str) -> bool:

@@ -28,6 +28,7 @@ from index.claims import Claim, claims_in_text, measures_related, supported_by, 
 from index.clean import is_instruction_like as instruction_like_text
 from index.records import Document
 from lang.numbers import canon
+from lang.names import name_words
 from lang.text import STOPWORDS, same_term, stem, words
 from lang.vocab import ORDINAL, SCALES
 from qa.records import Citation, Passage
@@ -60,17 +61,6 @@ _FIGURE_TOKEN = re.compile(
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
-# Words that open a sentence without being names (a capital there says nothing).
-_OPENERS = frozenset(
-    """according additionally also although however meanwhile moreover furthermore overall
-    reports report officials sources source yes no since during after before while both
-    earlier later previously first second third then thus therefore in on at by for from
-    with as its his her their this that these those there here it he she they we""".split()
-)
-_MONTHS_DAYS = frozenset(
-    """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
-)
 # News paraphrases these freely; treating them as one word keeps overlap honest
 # without letting a figure move between measures (claims are checked separately).
 _SYNONYMS = {
@@ -328,7 +318,7 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     stray = [w for w, v in figure_tokens(body, skip=dates) if v not in given]
     if stray:
         return None, f"{stray[0]!r} is not a figure the cited sentence gives"
-    names = _names(body)
+    names = name_words(body)
     # A name may be introduced before its sentence ("Shoigu arrived ... He said ...") or in
     # the title, never only after it: a later sentence is about something else.
     context = " ".join(f"{c.source.passage.title} {c.doc.text[c.source.start : c.end]}" for c in chosen)
@@ -485,21 +475,6 @@ def _overlap(want: list[str], source_text: str) -> float:
         return 0.0
     have = _terms(source_text)
     return sum(1 for w in want if any(same_term(w, h) for h in have)) / len(want)
-
-
-def _names(body: str) -> list[str]:
-    """Capitalised words that name something (people, places, bodies), without repeats."""
-    toks = words(body)
-    out = []
-    for i, w in enumerate(toks):
-        if not w[:1].isupper() or w.lower() in _MONTHS_DAYS:
-            continue
-        if i == 0 and (w.lower() in _OPENERS or w.lower() in STOPWORDS):
-            continue
-        if w.lower() in STOPWORDS:
-            continue
-        out.append(w)
-    return list(dict.fromkeys(out))
 
 
 def _name_in(name: str, context: str) -> bool:

@@ -27,6 +27,7 @@ from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_cla
                           measure_family, measure_words)
 from index.records import Document
 from lang import timex
+from lang.names import name_words
 from lang.vocab import ORDINAL, ordinal_value
 from qa.records import Passage
 from qa.tuning import TUNING
@@ -89,20 +90,9 @@ _IS_ORDINAL = re.compile(rf"(?i)\b(?:is|was|marks|marked|marking|became|becomes)
                          rf"its\s+|[A-Z][\w-]*['’]s\s+)?(?P<o>{ORDINAL})\b")
 
 
-_NOT_NAMES = {"the", "a", "an", "in", "on", "at", "what", "when", "who", "why", "how", "which", "where", "did", "does",
-              "was", "were", "is", "has", "have", "had", "will", "would", "could", "and", "but", "then",
-              "his", "her", "their", "this", "that", "during", "after", "before", "monday",
-              "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-
-
 def _names(text: str) -> set[str]:
-    """Capitalised words (names, places) in lower case, possessives dropped."""
-    out = set()
-    for m in re.finditer(r"\b[A-Z][\w-]+(?:['’]s)?", text):
-        w = re.sub(r"['’]s$", "", m.group(0)).lower()
-        if len(w) > 2 and w not in _NOT_NAMES and not _NAMED_DATE.fullmatch(m.group(0)):
-            out.add(w)
-    return out
+    """The names of ``text`` (``lang.names.name_words``) of three letters or more, in lower case."""
+    return {w.lower() for w in name_words(text) if len(w) > 2}
 
 
 _NAME_RUN = r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,3}"
