@@ -13,11 +13,13 @@ import re
 from lang.lexicon import table
 from lang.text import STOPWORDS
 
-__all__ = ["name_words", "name_runs", "NOT_NAMES", "TITLES"]
+__all__ = ["name_words", "name_runs", "NOT_NAMES", "DATE_WORDS", "TITLES"]
 
 _NAMES = table("names")
 NOT_NAMES = frozenset(_NAMES["not_names"]) | STOPWORDS
+DATE_WORDS = frozenset(_NAMES["dates"])
 TITLES = frozenset(_NAMES["titles"])
+_BEFORE_A_NAME = NOT_NAMES | DATE_WORDS | TITLES  # dropped from the start of a run
 
 _WORD = re.compile(r"\b[A-Z][\w’'-]*")
 # A word at the start of the text or of a sentence is capitalised whatever it is.
@@ -27,17 +29,22 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _RUN = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+|-[a-z]+)+)\b")
 
 
-def name_words(text: str, sentence_starts: bool = True) -> list[str]:
+def name_words(text: str, sentence_starts: bool = True, dates: bool = False) -> list[str]:
     """The capitalised words of ``text`` that can be names, as written without a possessive
-    "'s", in order and without repeats. ``sentence_starts=False`` also passes over the first
-    word of the text and of each sentence (in a question, its first word is capitalised
-    because it comes first: "Approximately how many ...")."""
+    "'s", in order and without repeats.
+
+    ``sentence_starts=False`` also passes over the first word of the text and of each
+    sentence (in a question, its first word is capitalised because it comes first:
+    "Approximately how many ..."). ``dates=True`` keeps months and weekdays, for a reader to
+    whom "in March" says what a question is about.
+    """
     out = []
     for m in _WORD.finditer(text):
         if not sentence_starts and not _SENTENCE_START.match(text, m.start()):
             continue
         word = _POSSESSIVE.sub("", m.group(0)).rstrip("-’'")
-        if word and word.lower() not in NOT_NAMES:
+        low = word.lower()
+        if word and low not in NOT_NAMES and (dates or low not in DATE_WORDS):
             out.append(word)
     return list(dict.fromkeys(out))
 
@@ -49,7 +56,7 @@ def name_runs(text: str) -> list[str]:
     out = []
     for run in _RUN.findall(text):
         parts = run.replace("-", " - ").split()
-        while parts and (parts[0] == "-" or parts[0].lower() in NOT_NAMES or parts[0].lower() in TITLES):
+        while parts and (parts[0] == "-" or parts[0].lower() in _BEFORE_A_NAME):
             parts.pop(0)
         name = " ".join(parts).replace(" - ", "-")
         if len(name.split()) >= 2 or "-" in name:

@@ -47,12 +47,15 @@ def terms(text: str) -> list[str]:
 
 def same_term(a: str, b: str) -> bool:
     """Whether two stemmed terms are one word loosely: equal, or one a short extension of the
-    other (korea/korean, russia/russian, estria/estrian): the shorter has four letters or more,
-    the longer starts with all of it but its last letter and is at most three letters longer."""
+    other (korea/korean, russia/russian, estria/estrian, china/chines): the shorter has four
+    letters or more, the longer is at most three letters longer and starts with all of it, or
+    with all but a final vowel (china -> chinese, not lead -> leach)."""
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and long_.startswith(short[:-1]) and len(long_) - len(short) <= 3
+    if len(short) < 4 or len(long_) - len(short) > 3:
+        return False
+    return long_.startswith(short) or (short[-1] in "aeiouy" and long_.startswith(short[:-1]))
 
 
 @lru_cache(maxsize=16384)

@@ -399,14 +399,15 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
 
 
 def question_names(question: str) -> set[str]:
-    """The stemmed names of a question (``lang.names.name_words``), its sentences' first words
-    passed over."""
-    return {stem(w) for w in name_words(question, sentence_starts=False)}
+    """The stemmed names of a question (``lang.names.name_words``), months and weekdays
+    included ("in March" says which visit), its sentences' first words passed over."""
+    return {stem(w) for w in name_words(question, sentence_starts=False, dates=True)}
 
 
 def names_in(name: str, text: str) -> bool:
-    """Whether ``text`` mentions the (stemmed) name, as itself or a derived word ("Estria", "Estrian")."""
-    return any(same_term(name, w) for w in terms(text))
+    """Whether ``text`` mentions the (stemmed) name, as itself or a derived word ("Estria",
+    "Estrian"), alone or in a hyphenated compound ("News" and "Democrat" in "News-Democrat")."""
+    return any(same_term(name, w) for w in terms(text.replace("-", " ")))
 
 
 def set_sentences(spec: QuestionSpec, passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[Passage]:

@@ -6,6 +6,7 @@ from lang.names import name_runs, name_words
 def test_name_words_pass_over_function_words_dates_and_openers():
     text = "However, Shoigu's visit to Pyongyang on Monday, June 4 was his second. Officials said Kim Jong Un met him."
     assert name_words(text) == ["Shoigu", "Pyongyang", "Kim", "Jong", "Un"]
+    assert name_words(text, dates=True) == ["Shoigu", "Pyongyang", "Monday", "June", "Kim", "Jong", "Un"]
 
 
 def test_a_questions_first_word_is_capitalised_for_being_first():

@@ -5,12 +5,14 @@ import pytest
 from lang.text import mentions, same_term, stem
 
 
-@pytest.mark.parametrize("a, b", [("korea", "korean"), ("russia", "russian"), ("estria", "estrian"), ("troop", "troop")])
+@pytest.mark.parametrize("a, b", [("korea", "korean"), ("russia", "russian"), ("estria", "estrian"), ("troop", "troop"),
+                                  ("china", "chines")])
 def test_a_word_and_its_short_extension_are_the_same_term(a, b):
     assert same_term(a, b) and same_term(b, a)
 
 
-@pytest.mark.parametrize("a, b", [("deploy", "deplet"), ("war", "wars"), ("kim", "kimchi"), ("korea", "koreanization")])
+@pytest.mark.parametrize("a, b", [("deploy", "deplet"), ("war", "wars"), ("kim", "kimchi"), ("korea", "koreanization"),
+                                  ("lead", "leach"), ("kill", "kiln")])
 def test_other_words_short_ones_and_long_extensions_are_not(a, b):
     assert not same_term(a, b)  # "war" is too short to extend: "ward", "warn" would match
 
