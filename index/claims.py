@@ -458,12 +458,13 @@ def _dates_agree(claimed: str, source: str) -> bool:
     "June 4" by "June": no.) Year-less values ("--06-04") compare on month and day."""
     if claimed == source:
         return True
-    if claimed.startswith("--"):
-        src_md = source[2:] if source.startswith("--") else (source[5:] if "/" not in source else "")
-        return bool(src_md) and src_md.startswith(claimed[2:])
-    if source.startswith("--"):
-        return "/" not in claimed and claimed[5:] == source[2:]
-    return timex.contains(claimed, source)
+    c, src = timex.period(claimed), timex.period(source)
+    if c.year_less:
+        src_md = src.month_day or (source[5:] if "/" not in source else "")
+        return bool(src_md) and src_md.startswith(c.month_day)
+    if src.year_less:
+        return "/" not in claimed and claimed[5:] == src.month_day
+    return c.contains(src)
 
 
 def supports(claimed: Claim, source: Claim) -> tuple[bool, str]:
@@ -500,8 +501,7 @@ def supports(claimed: Claim, source: Claim) -> tuple[bool, str]:
             return False, f"unit {claimed.unit} is not {source.unit}"
     if claimed.measure and source.measure and measures_related(claimed.measure, source.measure) not in ("same", "compatible"):
         return False, f"measure {claimed.measure} is not {source.measure}"
-    if claimed.kind != "date" and claimed.time and source.time and timex.bounds(claimed.time) \
-            and timex.bounds(source.time) and not timex.overlaps(claimed.time, source.time):
+    if claimed.kind != "date" and timex.period(claimed.time).apart(timex.period(source.time)):
         return False, f"time {claimed.time} is not {source.time}"
     return True, ""
 

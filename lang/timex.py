@@ -13,7 +13,9 @@ Values are strings that sort and compare simply:
   open: ``"2023-08/2025-03"``, ``"2024-09/2024-11"`` (fall 2024), ``"2022/2025-06-04"``.
 
 A relative expression without a reference resolves to ``value == ""``, and a year-less
-date to the ISO truncated form ``"--06-04"`` / ``"--06"``; nothing is guessed.
+date to the ISO truncated form ``"--06-04"`` / ``"--06"``; nothing is guessed. Whoever compares
+values reads each once with ``period(value)``: a ``Period`` with its first and last day, or a
+year-less value's month and day, and ``overlaps``/``contains``/``apart``/``meets`` between them.
 Plain regular expressions and ``datetime`` only (no dateparser: it is not installed, and
 its relative parsing is anchored to "now", not to an article's date). Reading time
 expressions is all this module does; attaching them to figures is ``index/claims.py``.
@@ -29,7 +31,7 @@ from datetime import date, timedelta
 
 from lang.vocab import MONTHS
 
-__all__ = ["TimeExpr", "find_times", "parse_reference", "bounds", "overlaps", "contains",
+__all__ = ["TimeExpr", "Period", "period", "find_times", "parse_reference", "bounds", "overlaps", "contains",
            "label", "reference_date", "latest_stated_day", "shift_months"]
 
 
@@ -190,185 +192,316 @@ def _names_an_anchor(text: str, pos: int) -> bool:
     return _ANCHOR.match(text, pos) is not None
 
 
-def _resolve(name: str, m: re.Match, ref: date | None, year_ref: date | None = None) -> tuple[str, str, bool] | None:
-    """(value, granularity, relative) for one pattern match, or None to reject the match.
+# What a resolver gives: (value, granularity, relative), or None to reject the match.
+Resolved = tuple[str, str, bool] | None
+
+
+def _day(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"2025-06-04", "June 4, 2025", "4 June 2025"."""
+    mon = int(g["m"]) if g["m"].isdigit() else _month_of(g["m"])  # ISO's month is digits
+    y, d = int(g["y"]), int(g["d"])
+    if d > calendar.monthrange(y, mon)[1] or not 1 <= mon <= 12:
+        return None
+    return _iso_day(date(y, mon, d)), "day", False
+
+
+def _day_in_year(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"June 4", "4 June": the year the reference places it in, else year-less."""
+    mon, d = _month_of(g["m"]), int(g["d"])
+    if not 1 <= d <= 31:
+        return None
+    y = _infer_year(mon, d, yref)
+    if y is None:
+        return f"--{mon:02d}-{d:02d}", "day", True
+    if d > calendar.monthrange(y, mon)[1]:
+        return None
+    return _iso_day(date(y, mon, d)), "day", True
+
+
+def _month(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"August 2024", "late April", "in March"."""
+    mon = _month_of(g["m"])
+    if g.get("y"):
+        return _iso_month(int(g["y"]), mon), "month", False
+    y = _infer_year(mon, None, yref)
+    return (f"--{mon:02d}" if y is None else _iso_month(y, mon)), "month", True
+
+
+def _month_relyear(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"August of last year"."""
+    if ref is None:
+        return "", "month", True
+    dy = {"last": -1, "previous": -1, "next": 1, "following": 1}.get(g["rel"].lower(), 0)
+    return _iso_month(ref.year + dy, _month_of(g["m"])), "month", True
+
+
+def _rel_month(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"last March", "earlier this month" named by its month ("earlier in June")."""
+    if ref is None:
+        return "", "month", True
+    rel, mon = " ".join(g["rel"].lower().split()), _month_of(g["m"])
+    if rel in ("earlier in", "earlier this") and mon == ref.month:
+        if ref.day == 1:
+            return None
+        return f"{_iso_day(ref.replace(day=1))}/{_iso_day(ref - timedelta(days=1))}", "range", True
+    if rel == "last":
+        y = ref.year if mon < ref.month else ref.year - 1
+    elif rel == "next":
+        y = ref.year if mon > ref.month else ref.year + 1
+    elif rel in ("this", "later this"):
+        y = ref.year
+    else:
+        y = _infer_year(mon, None, ref)
+    return _iso_month(y, mon), "month", True
+
+
+def _year_range(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"2022-2024", "2022-24"."""
+    y1, y2 = int(g["y1"]), g["y2"]
+    y2 = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
+    if y2 <= y1:
+        return None
+    return f"{y1}/{y2}", "range", False
+
+
+def _decade(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"the 1990s"."""
+    y = int(g["y"])
+    return f"{y}/{y + 9}", "decade", False
+
+
+def _year(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    return g["y"], "year", False
+
+
+def _season(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"fall 2024", "last spring" (a bare "fall" is a verb or a noun, not a time)."""
+    season = g["s"].lower()
+    season = "fall" if season == "autumn" else season
+    rel = " ".join((g.get("rel") or "").lower().split())
+    if g.get("y"):
+        return _season_value(season, int(g["y"])), "season", False
+    if not rel:
+        return None
+    if ref is None:
+        return "", "season", True
+    cur, cur_year = _season_of(ref)
+    year = ref.year if season != "winter" else (ref.year if ref.month == 12 else ref.year - 1)
+    key = rel.replace("the ", "")
+    if key in ("last", "previous", "past"):
+        # the latest such season that has already ended before the current one
+        start = date(year, _SEASON_MONTHS[season][0], 1)
+        if start >= date(cur_year, _SEASON_MONTHS[cur][0], 1):
+            year -= 1
+    elif key in ("next", "coming", "following"):
+        start = date(year, _SEASON_MONTHS[season][0], 1)
+        if start <= ref:
+            year += 1
+    return _season_value(season, year), "season", True
+
+
+def _quarter(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"Q3 2024", "the second quarter"."""
+    q = int(g["q"]) if g.get("q") else _ORDINAL_QUARTER[g["qw"].lower()]
+    if g.get("y"):
+        y, rel = int(g["y"]), False
+    elif ref is not None:
+        y, rel = ref.year, True
+    else:
+        return "", "quarter", True
+    return f"{_iso_month(y, 3 * q - 2)}/{_iso_month(y, 3 * q)}", "quarter", rel
+
+
+# The resolvers below count from the reference date: without one they resolve to "".
+def _rel_unit(g: dict, m: re.Match, ref: date, yref: date | None) -> Resolved:
+    """"last year", "earlier this month", "the past week", "later that day"."""
+    rel, unit = " ".join(g["rel"].lower().split()), g["u"].lower()
+    key = rel.replace("the ", "")
+    back = key in ("last", "previous", "past")
+    fwd = key in ("next", "coming", "following")
+    if unit == "year":
+        if key == "past":  # "the past year": the twelve months before the reference
+            return f"{_iso_day(shift_months(ref, -12))}/{_iso_day(ref)}", "range", True
+        if key.startswith("earlier") or key == "so far this":
+            return f"{ref.year}-01-01/{_iso_day(ref)}", "range", True
+        if key.startswith("later"):
+            return f"{_iso_day(ref)}/{ref.year}-12-31", "range", True
+        return str(ref.year - 1 if back else ref.year + 1 if fwd else ref.year), "year", True
+    if unit == "month":
+        if key == "past":
+            return f"{_iso_day(shift_months(ref, -1))}/{_iso_day(ref)}", "range", True
+        if key.startswith("earlier") or key == "so far this":
+            if ref.day == 1:
+                return _iso_month(ref.year, ref.month), "month", True
+            return f"{_iso_day(ref.replace(day=1))}/{_iso_day(ref - timedelta(days=1))}", "range", True
+        d = shift_months(ref, -1 if back else 1 if fwd else 0)
+        return _iso_month(d.year, d.month), "month", True
+    if unit == "week":
+        monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=-1 if back else 1 if fwd else 0)
+        return f"{_iso_day(monday)}/{_iso_day(monday + timedelta(days=6))}", "week", True
+    if unit == "day":
+        if key.startswith(("earlier", "later", "this", "same", "current")):
+            return _iso_day(ref), "day", True
+        return _iso_day(ref + timedelta(days=-1 if back else 1 if fwd else 0)), "day", True
+    if unit == "decade":
+        return f"{ref.year - 10}/{ref.year}", "range", True
+    return None
+
+
+def _ago(g: dict, m: re.Match, ref: date, yref: date | None) -> Resolved:
+    """"three months ago", "two days later", "a week after X"."""
+    n, unit, direction = _num(g["n"]), g["u"].lower().rstrip("s"), g["dir"].lower()
+    sign = -1 if direction in ("ago", "earlier", "before") else 1
+    if direction == "after" and _names_an_anchor(m.string, m.end()):
+        # "a week after X" dates X, a week before the reference event; "two days later"
+        # and a clause-final "a week after" name no X and stay a week ahead of the reference
+        sign = -1
+    return _shifted(ref, sign * n, unit)
+
+
+def _shifted(ref: date, n: int, unit: str) -> Resolved:
+    """The reference moved by ``n`` units (negative: back), at the unit's grain."""
+    if unit == "day":
+        return _iso_day(ref + timedelta(days=n)), "day", True
+    if unit == "week":
+        return _iso_day(ref + timedelta(weeks=n)), "week", True
+    if unit == "month":
+        d = shift_months(ref, n)
+        return _iso_month(d.year, d.month), "month", True
+    if unit == "year":
+        return str(ref.year + n), "year", True
+    return str(ref.year + 10 * n), "year", True
+
+
+def _span_after(g: dict, m: re.Match, ref: date, yref: date | None) -> Resolved:
+    """"less than a week after X": the span up to the reference; "just a week after X": X is
+    a point that far before the reference."""
+    if g["q"].lower() in ("just", "only"):
+        return _shifted(ref, -_num(g["n"]), g["u"].lower().rstrip("s"))
+    return _span(g, m, ref, yref)
+
+
+def _span(g: dict, m: re.Match, ref: date, yref: date | None) -> Resolved:
+    """"within two weeks", "in under three months": the span up to the reference."""
+    n, unit = _num(g["n"]), g["u"].lower().rstrip("s")
+    months = {"month": n, "year": 12 * n, "decade": 120 * n}.get(unit)
+    start = shift_months(ref, -months) if months else ref - timedelta(days=n * (7 if unit == "week" else 1))
+    return f"{_iso_day(start)}/{_iso_day(ref)}", "range", True
+
+
+def _weekday(g: dict, m: re.Match, ref: date, yref: date | None) -> Resolved:
+    """"on Tuesday", "last Friday", "next Monday"."""
+    rel = (g.get("rel") or "").lower()
+    target = _WEEKDAYS[g["wd"].lower()]
+    if rel == "next":
+        delta = (target - ref.weekday()) % 7 or 7
+        return _iso_day(ref + timedelta(days=delta)), "day", True
+    # the most recent such weekday on or before the reference ("last Tuesday": strictly before)
+    delta = (ref.weekday() - target) % 7
+    if rel in ("last", "past") and delta == 0:
+        delta = 7
+    return _iso_day(ref - timedelta(days=delta)), "day", True
+
+
+def _dayword(g: dict, m: re.Match, ref: date, yref: date | None) -> Resolved:
+    """"yesterday", "today", "tomorrow", "tonight"."""
+    return _iso_day(ref + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(g["w"].lower(), 0))), "day", True
+
+
+# One resolver per pattern of ``_PATTERNS``; those that count from the reference, with the
+# granularity of their unresolved value.
+_RESOLVERS = {
+    "iso": _day, "mdy": _day, "dmy": _day, "md": _day_in_year, "dm": _day_in_year,
+    "part_month": _month, "month_year": _month, "month": _month, "month_relyear": _month_relyear,
+    "rel_month": _rel_month, "year_range": _year_range, "decade": _decade, "year": _year,
+    "season": _season, "quarter": _quarter,
+}
+_FROM_REFERENCE = {
+    "rel_unit": (_rel_unit, "range"), "ago": (_ago, "range"), "within": (_span, "range"),
+    "span_after": (_span_after, "range"), "weekday": (_weekday, "day"), "dayword": (_dayword, "day"),
+}
+
+
+def _resolve(name: str, m: re.Match, ref: date | None, year_ref: date | None = None) -> Resolved:
+    """(value, granularity, relative) for one match of the pattern ``name``, or None to reject it.
 
     ``year_ref`` (when ``ref`` is None) only places year-less dates ("in late April").
     """
     g = m.groupdict()
-    yref = ref if ref is not None else year_ref
-    if name in ("iso", "mdy", "dmy"):
-        mon = int(g["m"]) if name == "iso" else _month_of(g["m"])
-        y, d = int(g["y"]), int(g["d"])
-        if d > calendar.monthrange(y, mon)[1] or not 1 <= mon <= 12:
-            return None
-        return _iso_day(date(y, mon, d)), "day", False
-    if name in ("md", "dm"):
-        mon, d = _month_of(g["m"]), int(g["d"])
-        if not 1 <= d <= 31:
-            return None
-        y = _infer_year(mon, d, yref)
-        if y is None:
-            return f"--{mon:02d}-{d:02d}", "day", True
-        if d > calendar.monthrange(y, mon)[1]:
-            return None
-        return _iso_day(date(y, mon, d)), "day", True
-    if name in ("part_month", "month_year", "month"):
-        mon = _month_of(g["m"])
-        if g.get("y"):
-            return _iso_month(int(g["y"]), mon), "month", False
-        y = _infer_year(mon, None, yref)
-        return (f"--{mon:02d}" if y is None else _iso_month(y, mon)), "month", True
-    if name == "month_relyear":
-        if ref is None:
-            return "", "month", True
-        rel = g["rel"].lower()
-        dy = {"last": -1, "previous": -1, "next": 1, "following": 1}.get(rel, 0)
-        return _iso_month(ref.year + dy, _month_of(g["m"])), "month", True
-    if name == "rel_month":
-        if ref is None:
-            return "", "month", True
-        rel, mon = " ".join(g["rel"].lower().split()), _month_of(g["m"])
-        if rel in ("earlier in", "earlier this") and mon == ref.month:
-            if ref.day == 1:
-                return None
-            return f"{_iso_day(ref.replace(day=1))}/{_iso_day(ref - timedelta(days=1))}", "range", True
-        if rel == "last":
-            y = ref.year if mon < ref.month else ref.year - 1
-        elif rel == "next":
-            y = ref.year if mon > ref.month else ref.year + 1
-        elif rel in ("this", "later this"):
-            y = ref.year
-        else:
-            y = _infer_year(mon, None, ref)
-        return _iso_month(y, mon), "month", True
-    if name == "year_range":
-        y1, y2 = int(g["y1"]), g["y2"]
-        y2 = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
-        if y2 <= y1:
-            return None
-        return f"{y1}/{y2}", "range", False
-    if name == "decade":
-        y = int(g["y"])
-        return f"{y}/{y + 9}", "decade", False
-    if name == "year":
-        return g["y"], "year", False
-    if name == "season":
-        season = g["s"].lower()
-        season = "fall" if season == "autumn" else season
-        rel = " ".join((g.get("rel") or "").lower().split())
-        if g.get("y"):
-            return _season_value(season, int(g["y"])), "season", False
-        if not rel:
-            return None  # a bare "fall"/"spring" is usually a verb or a noun, not a time
-        if ref is None:
-            return "", "season", True
-        cur, cur_year = _season_of(ref)
-        year = ref.year if season != "winter" else (ref.year if ref.month == 12 else ref.year - 1)
-        key = rel.replace("the ", "")
-        if key in ("last", "previous", "past"):
-            # the latest such season that has already ended before the current one
-            start = date(year, _SEASON_MONTHS[season][0], 1)
-            if start >= date(cur_year, _SEASON_MONTHS[cur][0], 1):
-                year -= 1
-        elif key in ("next", "coming", "following"):
-            start = date(year, _SEASON_MONTHS[season][0], 1)
-            if start <= ref:
-                year += 1
-        return _season_value(season, year), "season", True
-    if name == "quarter":
-        q = int(g["q"]) if g.get("q") else _ORDINAL_QUARTER[g["qw"].lower()]
-        if g.get("y"):
-            y, rel = int(g["y"]), False
-        elif ref is not None:
-            y, rel = ref.year, True
-        else:
-            return "", "quarter", True
-        return f"{_iso_month(y, 3 * q - 2)}/{_iso_month(y, 3 * q)}", "quarter", rel
+    if name in _RESOLVERS:
+        return _RESOLVERS[name](g, m, ref, ref if ref is not None else year_ref)
+    resolver, grain = _FROM_REFERENCE[name]
     if ref is None:
-        return "", {"weekday": "day", "dayword": "day"}.get(name, "range"), True
-    if name == "rel_unit":
-        rel, unit = " ".join(g["rel"].lower().split()), g["u"].lower()
-        key = rel.replace("the ", "")
-        back = key in ("last", "previous", "past")
-        fwd = key in ("next", "coming", "following")
-        if unit == "year":
-            if key == "past":  # "the past year": the twelve months before the reference
-                return f"{_iso_day(shift_months(ref, -12))}/{_iso_day(ref)}", "range", True
-            if key.startswith("earlier") or key == "so far this":
-                return f"{ref.year}-01-01/{_iso_day(ref)}", "range", True
-            if key.startswith("later"):
-                return f"{_iso_day(ref)}/{ref.year}-12-31", "range", True
-            return str(ref.year - 1 if back else ref.year + 1 if fwd else ref.year), "year", True
-        if unit == "month":
-            if key == "past":
-                return f"{_iso_day(shift_months(ref, -1))}/{_iso_day(ref)}", "range", True
-            if key.startswith("earlier") or key == "so far this":
-                if ref.day == 1:
-                    return _iso_month(ref.year, ref.month), "month", True
-                return f"{_iso_day(ref.replace(day=1))}/{_iso_day(ref - timedelta(days=1))}", "range", True
-            d = shift_months(ref, -1 if back else 1 if fwd else 0)
-            return _iso_month(d.year, d.month), "month", True
-        if unit == "week":
-            monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=-1 if back else 1 if fwd else 0)
-            return f"{_iso_day(monday)}/{_iso_day(monday + timedelta(days=6))}", "week", True
-        if unit == "day":
-            if key.startswith(("earlier", "later", "this", "same", "current")):
-                return _iso_day(ref), "day", True
-            return _iso_day(ref + timedelta(days=-1 if back else 1 if fwd else 0)), "day", True
-        if unit == "decade":
-            return f"{ref.year - 10}/{ref.year}", "range", True
-    if name == "ago":
-        n, unit, direction = _num(g["n"]), g["u"].lower().rstrip("s"), g["dir"].lower()
-        sign = -1 if direction in ("ago", "earlier", "before") else 1
-        if direction == "after" and _names_an_anchor(m.string, m.end()):
-            # "a week after X" dates X, a week before the reference event; "two days later"
-            # and a clause-final "a week after" name no X and stay a week ahead of the reference
-            sign = -1
-        if unit == "day":
-            return _iso_day(ref + timedelta(days=sign * n)), "day", True
-        if unit == "week":
-            return _iso_day(ref + timedelta(weeks=sign * n)), "week", True
-        if unit == "month":
-            d = shift_months(ref, sign * n)
-            return _iso_month(d.year, d.month), "month", True
-        if unit == "year":
-            return str(ref.year + sign * n), "year", True
-        return str(ref.year + sign * 10 * n), "year", True
-    if name in ("within", "span_after"):
-        n, unit = _num(g["n"]), g["u"].lower().rstrip("s")
-        if name == "span_after" and g["q"].lower() in ("just", "only"):
-            # "just a week after X": X is a point that far before the reference
-            return _resolve("ago", re.match(rf"(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?P<dir>ago)",
-                                            f"{g['n']} {g['u']} ago", re.I), ref)
-        months = {"month": n, "year": 12 * n, "decade": 120 * n}.get(unit)
-        start = shift_months(ref, -months) if months else ref - timedelta(days=n * (7 if unit == "week" else 1))
-        return f"{_iso_day(start)}/{_iso_day(ref)}", "range", True
-    if name == "weekday":
-        rel = (g.get("rel") or "").lower()
-        target = _WEEKDAYS[g["wd"].lower()]
-        if rel == "next":
-            delta = (target - ref.weekday()) % 7 or 7
-            return _iso_day(ref + timedelta(days=delta)), "day", True
-        # the most recent such weekday on or before the reference ("last Tuesday": strictly before)
-        delta = (ref.weekday() - target) % 7
-        if rel in ("last", "past") and delta == 0:
-            delta = 7
-        return _iso_day(ref - timedelta(days=delta)), "day", True
-    if name == "dayword":
-        w = g["w"].lower()
-        return _iso_day(ref + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(w, 0))), "day", True
-    return None
+        return "", grain, True
+    return resolver(g, m, ref, year_ref)
 
 
-def bounds(value: str) -> tuple[date, date] | None:
-    """First and last day covered by a value ("2024" -> Jan 1..Dec 31), None if unresolved."""
-    if not value or value.startswith("--"):
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A time value read once: its days, or the month and day of a year-less value.
+
+    Attributes:
+        value: the value as stored (the module docstring's forms: "2025-06-04", "2024",
+            "2023-08/2025-03", "--06-04", or "" when unresolved).
+        first, last: the first and last day it covers; None when unresolved or year-less.
+        month_day: a year-less value's "MM" or "MM-DD" ("" for any other).
+    """
+
+    value: str
+    first: date | None = None
+    last: date | None = None
+    month_day: str = ""
+
+    @property
+    def resolved(self) -> bool:
+        """Whether its days are known (a year-less or unresolved value has none)."""
+        return self.first is not None
+
+    @property
+    def year_less(self) -> bool:
+        return bool(self.month_day)
+
+    def overlaps(self, other: Period) -> bool:
+        """Whether the two share at least one day (False when either is not resolved)."""
+        return bool(self.resolved and other.resolved and self.first <= other.last and other.first <= self.last)
+
+    def apart(self, other: Period) -> bool:
+        """Whether both are resolved and share no day: known to be different times."""
+        return self.resolved and other.resolved and not self.overlaps(other)
+
+    def contains(self, other: Period) -> bool:
+        """Whether every day of ``other`` lies within this period."""
+        return bool(self.resolved and other.resolved and self.first <= other.first and other.last <= self.last)
+
+    def meets(self, asked: Period) -> bool:
+        """Whether this period meets an asked time: they share a day, or the asked time is
+        year-less ("in March") and falls in one of this period's years within its days."""
+        if not asked.year_less:
+            return self.overlaps(asked)
+        if not self.resolved:
+            return False
+        for year in range(self.first.year, self.last.year + 1):
+            if period(f"{year}-{asked.month_day}").overlaps(self):
+                return True
+        return False
+
+
+@lru_cache(maxsize=65536)
+def period(value: str) -> Period:
+    """The ``Period`` of a stored value (read once per value and process)."""
+    if value.startswith("--"):
+        return Period(value, month_day=value[2:])
+    days = _days(value)
+    return Period(value, *days) if days else Period(value)
+
+
+def _days(value: str) -> tuple[date, date] | None:
+    if not value:
         return None
     if "/" in value:
         a, b = value.split("/", 1)
-        lo = bounds(a) if a != ".." else (date.min, date.min)
-        hi = bounds(b) if b != ".." else (date.max, date.max)
+        lo = _days(a) if a != ".." else (date.min, date.min)
+        hi = _days(b) if b != ".." else (date.max, date.max)
         if lo is None or hi is None:
             return None
         return lo[0], hi[1]
@@ -386,16 +519,20 @@ def bounds(value: str) -> tuple[date, date] | None:
         return None
 
 
+def bounds(value: str) -> tuple[date, date] | None:
+    """First and last day covered by a value ("2024" -> Jan 1..Dec 31), None if unresolved."""
+    p = period(value)
+    return (p.first, p.last) if p.resolved else None
+
+
 def overlaps(a: str, b: str) -> bool:
     """True when two resolved values share at least one day (False if either is unresolved)."""
-    ba, bb = bounds(a), bounds(b)
-    return bool(ba and bb and ba[0] <= bb[1] and bb[0] <= ba[1])
+    return period(a).overlaps(period(b))
 
 
 def contains(outer: str, inner: str) -> bool:
     """True when every day of ``inner`` lies within ``outer``."""
-    bo, bi = bounds(outer), bounds(inner)
-    return bool(bo and bi and bo[0] <= bi[0] and bi[1] <= bo[1])
+    return period(outer).contains(period(inner))
 
 
 def label(value: str) -> str:

@@ -67,21 +67,6 @@ def _previous_sentences(claims: Sequence[Claim]) -> dict[tuple[str, int], str]:
             for k in [(c.doc_id, e) for e in range(c.start - 3, c.start)] if k in by_end}
 
 
-def _time_fits(asked: str, value: str) -> bool:
-    """Does a claim's time ``value`` meet the asked time ("2024", or year-less "--03")?"""
-    if not asked.startswith("--"):
-        return timex.overlaps(asked, value)
-    b = timex.bounds(value)
-    if b is None:
-        return False
-    month, day = (int(x) for x in (asked[2:].split("-") + ["0"])[:2])
-    for year in range(b[0].year, b[1].year + 1):
-        lo = timex.bounds(f"{year}-{month:02d}" + (f"-{day:02d}" if day else ""))
-        if lo and lo[0] <= b[1] and b[0] <= lo[1]:
-            return True
-    return False
-
-
 _GENERIC_UNITS = {"units", "pieces", "items", "sets", "systems", "batches", "lots", "types", "kinds"}
 # After a figure, a unit of one or two words, "of", then at most three words of what it measures.
 _MEASURED = re.compile(r"\s*(?:[\w'’-]+\s+){1,2}of\s+((?:[\w'’-]+\s*){1,3})")
@@ -168,10 +153,10 @@ def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Clai
                 continue
             # a figure answers a question about a time only when it says which time it counts
             # ("thousands of troops" with no time is no answer to "how many ... in 2023")
-            if need.time and not (c.time and timex.bounds(c.time) and _time_fits(need.time, c.time)):
+            if need.time and not timex.period(c.time).meets(timex.period(need.time)):
                 continue
         elif need.kind == "date":
-            if c.kind != "date" or timex.bounds(c.value) is None or c.unit_text not in _DATE_GRAINS:
+            if c.kind != "date" or not timex.period(c.value).resolved or c.unit_text not in _DATE_GRAINS:
                 continue
             if need.measure:
                 if measures_related(need.measure, c.measure) not in ("same", "compatible"):
@@ -195,7 +180,7 @@ def _same_value(a: Claim, b: Claim) -> bool:
         return True
     if measures_related(a.measure, b.measure) not in ("same", "compatible") and a.measure and b.measure:
         return False
-    if a.time and b.time and timex.bounds(a.time) and timex.bounds(b.time) and not timex.overlaps(a.time, b.time):
+    if timex.period(a.time).apart(timex.period(b.time)):
         return False
     return True
 
@@ -236,7 +221,7 @@ def _rank(need: Need, groups: list[list[Claim]]) -> list[list[Claim]]:
     def key(g: list[Claim]):
         primary = not need.measure or measures_related(need.measure, g[0].measure) in ("same", "compatible")
         if need.kind == "date":
-            return (0, timex.bounds(g[0].value)[0].toordinal())  # dates read best in order
+            return (0, timex.period(g[0].value).first.toordinal())  # dates read best in order
         return (0 if primary else 1, -len(_docs(g)), -max(_score(need, c) for c in g))
     return sorted(groups, key=key)
 
@@ -253,8 +238,7 @@ def _words(text: str) -> set[str]:
 
 def _disjoint_times(g1: list[Claim], g2: list[Claim]) -> tuple[Claim, Claim] | None:
     """Two claims, one per group, whose times are known and share no day (same source first)."""
-    pairs = [(a, b) for a in g1 for b in g2 if a.time and b.time and timex.bounds(a.time) and timex.bounds(b.time)
-             and not timex.overlaps(a.time, b.time)]
+    pairs = [(a, b) for a in g1 for b in g2 if timex.period(a.time).apart(timex.period(b.time))]
     pairs.sort(key=lambda p: p[0].doc_id != p[1].doc_id)
     return pairs[0] if pairs else None
 
@@ -274,8 +258,8 @@ def _bounds_agree(a: Claim, b: Claim) -> bool:
 def _current(c: Claim) -> bool:
     """Is this date the news of its own article (within a few days of its reference date)?"""
     ref = timex.parse_reference(c.reference) if c.reference else None
-    b = timex.bounds(c.value)
-    return bool(ref and b and b[0] == b[1] and abs((b[0] - ref).days) <= TUNING.news_days)
+    day = timex.period(c.value)
+    return bool(ref and day.resolved and day.first == day.last and abs((day.first - ref).days) <= TUNING.news_days)
 
 
 _DISTINCT = re.compile(r"(?i)\b(?:previous|prior|earlier|first|second|third|fourth|fifth|last|latest|next|another|"
@@ -300,8 +284,8 @@ def _relation(need: Need, g1: list[Claim], g2: list[Claim]) -> str:
             return DIFFERENT_EVENT  # visits recur: different dates are different visits
         ca = [c for c in g1 if _current(c)]
         cb = [c for c in g2 if _current(c)]
-        da, db = timex.bounds(a.value), timex.bounds(b.value)
-        if ca and cb and not (_docs(ca) & _docs(cb)) and da and db and abs((da[0] - db[0]).days) > 3:
+        da, db = timex.period(a.value), timex.period(b.value)
+        if ca and cb and not (_docs(ca) & _docs(cb)) and da.resolved and db.resolved and abs((da.first - db.first).days) > 3:
             return DIFFERENT_EVENT  # each article reports its own, days-apart occurrence
         if any(_marked_distinct(c) for c in g1 + g2):
             return DIFFERENT_EVENT

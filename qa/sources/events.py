@@ -183,7 +183,7 @@ def _anchor(doc: Document, claims: Sequence[Claim]) -> tuple[str, str, date | No
     """
     pub = _published(doc)
     for c in claims:
-        if c.kind != "date" or c.unit_text != "day" or c.value.startswith("--") or is_caption(c.sentence):
+        if c.kind != "date" or c.unit_text != "day" or timex.period(c.value).year_less or is_caption(c.sentence):
             continue
         if measure_family(c.measure) not in EVENT_FAMILIES:
             continue
@@ -296,9 +296,7 @@ def events_of_documents(documents: Mapping[str, Document],
 
 def _date_fits(asked: str, day: str) -> bool:
     """Does an event day fall in the asked time ("2025-03", "--03", "--06-17")?"""
-    if asked.startswith("--"):
-        return day[4:].startswith(asked[1:])
-    return timex.overlaps(asked, day)
+    return timex.period(day).meets(timex.period(asked))
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +324,7 @@ def date_hits(question: str, claims_by_doc: Mapping[str, Sequence[Claim]]) -> Da
         return None
 
     def fits(c: Claim) -> bool:  # a day ("in June" does not say June 17)
-        if c.kind != "date" or not c.value or c.value.startswith("--") or "/" in c.value:
+        if c.kind != "date" or not c.value or timex.period(c.value).year_less or "/" in c.value:
             return False
         return len(c.value) >= 10 and any(_date_fits(t.value, c.value) for t in asked)
 

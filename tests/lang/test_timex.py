@@ -157,3 +157,30 @@ def test_a_day_or_month_keeps_a_year_of_any_century_and_gets_none_inferred(text,
 
 def test_a_lone_number_before_1900_is_not_taken_for_a_year():
     assert [t.value for t in find_times("The regiment lost 1870 men.", "2025-06-04")] == []
+
+
+def test_a_period_is_read_once_with_its_days_or_its_month_and_day():
+    from datetime import date
+
+    from lang.timex import period
+
+    assert (period("2024").first, period("2024").last) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert period("2023-08/2025-03").last == date(2025, 3, 31)
+    march = period("--03")
+    assert (march.year_less, march.resolved, march.month_day) == (True, False, "03")
+    assert not period("").resolved and not period("").year_less
+    assert period("2024-09/2025-04").meets(march)            # "in March": March 2025 lies within
+    assert not period("2024-04/2024-12").meets(march)
+    assert period("2025-06-04").meets(period("2025-06"))
+    assert period("2024").apart(period("2025-03"))
+    assert not period("2024").apart(period("--03"))          # a year-less time is never known apart
+    assert period("2025").contains(period("2025-06-04")) and not period("2025-06").contains(period("2025"))
+    assert period("2025-06-04") is period("2025-06-04")      # cached: each value is parsed once
+
+
+def test_every_time_pattern_has_one_resolver():
+    from lang.timex import _FROM_REFERENCE, _PATTERNS, _RESOLVERS
+
+    names = [name for name, _ in _PATTERNS]
+    assert sorted(set(names)) == sorted(set(_RESOLVERS) | set(_FROM_REFERENCE))
+    assert not set(_RESOLVERS) & set(_FROM_REFERENCE)
