@@ -428,12 +428,21 @@ def _resolve(name: str, m: re.Match, ref: date | None, year_ref: date | None = N
     ``year_ref`` (when ``ref`` is None) only places year-less dates ("in late April").
     """
     g = m.groupdict()
-    if name in _RESOLVERS:
-        return _RESOLVERS[name](g, m, ref, ref if ref is not None else year_ref)
-    resolver, grain = _FROM_REFERENCE[name]
-    if ref is None:
-        return "", grain, True
-    return resolver(g, m, ref, year_ref)
+    try:
+        if name in _RESOLVERS:
+            found = _RESOLVERS[name](g, m, ref, ref if ref is not None else year_ref)
+        else:
+            resolver, grain = _FROM_REFERENCE[name]
+            if ref is None:
+                return "", grain, True
+            found = resolver(g, m, ref, year_ref)
+    except (ValueError, OverflowError):
+        # "over the last 4000 years" counted back from 2025 leaves the calendar (year 1 to
+        # 9999): no day of it can be compared, so it is no time
+        return None
+    if found is not None and found[0] and period(found[0]).first is None and not found[0].startswith("--"):
+        return None  # "4000 years ago" as year -1975: outside the calendar too
+    return found
 
 
 @dataclass(frozen=True, slots=True)

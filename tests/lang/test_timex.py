@@ -184,3 +184,18 @@ def test_every_time_pattern_has_one_resolver():
     names = [name for name, _ in _PATTERNS]
     assert sorted(set(names)) == sorted(set(_RESOLVERS) | set(_FROM_REFERENCE))
     assert not set(_RESOLVERS) & set(_FROM_REFERENCE)
+
+
+@pytest.mark.parametrize("text", ["over the last 4000 years chiefdoms rose", "4000 years ago", "within 9999999 days",
+                                  "in the next 9000 years"])
+def test_a_time_beyond_the_calendar_is_no_time_not_an_error(text):
+    from lang.timex import find_times
+
+    assert all(t.value == "" or bounds(t.value) is not None for t in find_times(text, "2025-06-04"))
+
+
+def test_a_dated_article_about_millennia_is_read_for_claims():
+    from index.claims import claims_in_text
+
+    claims = claims_in_text("Sanderson wrote that over the last 4000 years 12 states rose.", published="2025-06-04")
+    assert [(c.value, c.kind) for c in claims] == [("4000", "duration"), ("12", "count")]
