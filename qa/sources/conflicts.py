@@ -163,7 +163,7 @@ def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Clai
                     continue
             elif measure_family(c.measure) not in EVENT_FAMILIES:
                 continue
-            if need.time and not _time_fits(need.time, c.value):
+            if need.time and not timex.period(c.value).meets(timex.period(need.time)):
                 continue
         else:
             return []

@@ -293,3 +293,10 @@ def test_asking_whether_sources_agree_on_a_date_reads_as_a_date_question():
     assert [g.normalized for g in r.groups] == ["2024-03-04", "2024-03-05"]
     assert {g.relation for g in r.groups} == {CONTRADICTION}
     assert read_question("What losses did the flood cause?").kind == "count"
+
+
+@pytest.mark.parametrize("asked, month", [("in June 2025", "2025-06"), ("in March", "2025-03")])
+def test_a_date_question_that_names_a_time_keeps_the_dates_within_it(corpus_claims, asked, month):
+    # "in March" has no year: it meets the dates of any year in that month
+    r = reconcile(read_question(f"When did Shoigu arrive in Pyongyang {asked}?"), corpus_claims)
+    assert r.groups and all(g.normalized.startswith(month) for g in r.groups)
