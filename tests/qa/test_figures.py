@@ -10,7 +10,7 @@ from index.claims import extract_claims
 from index.records import Document
 from qa.answering.extractive import Idf, answer_extractively
 from qa.answering.figures import apply_values, with_claims_of, with_sources_of
-from qa.question import analyze
+from qa.question import analyze, read_question
 from qa.records import Answer, Citation, Passage, Value
 from qa.sources.conflicts import reconcile
 from tests.index.fakes import HashingEmbedder
@@ -47,7 +47,7 @@ def test_a_value_whose_source_is_named_in_the_next_sentence_cites_that_sentence(
     docs = {"a": a, "b": b}
     q = "How many people were injured in the storm?"
     answer, ranked, claims = _answer_over(q, docs, 0.1)
-    out = apply_values(answer, reconcile(q, claims), ranked, docs, claims)
+    out = apply_values(answer, reconcile(read_question(q), claims), ranked, docs, claims)
     named = next(v for v in out.values if v.normalized == "120")
     assert "regional health agency" in named.note
     cited = [out.citations[n - 1].quote for n in named.citations]
@@ -110,7 +110,7 @@ def test_dates_of_other_peoples_meetings_do_not_answer_when_someone_met():
     q = "When did Nordin meet the minister?"
     answer, ranked, claims = _answer_over(q, docs, 0.05)
     assert ranked[0].doc_id == "b"
-    recon = reconcile(q, claims)
+    recon = reconcile(read_question(q), claims)
     # the minister's arrival only: "last month" in a sentence marking another event adds no date
     assert [g.normalized for g in recon.groups] == ["2024-05-06"]
     out = apply_values(answer, recon, ranked, docs, claims)
@@ -126,5 +126,5 @@ def test_a_vague_amount_in_the_best_sentence_does_not_hide_a_precise_one():
     q = "How much ammunition did Norland supply to the front?"
     answer, ranked, claims = _answer_over(q, docs, 0.1)
     assert any(c.kind == "vague" for c in claims if c.doc_id == "a")
-    out = apply_values(answer, reconcile(q, claims), ranked, docs, claims)
+    out = apply_values(answer, reconcile(read_question(q), claims), ranked, docs, claims)
     assert "3.1 million" in out.text and any(c.doc_id == "b" for c in out.citations)
