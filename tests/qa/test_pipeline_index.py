@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from index import docstore as docstore_mod
 from index import store
 from index.build import build_index
 from index.claims import extract_claims
@@ -219,3 +220,15 @@ def test_every_own_question_gets_the_same_answer_from_the_saved_ledger(make, tmp
         assert (a.text, a.citations, a.values, a.note) == (b.text, b.citations, b.values, b.note), q.qid
         answered += a.answered
     assert answered > 48                                  # the comparison is of answers, not of declines
+
+
+def test_a_loaded_ledger_makes_claim_records_only_for_the_documents_read(make, monkeypatch):
+    p = make()
+    p.build()
+    made = []
+    real = docstore_mod._claim_from_row
+    monkeypatch.setattr(docstore_mod, "_claim_from_row", lambda *a: made.append(1) or real(*a))
+    ledger = make().ledger()                              # another process: loaded, not built
+    assert ledger.reread and made == []                   # the re-read articles' claims wait until asked
+    doc_id, claims = next(iter(ledger.reread.items()))
+    assert list(claims) == list(p.ledger().reread[doc_id]) and made
