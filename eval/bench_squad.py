@@ -134,7 +134,7 @@ def aggregate(outcomes: list[Outcome]) -> dict:
 
 def _overlap_sentence(pipeline, question: str):
     """Baseline: the retrieved sentence sharing the most question words (never declines)."""
-    from index.chunk import sentence_spans
+    from lang.sentences import sentence_spans
 
     qwords = set(squad_normalize(question).split())
     best, best_score = None, -1

@@ -12,7 +12,7 @@ Public entry points (the read side in ``qa/`` uses only these):
   index is published.
 - ``load_path(path) -> (documents, warnings)`` and ``load_file(path, max_bytes)`` (raises
   ``LoadError``): load files (``index/load.py``).
-- ``sentence_spans(text, start=0, end=None) -> list[(s, e)]``: sentence offsets (``index/chunk.py``).
+- ``sentence_spans(text, start=0, end=None) -> list[(s, e)]``: sentence offsets (``lang/sentences.py``).
 - ``get_embedder(model) -> Embedder`` (raises ``EmbedderUnavailable``) (``index/embed.py``).
 
 Errors raised on purpose: ``LoadError`` (a ValueError), ``IndexLocked``,
@@ -32,10 +32,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from index.build import IndexLocked, build_index, collect_documents  # noqa: E402
-from index.chunk import chunk_document, sentence_spans  # noqa: E402
+from index.chunk import chunk_document  # noqa: E402
 from index.embed import Embedder, EmbedderUnavailable, SentenceTransformerEmbedder, get_embedder  # noqa: E402
 from index.load import SUPPORTED_SUFFIXES, LoadError, load_file, load_path  # noqa: E402
 from index.records import BuildReport, Chunk, Document, IndexConfig  # noqa: E402
+from lang.sentences import sentence_spans  # noqa: E402 - the package's API has listed it
 from index.store import (IndexNotFound, IndexOutdated, IndexReader, ModelMismatch, StoreCorrupt,  # noqa: E402
                          StoreUnavailable, index_exists, open_index)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from index.chunk import sentence_spans
+from lang.sentences import joined_sentences
 from index.records import Document
 from lang import timex
 from lang.lexicon import table
@@ -384,28 +384,6 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
     return claims
 
 
-_ABBREV_END = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Col|"
-                         r"Lt|Sgt|Gov|Sen|Rep|Prof|Inc|Corp|Co|vs|approx)|\b[A-Z](?:\.[A-Z])*)\.$")
-
-
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans in text[start:end], rejoined where a split fell after "Feb." or "U.S."."""
-    spans = _raw_sentences(text, start, end)
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and _ABBREV_END.search(text[merged[-1][0]:merged[-1][1]]) and "\n" not in text[merged[-1][1]:s] \
-                and re.match(r"[\da-z]", text[s:s + 1]):
-            merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def _raw_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans in text[start:end], split as the index splits them."""
-    return sentence_spans(text, start, end)
-
-
 def document_sentences(doc: Document) -> list[tuple[int, int]]:
     """``(start, end)`` of every sentence in the document's kept segments (all text if none)."""
     return list(_document_sentences(doc.text, doc.segments))
@@ -415,7 +393,7 @@ def document_sentences(doc: Document) -> list[tuple[int, int]]:
 def _document_sentences(text: str, segments: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     # cached: the ledger and the event finder both split every document
     regions = segments or ((0, len(text)),)
-    return tuple(sp for s, e in regions for sp in _sentences(text, s, e))
+    return tuple(sp for s, e in regions for sp in joined_sentences(text, s, e))
 
 
 def extract_claims(doc: Document) -> list[Claim]:

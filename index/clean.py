@@ -266,7 +266,7 @@ def _furniture_sentence(sentence: str) -> bool:
 
 def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of an over-long line, with furniture sentences removed."""
-    from index.chunk import sentence_spans
+    from lang.sentences import sentence_spans
 
     # Flattened HTML keeps page blocks apart with runs of blanks or tabs, and a list's items
     # with " * " bullets: treat those as boundaries too, so a widget never shares a "sentence"
@@ -293,7 +293,7 @@ def _without_instructions(text: str, start: int, end: int) -> list[tuple[int, in
     """The spans of ``text[start:end]`` left when its sentences aimed at a model are cut out."""
     if not INSTRUCTION_LIKE.search(text, start, end):
         return [(start, end)]
-    from index.chunk import sentence_spans
+    from lang.sentences import sentence_spans
 
     runs: list[tuple[int, int]] = []
     for s, e in sentence_spans(text, start, end):

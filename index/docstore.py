@@ -236,20 +236,18 @@ def journal_started(index_dir: Path) -> float | None:
 
 @lru_cache(maxsize=1)
 def claims_fingerprint() -> str:
-    """Hash of the code that reads claims (and the sentence splitter it uses).
+    """Hash of the code that reads claims (and of ``lang/``, whose sentences, words and times it reads).
 
     Stored claims are reused only when it matches: an edited rule re-reads every
     document's claims at the next build (nothing is re-embedded for it).
     """
-    import index.chunk
     import index.claims
     import lang
 
     h = hashlib.sha256(",".join(record_fields(Claim)).encode())
-    # every module whose rules shape a claim: the ledger's reader, its sentences, and all of
-    # lang/ (vocabularies, figures, times; code and word lists)
-    for module in (index.claims, index.chunk):
-        h.update(Path(module.__file__).read_bytes())
+    # every module whose rules shape a claim: the ledger's reader and all of lang/ (its
+    # sentence splitter, vocabularies, figures, times; code and word lists)
+    h.update(Path(index.claims.__file__).read_bytes())
     h.update(lang.fingerprint().encode())
     return h.hexdigest()[:16]
 

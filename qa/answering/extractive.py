@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.chunk import sentence_spans
+from lang.sentences import sentence_spans
 from index.claims import document_sentences, is_caption
 from index.clean import is_stamp
 from index.records import Document

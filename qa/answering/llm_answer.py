@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from index.chunk import sentence_spans
+from lang.sentences import sentence_spans
 from index.claims import claims_in_text
 from index.records import Document
 from qa.answering.generate import LLM, Prompt, quote_data

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.chunk import sentence_spans
+from lang.sentences import sentence_spans
 from index.claims import Claim, claims_in_text, measures_related, supported_by, units_compatible
 from index.clean import is_instruction_like as instruction_like_text
 from index.records import Document

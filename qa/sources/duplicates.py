@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.chunk import sentence_spans
+from lang.sentences import sentence_spans
 from index.records import Document
 from qa.tuning import TUNING
 

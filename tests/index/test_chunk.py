@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.chunk import OVERLONG, chunk_document, embedding_text, sentence_spans
+from index.chunk import OVERLONG, chunk_document, embedding_text
+from lang.sentences import sentence_spans
 from index.clean import clean
 from index.load import load_path, text_hash
 from index.meta import apply_metadata
@@ -123,9 +124,9 @@ def test_embedding_text_prefixes_the_title_once(corpus):
 
 
 def test_regex_fallback_when_punkt_is_unavailable(monkeypatch):
-    import index.chunk as chunk_mod
+    import lang.sentences as sentences_mod
 
-    monkeypatch.setattr(chunk_mod, "_punkt", lambda: None)
+    monkeypatch.setattr(sentences_mod, "_punkt", lambda: None)
     text = "Headline\nShoigu arrived on Tuesday. \"We talked,\" he said. 12,000 troops went.\nLast line"
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "Headline", "Shoigu arrived on Tuesday.", "\"We talked,\" he said.", "12,000 troops went.", "Last line"]

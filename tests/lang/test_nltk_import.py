@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_nltk_loads_without_scipy_stats_or_sklearn_and_they_still_import_later():
-    code = ("import sys; import lang.text; from index.chunk import sentence_spans; "
+    code = ("import sys; import lang.text; from lang.sentences import sentence_spans; "
             "print(sorted(m for m in ('scipy.stats', 'sklearn') if m in sys.modules)); "
             "print(sentence_spans('Mr. Kim met him on Feb. 25 in Seoul. Then he left.')); "
             "print(lang.text.terms('Troops commemorated')); "

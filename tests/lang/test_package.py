@@ -35,3 +35,13 @@ def test_a_stale_bytecode_cache_does_not_change_the_fingerprint(tmp_path):
     (tree / "__pycache__").mkdir()
     (tree / "__pycache__" / "vocab.cpython-311.pyc").write_bytes(b"\0stale")
     assert lang.fingerprint(tree) == before
+
+
+def test_one_sentence_splitter_and_the_claim_readers_rejoined_sentences():
+    from lang.sentences import joined_sentences, sentence_spans
+
+    text = "Shoigu arrived on Feb. 25 with aides. He met Kim.\nA headline"
+    split = [text[s:e] for s, e in sentence_spans(text)]
+    joined = [text[s:e] for s, e in joined_sentences(text)]
+    assert joined == ["Shoigu arrived on Feb. 25 with aides.", "He met Kim.", "A headline"]
+    assert "".join(split).replace(" ", "") == "".join(joined).replace(" ", "")  # the same text, cut no finer

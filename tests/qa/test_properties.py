@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from index.chunk import chunk_document, sentence_spans
+from index.chunk import chunk_document
+from lang.sentences import sentence_spans
 from index.clean import clean
 from index.load import load_file, text_hash
 from index.records import Document
