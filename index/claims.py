@@ -422,7 +422,6 @@ def extract_claims(doc: Document) -> list[Claim]:
     return out
 
 
-
 def _num_range(c: Claim) -> tuple[float, float] | None:
     if c.kind == "vague":
         return tuple(map(float, VAGUE_AMOUNTS.get(c.value, (0, 0))))  # type: ignore[return-value]

@@ -37,6 +37,8 @@ MAX_MESSAGE_CHARS = 20_000
 _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|what else)\b", re.I)
+
+
 def clean_text(text: str, what: str = "the question") -> str:
     """``text`` with invisible characters removed, whitespace runs made one space, NFKC-normalised.
 
