@@ -22,8 +22,8 @@ TITLES = frozenset(_NAMES["titles"])
 _BEFORE_A_NAME = NOT_NAMES | DATE_WORDS | TITLES  # dropped from the start of a run
 
 _WORD = re.compile(r"\b[A-Z][\w’'-]*")
-# A word at the start of the text or of a sentence is capitalised whatever it is.
-_SENTENCE_START = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z]")
+# A capital inside a sentence: one at the start of the text or of a sentence says nothing.
+_INSIDE_SENTENCE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z]")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Two or more capitalised words, or one with a hyphenated part: "Kim Jong Un", "Ri Chang-dae".
 _RUN = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+|-[a-z]+)+)\b")
@@ -40,7 +40,7 @@ def name_words(text: str, sentence_starts: bool = True, dates: bool = False) -> 
     """
     out = []
     for m in _WORD.finditer(text):
-        if not sentence_starts and not _SENTENCE_START.match(text, m.start()):
+        if not sentence_starts and not _INSIDE_SENTENCE.match(text, m.start()):
             continue
         word = _POSSESSIVE.sub("", m.group(0)).rstrip("-’'")
         low = word.lower()

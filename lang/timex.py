@@ -440,8 +440,9 @@ def _resolve(name: str, m: re.Match, ref: date | None, year_ref: date | None = N
         # "over the last 4000 years" counted back from 2025 leaves the calendar (year 1 to
         # 9999): no day of it can be compared, so it is no time
         return None
-    if found is not None and found[0] and period(found[0]).first is None and not found[0].startswith("--"):
-        return None  # "4000 years ago" as year -1975: outside the calendar too
+    read = period(found[0]) if found is not None and found[0] else None
+    if read is not None and not read.resolved and not read.year_less:
+        return None  # "4500 years ago" as year -2475: outside the calendar too
     return found
 
 
