@@ -60,12 +60,17 @@ def same_term(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in words(text))
+    # a hyphenated compound counts by its parts: "News-Democrat" has "news" and "democrat"
+    return frozenset(stem(w) for w in words(text.replace("-", " ")))
+
+
+def has_term(term: str, text: str) -> bool:
+    """Whether ``text`` has the stemmed ``term`` loosely (``same_term``), as a word or a part of
+    a hyphenated compound: the one loose word match of the read side."""
+    return any(same_term(term, t) for t in _stems(text))
 
 
 def mentions(word: str, text: str) -> bool:
-    """Whether ``text`` has ``word`` loosely (``same_term`` of the stems): "korea" in "North
-    Korean", "troops" in "a troop", "shipments" in "two shipments"; the one loose word match of
-    the read side."""
-    s = stem(word)
-    return any(same_term(s, t) for t in _stems(text))
+    """``has_term`` for a word as written: "korea" in "North Korean", "troops" in "a troop",
+    "shipments" in "two shipments", "Korean" in "Korean-made"."""
+    return has_term(stem(word), text)

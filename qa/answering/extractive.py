@@ -31,7 +31,7 @@ from index.records import Document
 from lang import timex
 from lang.numbers import find_figures
 from lang.names import name_words
-from lang.text import same_term, stem, terms
+from lang.text import has_term, stem, terms
 from lang.vocab import MONTH_PATTERN, TIME_UNITS, VALUE_UNITS, unit_family
 from qa.answering.verify import inert_markers
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
@@ -407,7 +407,7 @@ def question_names(question: str) -> set[str]:
 def names_in(name: str, text: str) -> bool:
     """Whether ``text`` mentions the (stemmed) name, as itself or a derived word ("Estria",
     "Estrian"), alone or in a hyphenated compound ("News" and "Democrat" in "News-Democrat")."""
-    return any(same_term(name, w) for w in terms(text.replace("-", " ")))
+    return has_term(name, text)
 
 
 def set_sentences(spec: QuestionSpec, passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[Passage]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lang.text import mentions, same_term, stem
+from lang.text import has_term, mentions, same_term, stem
 
 
 @pytest.mark.parametrize("a, b", [("korea", "korean"), ("russia", "russian"), ("estria", "estrian"), ("troop", "troop"),
@@ -23,4 +23,5 @@ def test_mentions_reads_the_words_of_a_text_stemmed():
     assert mentions("shipments", "in two shipments of shells")
     assert not mentions("deployed", "the stocks were depleted")
     assert not mentions("silt", "210,000 cubic metres of sand")
+    assert mentions("Korean", "Korean-made shells") and has_term("democrat", "the Belleville News-Democrat")
     assert stem("Korean") == "korean"  # Snowball keeps the adjective: the loose match joins them
