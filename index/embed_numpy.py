@@ -157,8 +157,8 @@ def prepare_weights(raw: dict[str, np.ndarray], layers: int) -> dict[str, np.nda
 
 
 # Floats of attention scores computed at once (about 1 MB): the five passes of the softmax then
-# stay in cache instead of streaming a (B, heads, L, L) array through memory (measured 260 ->
-# ~200 ms per layer at 32 texts of 128 tokens on one core).
+# stay in cache instead of streaming a (B, heads, L, L) array through memory (measured with the
+# in-place biases: a forward pass of 32 texts of 128 tokens on one core 1,117 -> 994 ms).
 _SCORES_FLOATS = 1 << 18
 
 

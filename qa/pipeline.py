@@ -262,9 +262,6 @@ class Pipeline:
         dates of every document), the events the documents report, each document's reference
         date for relative times, and each event's mentions in other articles. Built once per
         index version and saved in the index's cache for later processes."""
-        return self._kept_ledger()
-
-    def _kept_ledger(self) -> ledger_mod.Ledger:
         reader = self.reader
         kept = self._ledger
         if kept is None or kept.version != reader.version:
@@ -283,7 +280,7 @@ class Pipeline:
         """
         with self.snapshot():
             self._idf_fn()
-            self._kept_ledger()
+            self.ledger()
 
     def check_question(self, question: str) -> str:
         """The question tidied (``qa.chat.check_question``), or BadQuestion saying why it cannot be
