@@ -628,8 +628,11 @@ def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Docume
                    pool: list[Document]) -> tuple[list[list[Candidate]], list[str]]:
     """``groups`` with, for each quoted statement, the sentence standing in its place in every
     near-duplicate document of the pool that says something else there (``qa.sources.duplicates``),
-    each as a statement of its own, and one note per such pair saying what differs."""
-    quoted = {(c.doc_id, c.start) for g in groups for c in g}
+    each as a statement of its own, and one note per such pair saying what differs. Such a
+    sentence cited in support of the statement it differs from is taken out of that group:
+    it says otherwise ("a documentary" against "a short film"), so it is no support."""
+    groups = [list(g) for g in groups]
+    quoted = {(c.doc_id, c.start): c for g in groups for c in g}
     extra, notes, pairs = [], [], set()
     for g in groups:
         head = g[0]
@@ -640,7 +643,13 @@ def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Docume
                 continue
             pairs.add(frozenset((doc.doc_id, other.doc_id)))
             notes.append(duplicates.note(doc, other, cp))
-            if (other.doc_id, cp.start) not in quoted:  # already quoted when it answers too
-                extra.append([Candidate(other.doc_id, cp.start, cp.end, other.text[cp.start:cp.end], 0.0)])
-                quoted.add((other.doc_id, cp.start))
+            key = (other.doc_id, cp.start)
+            supporting = next((c for c in g[1:] if (c.doc_id, c.start) == key), None)
+            if supporting is not None:
+                g.remove(supporting)
+                del quoted[key]
+            if key not in quoted:  # already quoted when it answers too
+                c = supporting or Candidate(other.doc_id, cp.start, cp.end, other.text[cp.start:cp.end], 0.0)
+                extra.append([c])
+                quoted[key] = c
     return groups + extra, notes

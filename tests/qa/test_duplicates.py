@@ -98,3 +98,22 @@ def test_a_value_given_by_copies_counts_them_as_one_source():
     assert "2 documents, 1 independent" in by_value["12000"].note
     assert (by_value["15000"].documents, by_value["15000"].independent) == (1, 1)
     assert "12,000 is given by 2 documents, 1 independent" in out.text.replace("about ", "")
+
+
+def test_an_altered_copy_cited_as_the_same_fact_is_split_out_as_its_own_statement():
+    # The copies differ in a word, not a figure: close in meaning, so the copy's sentence
+    # would be cited in support of the statement it contradicts.
+    film = ("Big Girl is a Canadian short film, directed by Renuka Jeyapalan and released in 2005. "
+            "The film depicts a battle of wills between a young girl and her mother's new boyfriend. "
+            "Weinstein won an award for Best Actress from the Toronto chapter for the role.")
+    docs, passages = _setup({"a": film, "b": film.replace("short film", "documentary")})
+    q = "What is the genre of Big Girl?"
+    a, _ = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                          extractive.Idf([d.text for d in docs.values()]), 0.2)
+    assert a.answered and "short film" in a.text and "documentary" in a.text
+    for c in a.citations:  # each sentence cites only its own copy
+        said = "short film" if "short film" in c.quote else "documentary"
+        marker = f"[{a.citations.index(c) + 1}]"
+        statement = next(s for s in a.text.split("] ") if marker in s + "]")
+        assert said in statement
+    assert "same text except here" in a.note
