@@ -239,7 +239,7 @@ def score_sentences(
                                 prior=score))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].doc_id, scored[i].start))
     if reader is not None:
-        scored = _read(spec.text, scored, order, documents, reader)
+        scored = _read(spec.text, scored, order[:TUNING.reader_shortlist], documents, reader)
         order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, -scored[i].prior,
                                                           scored[i].doc_id, scored[i].start))
     return [scored[i] for i in order], vectors[1:][order]
@@ -257,11 +257,11 @@ def _previous_span(doc: Document, start: int) -> tuple[int, int] | None:
     return spans[-1] if spans else None
 
 
-def _read(question: str, scored: list[Candidate], order: list[int], documents: Mapping[str, Document],
+def _read(question: str, scored: list[Candidate], short: Sequence[int], documents: Mapping[str, Document],
           reader) -> list[Candidate]:
-    """``scored`` with the shortlist's scores replaced by the reader's probabilities (combined
-    with each sentence's hand-written evidence, ``Reader.combine``), the rest 0."""
-    short = order[:TUNING.reader_shortlist]
+    """``scored`` with the scores of those at indices ``short`` replaced by the reader's
+    probabilities (combined with each sentence's hand-written evidence, ``Reader.combine``),
+    the rest 0."""
     items = [(scored[i].text, previous_sentence(documents[scored[i].doc_id], scored[i].start)) for i in short]
     probs = reader.combine(reader.score(question, items), [scored[i].prior for i in short],
                            [scored[i].dense for i in short], [scored[i].coverage for i in short])
@@ -340,6 +340,35 @@ def another_story(a: str, b: str, documents: Mapping[str, Document], embed) -> b
     ``TUNING.lead_chars`` characters) are less alike than ``TUNING.other_story_similarity``."""
     va, vb = embed([documents[a].text[:TUNING.lead_chars], documents[b].text[:TUNING.lead_chars]])
     return float(va @ vb) < TUNING.other_story_similarity
+
+
+def other_stories(question: str, ranked: Sequence[Candidate], quoted: Sequence[Candidate],
+                  documents: Mapping[str, Document], embed, reader, floor: float) -> list[Candidate]:
+    """Each other document's own answer when it tells another story than the one quoted
+    (``another_story``: a namesake's page, an article on something else of the same name):
+    its ``TUNING.other_story_sentences`` best sentences by the hand-written score, read by the
+    learned ``reader``, the most probable kept when its probability is at least ``floor``.
+    Best first. The hybrid answerer's way of answering for
+    every entity the documents describe, where the hand-written score would quote the best
+    one's only."""
+    best, cited = quoted[0], {c.doc_id for c in quoted}
+    picks: dict[str, list[int]] = {}
+    for i, c in enumerate(ranked):
+        if c.doc_id in cited or is_caption(c.text) or _UNDISCLOSED.search(c.text):
+            continue
+        chosen = picks.setdefault(c.doc_id, [])
+        if len(chosen) < TUNING.other_story_sentences:
+            chosen.append(i)
+    short = [i for d, chosen in picks.items() if another_story(best.doc_id, d, documents, embed) for i in chosen]
+    if not short:
+        return []
+    read = _read(question, list(ranked), short, documents, reader)
+    top: dict[str, Candidate] = {}
+    for i in short:
+        c = read[i]
+        if c.score >= floor and (c.doc_id not in top or c.score > top[c.doc_id].score):
+            top[c.doc_id] = c
+    return sorted(top.values(), key=lambda c: (-c.score, c.doc_id, c.start))
 
 
 def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relation: str = "") -> list[int]:
@@ -546,6 +575,7 @@ def answer_extractively(
     scope: EventScope | None = None,
     dates: DateHits | None = None,
     reader=None,
+    judge=None,
 ) -> tuple[Answer, list[Candidate]]:
     """Answer ``spec`` from ``passages`` with verbatim sentences, or decline.
 
@@ -565,6 +595,8 @@ def answer_extractively(
         dates: where the sources state the day the question names (``qa.sources.events.date_hits``).
         reader: the learned reader (``qa.answering.reader.Reader``) that scores the shortlist; None
             keeps the hand-written score (``threshold`` must then be on its scale).
+        judge: with the hand-written score (``reader`` None), the learned reader that reads other
+            documents' sentences for their own answers (``other_stories``); None: not read.
 
     Returns:
         The answer and the ranked candidate sentences (the conflicts step reuses them).
@@ -604,6 +636,11 @@ def answer_extractively(
                       and another_story(best.doc_id, g[0].doc_id, documents, embed)):
                     groups.append(g)
                     notes = [OTHER_STORIES_NOTE]
+            if judge is not None and TUNING.other_story_reader is not None:
+                more = other_stories(spec.text, ranked, [c for g in groups for c in g], documents, embed, judge,
+                                     TUNING.other_story_reader)
+                groups += [[c] for c in more]
+                notes = [OTHER_STORIES_NOTE] if more else notes
     for docs in scope.per_event:  # a question that fits several events is answered for each of them
         if not any(c.doc_id in docs for g in groups for c in g):
             best = next((c for c in ranked if c.doc_id in docs and c.score >= threshold and not is_caption(c.text)

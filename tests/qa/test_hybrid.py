@@ -8,6 +8,7 @@ import pytest
 
 from qa.config import Settings
 from qa.pipeline import Pipeline
+from qa.tuning import TUNING
 from tests.index.fakes import HashingEmbedder
 from tests.qa.test_library import FERRY, HARBOUR, _corpus
 
@@ -45,11 +46,13 @@ def test_hybrid_is_the_default_scorer():
 
 
 def test_a_sentence_the_reader_judges_an_answer_is_quoted_with_its_confidence(tmp_path):
-    reader = _FixedReader(0.9)
+    reader = _WordReader("Anika")
     a = _pipeline(tmp_path, reader).answer(QUESTION, mode="extractive")
-    assert a.answered and "Anika Roos" in a.text
+    assert a.answered and "Anika Roos" in a.text and len(a.citations) == 1
     assert a.confidence == pytest.approx(0.9)
-    assert reader.read == [a.text.split(" [")[0]]  # only the quoted sentence is read
+    # the quoted sentence is read, and a few of the other story's (its own answer, if any)
+    assert a.text.split(" [")[0] in reader.read
+    assert len(reader.read) <= 1 + TUNING.other_story_sentences
 
 
 def test_a_sentence_the_reader_judges_no_answer_is_declined_with_why(tmp_path):
@@ -82,3 +85,32 @@ def test_the_committed_calibration_has_a_veto_threshold():
     from qa.answering.reader import reader
 
     assert 0.0 < reader().veto_threshold < reader().threshold
+
+
+class _WordReader(_FixedReader):
+    """A fake reader: 0.9 for sentences holding ``word``, 0.1 for the others."""
+
+    def __init__(self, word: str, veto: float = 0.5) -> None:
+        super().__init__(0.1, veto)
+        self.word = word
+
+    def score(self, question, items):
+        self.read += [s for s, _ in items]
+        return np.array([0.9 if self.word in s else 0.1 for s, _ in items], dtype=np.float32)
+
+
+def test_a_vetoed_sentence_gives_way_to_the_readers_own_choice(tmp_path):
+    # The hand-written score quotes the sentence naming the director; the reader judges it no
+    # answer and finds another it judges one: that one answers, and the note says why.
+    (tmp_path / "hand").mkdir()
+    (tmp_path / "veto").mkdir()
+    hand = _pipeline(tmp_path / "hand", _FixedReader(0.9)).answer(QUESTION, mode="extractive")
+    assert hand.answered and hand.text.startswith("The authority's director, Anika Roos")
+    a = _pipeline(tmp_path / "veto", _WordReader("ferry")).answer(QUESTION, mode="extractive")
+    assert a.answered and "ferry" in a.text and "Anika Roos" not in a.text
+    assert "learned reader's judgement" in a.note and a.confidence == pytest.approx(0.9)
+
+
+def test_a_vetoed_sentence_is_declined_when_the_reader_finds_no_answer_either(tmp_path):
+    a = _pipeline(tmp_path, _WordReader("no such word")).answer(QUESTION, mode="extractive")
+    assert not a.answered and "reader probability 0.10, below 0.50" in a.note

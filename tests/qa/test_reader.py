@@ -181,17 +181,21 @@ class _WordsReader(_KeywordReader):
         return np.array([0.9 if any(w in s for w in self.words) else 0.1 for s, _ in items], dtype=np.float32)
 
 
-def _namesakes():
+def _whole_documents(texts: dict[str, str]):
+    """Documents of ``texts`` by id, and each whole document as one retrieved passage."""
     from tests.qa.test_extractive import _doc
     from qa.records import Passage
 
-    texts = {"a": "John Hale is an English footballer. He plays as a striker for Leeds United.",
-             "b": "John Hale is an Australian sportsman. He plays cricket for Victoria.",
-             "c": "Hale Street is a road in Leeds. It was paved in 1901."}
     docs = {k: _doc(k, v) for k, v in texts.items()}
     passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
                 for k, d in docs.items()]
     return docs, passages
+
+
+def _namesakes():
+    return _whole_documents({"a": "John Hale is an English footballer. He plays as a striker for Leeds United.",
+                             "b": "John Hale is an Australian sportsman. He plays cricket for Victoria.",
+                             "c": "Hale Street is a road in Leeds. It was paved in 1901."})
 
 
 def test_each_document_whose_sentence_the_reader_says_answers_is_quoted_with_its_source():
@@ -220,3 +224,28 @@ def test_a_document_whose_best_sentence_is_under_the_threshold_is_not_quoted():
                                           reader=_WordsReader("striker"))
     assert a.answered and {c.doc_id for c in a.citations} == {"a"}
     assert "cricket" not in a.text
+
+
+def test_the_hybrid_judge_quotes_another_storys_answer_the_hand_written_score_misses():
+    # Two people of one name; the second document answers in words the question does not use,
+    # so only the reader, judging each other story's best sentences, finds its answer.
+    from qa.question import analyze
+    from tests.index.fakes import HashingEmbedder
+
+    docs, passages = _whole_documents({
+        "a": "John Hale is an English footballer who plays as a striker for Leeds United.",
+        "b": "Born in Melbourne in 1990, Hale has bowled for Victoria since 2015, taking 40 wickets.",
+        "c": "Hale Street is a road in Leeds. It was paved in 1901."})
+    q = "What sport does John Hale play?"
+    idf = extractive.Idf([d.text for d in docs.values()])
+
+    def ask(judge):
+        return extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed, idf, 0.3,
+                                              judge=judge)[0]
+
+    alone = ask(None)
+    assert alone.answered and "wickets" not in alone.text
+    judged = ask(_WordsReader("footballer", "wickets"))
+    assert "footballer" in judged.text and "taking 40 wickets" in judged.text
+    assert {c.doc_id for c in judged.citations} == {"a", "b"}  # the road's page says nothing of sport
+    assert judged.note == extractive.OTHER_STORIES_NOTE
