@@ -24,23 +24,24 @@ LOSS_QUESTION = r"^\W*(?:and\s+)?what\s+(?:\w+\s+)?(?:losses|casualties|deaths|d
 # "Which visit was the third?" asks to identify an occurrence, i.e. its date.
 _EVENT_NOUNS = r"visit|visits|trip|trips|meeting|meetings|summit|arrival|occasion|event"
 
-# Order matters: "how many" before the generic "how", "what date" before the generic "what".
+# Order matters: "how many" before the generic "how", "what date" before the generic "what", and
+# a date before a count: "in what year was the number of stripes increased?" asks for a year.
 _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow\s+long\b(?!\s+ago)|\bfor\s+how\s+(long|many\s+(hours|days|weeks|months|years))\b|"
                             r"\bhow\s+many\s+(hours|days|weeks|months|years)\s+(passed|elapsed|were\s+there|separated|lay|"
                             r"between|after|before|apart|later|earlier)\b|"
                             r"\bwhat\s+(duration|length\s+of\s+time)\b", re.I)),
+    ("date", re.compile(
+        r"^\W*(and\s+|but\s+|so\s+)?when\b|\bwhen\s+(did|was|were|is|are|do|does|will|has|have|had)\b|"
+        r"\bwhat\s+(date|day|year|month|time)s?\b|\bwhich\s+(date|day|year|month)s?\b|"
+        r"\bon\s+what\s+(date|day)\b|\bin\s+what\s+(year|month)\b|\bhow\s+long\s+ago\b|\bsince\s+when\b|\bdate\s+of\b|"
+        rf"{INDIRECT}when\b|^\W*(and\s+)?which\s+(\w+\s+)?({_EVENT_NOUNS})\b", re.I)),
     ("count", re.compile(
         r"\bhow\s+(many|much|large|big|high|far)\b|\bwhat\s+(number|figure|amount|share|"
         r"percentage|proportion|portion|fraction|quantity|toll|total|size|calibre|caliber)\b|"
         r"\b(number|count|amount|total|tally)\s+of\b|\bhow\s+heavy\b|\btoll\b|"
         r"\bwhat\s+(is|was|were|are)\s+the\s+(\w+\s+)?(value|worth|cost|price|budget|sum)\b|"
         rf"{LOSS_QUESTION}", re.I)),
-    ("date", re.compile(
-        r"^\W*(and\s+|but\s+|so\s+)?when\b|\bwhen\s+(did|was|were|is|are|do|does|will|has|have|had)\b|"
-        r"\bwhat\s+(date|day|year|month|time)s?\b|\bwhich\s+(date|day|year|month)s?\b|"
-        r"\bon\s+what\s+(date|day)\b|\bin\s+what\s+(year|month)\b|\bhow\s+long\s+ago\b|\bdate\s+of\b|"
-        rf"{INDIRECT}when\b|^\W*(and\s+)?which\s+(\w+\s+)?({_EVENT_NOUNS})\b", re.I)),
     ("person", re.compile(
         r"^\W*(and\s+|but\s+)?(who|whom|whose)\b|\b(who|whom)\s+(is|was|were|are|did|does|do|will|has|have)\b|\bwhich\s+(official|person|leader|minister|lawmaker|"
         r"president|journalist|reporter|editor|agency|outlet|newspaper|news\s+agency|organi[sz]ation|"
@@ -265,14 +266,6 @@ def analyze(question: str, standalone: str | None = None, previous: str = "") ->
 
 # --- what a figure or date question asks ----------------------------------------------------
 
-_COUNT_Q = re.compile(r"(?i)\b(how\s+many|how\s+much|number\s+of|what\s+(?:number|figure|share|percentage|"
-                      r"proportion|fraction|amount|total)|how\s+(?:large|big)|death\s+toll|toll|estimates?|"
-                      r"figures?|tally|count)\b|" + LOSS_QUESTION)
-# "when" asks for a date at the start of a question or before an auxiliary ("and when did he
-# leave"), not as a conjunction ("what did they discuss when they met")
-_DATE_Q = re.compile(r"(?i)(?:^\W*(?:and\s+|but\s+|so\s+)?when\b|\bwhen\s+(?:did|was|were|is|are|do|does|will|has|have|had)\b)|"
-                     r"\b(what\s+(?:date|day|year|month|time)s?|which\s+(?:date|day|year|month)s?|"
-                     r"on\s+what\s+(?:date|day)|since\s+when|how\s+long\s+ago)\b|" + INDIRECT + r"when\b")
 # "What calibre were the howitzers?": a calibre names a kind of weapon; there is nothing to reconcile.
 _NAMED_MEASURE = re.compile(r"(?i)\bwhat\s+(?:calibre|caliber|size|model|type|kind)\b")
 
@@ -311,15 +304,16 @@ def _counted_noun(question: str) -> str:
 _LOSS_HEADS = {"casualties", "deaths", "fatalities", "injuries", "losses", "dead", "wounded", "killed"}
 
 
-def read_question(question: str, reference: str = "", kind: str = "") -> Need:
+def read_question(question: str, reference: str = "", kind: str | None = None) -> Need:
     """What ``question`` asks for: kind, measure, unit, subject terms and named time.
 
-    ``kind`` ("count" or "date") is used when the wording alone asks for neither: a
-    follow-up ("what about casualties?") asks what the question before it asked.
+    ``kind`` is the question's kind as ``analyze`` read it (a follow-up such as "what about
+    casualties?" asks what the question before it asked); ``kind_of(question)`` when not
+    given. Only a count or a date is a value the ledger reconciles.
     """
     q = question.strip()
-    own = "date" if _DATE_Q.search(q) else "count" if _COUNT_Q.search(q) else ""
-    kind = own or ("" if _NAMED_MEASURE.search(q) or kind not in ("count", "date") else kind)
+    kind = kind_of(q) if kind is None else kind
+    kind = "" if _NAMED_MEASURE.search(q) or kind not in ("count", "date") else kind
     measures = measure_words(q)
     measure = measures[0][0] if measures else ""
     if kind == "date" and measures:

@@ -122,3 +122,23 @@ def test_one_analysis_reads_what_a_figure_or_date_question_asks():
     follow = analyze("and the one after that?", "When did Shoigu visit Pyongyang after that?", "When did Shoigu visit Pyongyang?")
     assert (follow.kind, follow.need.kind) == ("date", "date")
     assert analyze("Who is Sergei Shoigu?").need.kind == ""
+
+
+@pytest.mark.parametrize("question, kind, need", [
+    # a year asked about a number is a date question, for the sentence score and the ledger alike
+    ("In what year was the number of stripes on the flag increased?", "date", "date"),
+    ("What year did the city have a night count of 5,922 homeless people?", "date", "date"),
+    ("Since when has the river flooded every spring?", "date", "date"),
+    # "count" and "figure" as names or nouns ask for no figure
+    ("Who played tenor sax in the Count Basie Orchestra?", "person", ""),
+    ("What political figure tried to coordinate the defence?", "statement", ""),
+    # a calibre or a type names a kind of thing: nothing to reconcile
+    ("What calibre were the howitzers?", "count", ""),
+    ("How many troops were deployed?", "count", "count"),
+])
+def test_the_ledger_reads_the_kind_the_analysis_read(question, kind, need):
+    from qa.question import read_question
+
+    spec = analyze(question)
+    assert (spec.kind, spec.need.kind) == (kind, need)
+    assert read_question(question).kind == need
