@@ -54,6 +54,11 @@ def _print_answer(a, out=None) -> None:
             print(f"  - {p.title or p.doc_id}: {snippet[:220]}{'…' if len(snippet) > 220 else ''}", file=out)
 
 
+OUTDATED_CLAIMS_NOTE = ("this index's figures and dates were stored by an older version of the claim reader, so "
+                        "each new process reads them again from the documents (a slower first answer); run "
+                        "`qa index` to store them anew")
+
+
 def cmd_ask(args) -> int:
     pipeline = _pipeline(args)
     a = pipeline.answer(args.question, mode=args.mode)
@@ -61,6 +66,8 @@ def cmd_ask(args) -> int:
         print(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_answer(a)
+    if pipeline.claims_outdated():
+        print(f"note: {OUTDATED_CLAIMS_NOTE}", file=sys.stderr)
     return 0
 
 

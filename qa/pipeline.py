@@ -271,6 +271,13 @@ class Pipeline:
                 self._ledger = kept
         return kept
 
+    def claims_outdated(self) -> bool:
+        """Whether the open index's figures and dates were stored by other claim code than this
+        process runs (``IndexReader.claims`` is None, after an upgrade): they are read again
+        from the documents, which slows the first question of a process, until a build
+        (``qa index``) stores them anew."""
+        return self.reader.claims() is None
+
     def warm(self) -> None:
         """Build what a first question needs and save it for later processes: the BM25 index
         and its term counts (the IDF), the ledger with its events and their mentions.

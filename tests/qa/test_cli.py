@@ -63,3 +63,16 @@ def test_sources_lists_documents_with_metadata(capsys):
 def test_index_missing_path_is_a_one_line_error(capsys, tmp_path):
     assert main(["index", str(tmp_path / "nope")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_ask_says_when_the_index_holds_claims_of_older_claim_code(capsys, monkeypatch):
+    assert main(["ask", "Who sent Shoigu to Pyongyang?"]) == 0
+    assert "qa index" not in capsys.readouterr().err   # built by this code: nothing to say
+    monkeypatch.setattr("index.docstore.claims_fingerprint", lambda: "other claim code")
+    assert main(["ask", "Who sent Shoigu to Pyongyang?"]) == 0
+    err = capsys.readouterr().err
+    assert "older version of the claim reader" in err and "`qa index`" in err
+    assert main(["index", "--json"]) == 0               # the build stores them anew
+    capsys.readouterr()
+    assert main(["ask", "Who sent Shoigu to Pyongyang?"]) == 0
+    assert "qa index" not in capsys.readouterr().err
