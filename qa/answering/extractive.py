@@ -348,9 +348,8 @@ def other_stories(question: str, ranked: Sequence[Candidate], quoted: Sequence[C
     (``another_story``: a namesake's page, an article on something else of the same name):
     its ``TUNING.other_story_sentences`` best sentences by the hand-written score, read by the
     learned ``reader``, the most probable kept when its probability is at least ``floor``.
-    Best first. The hybrid answerer's way of answering for
-    every entity the documents describe, where the hand-written score would quote the best
-    one's only."""
+    Best first. The hybrid answerer's way of answering for every entity the documents
+    describe, where the hand-written score would quote the best one's only."""
     best, cited = quoted[0], {c.doc_id for c in quoted}
     picks: dict[str, list[int]] = {}
     for i, c in enumerate(ranked):
@@ -684,7 +683,7 @@ def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Docume
             supporting = next((c for c in g[1:] if (c.doc_id, c.start) == key), None)
             if supporting is not None:
                 g.remove(supporting)
-                del quoted[key]
+                quoted = {(c.doc_id, c.start): c for h in groups + extra for c in h}
             if key not in quoted:  # already quoted when it answers too
                 c = supporting or Candidate(other.doc_id, cp.start, cp.end, other.text[cp.start:cp.end], 0.0)
                 extra.append([c])
