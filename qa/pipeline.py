@@ -43,8 +43,6 @@ from qa.tuning import TUNING
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 _ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b", re.I)
-VETOED_NOTE = ("The sentence that best matches the question's words does not answer it by the learned reader's "
-               "judgement; this answer is the reader's own choice.")
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
 
 
@@ -80,7 +78,9 @@ class Pipeline:
     @property
     def threshold(self) -> float:
         """The decline threshold: the setting, else the calibrated one of the scorer in use."""
-        return self._threshold(self._reader)
+        if self.settings.abstain_threshold is not None:
+            return self.settings.abstain_threshold
+        return self._reader.threshold if self._reader is not None else TUNING.heuristic_threshold
 
     # -- index -----------------------------------------------------------------------------
 
@@ -317,23 +317,7 @@ class Pipeline:
             return self._extractive(question, history, "hybrid")[1]
 
     def _extractive(self, question: str, history: list[dict] | None, method: str) -> tuple[Answer, list]:
-        """The extractive answer and the ranked candidate sentences it was chosen from.
-
-        "hybrid": when the reader vetoes the sentence the hand-written score chose, the
-        question is read again with the reader choosing ("learned", its own calibrated
-        threshold): its answer, when it finds one, replaces the decline, which says why.
-        """
-        answer, ranked, vetoed = self._read_sources(question, history, method, self._reader)
-        if vetoed:
-            second, reranked, _ = self._read_sources(question, history, method, self._checker)
-            if second.answered:
-                return dataclasses.replace(second, note=join_notes(VETOED_NOTE, second.note)), reranked
-        return answer, ranked
-
-    def _read_sources(self, question: str, history: list[dict] | None, method: str,
-                      reader) -> tuple[Answer, list, bool]:
-        """The extractive answer with ``reader`` choosing (None: the hand-written score), the
-        ranked candidate sentences, and whether the hybrid veto declined it."""
+        """The extractive answer and the ranked candidate sentences it was chosen from."""
         question = self.check_question(question)
         standalone = condense(question, history)
         spec = self._spec(question, standalone, history)
@@ -346,7 +330,7 @@ class Pipeline:
                 # "his fifth visit" when the sources report three: nothing to answer from.
                 passages = self.retrieve(standalone, method=method)
                 return dataclasses.replace(extractive.abstain(question, passages, note=event.reason),
-                                           standalone_question=standalone), [], False
+                                           standalone_question=standalone), []
             event = None  # a dated event the articles mention in passing (a meeting in a caption)
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
@@ -357,8 +341,8 @@ class Pipeline:
             question, events, activity=activity) is not None, index=ledger.mentions) if event is not None else None
         dates = date_hits(standalone, {d: claims.get(d, ()) for d in dict.fromkeys(p.doc_id for p in passages)})
         answer, ranked = extractive.answer_extractively(
-            question, spec, passages, documents, self._embed, idf, self._threshold(reader),
-            scope=scope, dates=dates, reader=reader, judge=self._checker if reader is None else None)
+            question, spec, passages, documents, self._embed, idf, self.threshold,
+            scope=scope, dates=dates, reader=self._reader, judge=self._checker)
         first = ranked[0] if ranked and answer.answered else None  # the sentence quoted first
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
@@ -370,7 +354,7 @@ class Pipeline:
                      for c in in_docs if not any(p.doc_id == c.doc_id and p.start <= c.value_start < p.end
                                                  for p in passages)]
             if extra:
-                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates, reader)
+                more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates, self._reader)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
             recon = reconcile(spec.need, in_docs)
             with_values = apply_values(answer, recon, ranked, documents, in_docs,
@@ -380,30 +364,22 @@ class Pipeline:
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
             else:
                 answer = resolved_times(with_values, references, events)
-        vetoed = False
         if first is not None and event is None:
-            checked = self._checked(spec, answer, first, documents, reader)
-            vetoed, answer = answer.answered and not checked.answered, checked
+            answer = self._checked(spec, answer, first, documents)
         if event is not None:  # a date, a gap or what happened, from the events the question names
             answer = event_answers(answer, spec, event, claims, documents, references, events, scope)
         note = event.reason if event is not None else ""
-        return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note), ranked, vetoed
+        return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note), ranked
 
-    def _threshold(self, reader) -> float:
-        """The decline threshold when ``reader`` chooses (None: the hand-written score)."""
-        if self.settings.abstain_threshold is not None:
-            return self.settings.abstain_threshold
-        return reader.threshold if reader is not None else TUNING.heuristic_threshold
-
-    def _checked(self, spec, answer: Answer, first: extractive.Candidate, documents, reader) -> Answer:
+    def _checked(self, spec, answer: Answer, first: extractive.Candidate, documents) -> Answer:
         """The "hybrid" veto: the learned reader judges the one sentence the hand-written score
-        chose and quoted, and the answer declines when it is no answer (when ``reader`` chose,
-        its own score of it becomes the confidence). Set answers (several sentences, each
+        chose and quoted, and the answer declines when it is no answer ("learned": the
+        reader's own score of it becomes the confidence). Set answers (several sentences, each
         its own claim), answers built from values reconciled across sources (checked by code
         against the ledger) and event answers are left as they are."""
         if not answer.answered or answer.values or spec.several:
             return answer
-        if reader is not None:  # the reader chose it, its score is the confidence
+        if self._reader is not None:  # "learned": the reader chose it, its score is the confidence
             return dataclasses.replace(answer, confidence=first.score) if first.read else answer
         if self._checker is None:
             return answer

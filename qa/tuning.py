@@ -125,11 +125,10 @@ class Tuning:
     # reader, and the most probable is quoted as its answer at this calibrated probability or
     # more. None: not read.
     other_story_reader: float | None = _tuned(
-        0.5, "fitted 2026-12-05 on the RAMDocs calibrate split (202 questions, hybrid with the learned "
-             "fallback) by the rule: the best exact match whose 'holds no wrong answer' stays within 0.02 "
-             "of the answers without this step (0.193 / 0.748). Read 1 sentence per document: 0.213 / "
-             "0.728 at 0.5 (0.203 / 0.738 at 0.6); 2 sentences: 0.218 / 0.718 at 0.4, 0.208 / 0.723 at "
-             "0.5, 0.203 / 0.738 at 0.6, 0.193 / 0.738 at 0.7")
+        0.5, "fitted 2026-12-05 on the RAMDocs calibrate split (202 questions, hybrid) by the rule: the best "
+             "exact match whose 'holds no wrong answer' stays within 0.02 of the answers without this step "
+             "(0.188 / 0.757). Reading 1 sentence per document: 0.218 / 0.733 at 0.4, 0.208 / 0.738 at 0.5, "
+             "0.198 / 0.748 at 0.6; 2 sentences: 0.203 / 0.733 at 0.5")
     other_story_sentences: int = _tuned(1, "fitted 2026-12-05 with other_story_reader on the same calibrate "
                                            "split (1 or 2 tried; 4 gave 2's answers at 1.6x the reading time)")
 

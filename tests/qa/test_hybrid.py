@@ -30,6 +30,18 @@ class _FixedReader:
         return np.asarray(probs, dtype=np.float32)
 
 
+class _WordReader(_FixedReader):
+    """A fake reader: 0.9 for sentences holding ``word``, 0.1 for the others."""
+
+    def __init__(self, word: str, veto: float = 0.5) -> None:
+        super().__init__(0.1, veto)
+        self.word = word
+
+    def score(self, question, items):
+        self.read += [s for s, _ in items]
+        return np.array([0.9 if self.word in s else 0.1 for s, _ in items], dtype=np.float32)
+
+
 def _pipeline(tmp_path, fake, **kw) -> Pipeline:
     corpus = _corpus(tmp_path, "port", [HARBOUR, FERRY])
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2, **kw)
@@ -85,32 +97,3 @@ def test_the_committed_calibration_has_a_veto_threshold():
     from qa.answering.reader import reader
 
     assert 0.0 < reader().veto_threshold < reader().threshold
-
-
-class _WordReader(_FixedReader):
-    """A fake reader: 0.9 for sentences holding ``word``, 0.1 for the others."""
-
-    def __init__(self, word: str, veto: float = 0.5) -> None:
-        super().__init__(0.1, veto)
-        self.word = word
-
-    def score(self, question, items):
-        self.read += [s for s, _ in items]
-        return np.array([0.9 if self.word in s else 0.1 for s, _ in items], dtype=np.float32)
-
-
-def test_a_vetoed_sentence_gives_way_to_the_readers_own_choice(tmp_path):
-    # The hand-written score quotes the sentence naming the director; the reader judges it no
-    # answer and finds another it judges one: that one answers, and the note says why.
-    (tmp_path / "hand").mkdir()
-    (tmp_path / "veto").mkdir()
-    hand = _pipeline(tmp_path / "hand", _FixedReader(0.9)).answer(QUESTION, mode="extractive")
-    assert hand.answered and hand.text.startswith("The authority's director, Anika Roos")
-    a = _pipeline(tmp_path / "veto", _WordReader("ferry")).answer(QUESTION, mode="extractive")
-    assert a.answered and "ferry" in a.text and "Anika Roos" not in a.text
-    assert "learned reader's judgement" in a.note and a.confidence == pytest.approx(0.9)
-
-
-def test_a_vetoed_sentence_is_declined_when_the_reader_finds_no_answer_either(tmp_path):
-    a = _pipeline(tmp_path, _WordReader("no such word")).answer(QUESTION, mode="extractive")
-    assert not a.answered and "reader probability 0.10, below 0.50" in a.note
