@@ -351,20 +351,16 @@ def other_stories(question: str, ranked: Sequence[Candidate], quoted: Sequence[C
     Best first. The hybrid answerer's way of answering for every entity the documents
     describe, where the hand-written score would quote the best one's only."""
     best, cited = quoted[0], {c.doc_id for c in quoted}
-    picks: dict[str, list[int]] = {}
-    for i, c in enumerate(ranked):
+    picks: dict[str, list[Candidate]] = {}
+    for c in ranked:
         if c.doc_id in cited or is_caption(c.text) or _UNDISCLOSED.search(c.text):
             continue
         chosen = picks.setdefault(c.doc_id, [])
         if len(chosen) < TUNING.other_story_sentences:
-            chosen.append(i)
-    short = [i for d, chosen in picks.items() if another_story(best.doc_id, d, documents, embed) for i in chosen]
-    if not short:
-        return []
-    read = _read(question, list(ranked), short, documents, reader)
+            chosen.append(c)
+    short = [c for d, chosen in picks.items() if another_story(best.doc_id, d, documents, embed) for c in chosen]
     top: dict[str, Candidate] = {}
-    for i in short:
-        c = read[i]
+    for c in _read(question, short, range(len(short)), documents, reader) if short else ():
         if c.score >= floor and (c.doc_id not in top or c.score > top[c.doc_id].score):
             top[c.doc_id] = c
     return sorted(top.values(), key=lambda c: (-c.score, c.doc_id, c.start))
@@ -668,7 +664,7 @@ def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Docume
     sentence cited in support of the statement it differs from is taken out of that group:
     it says otherwise ("a documentary" against "a short film"), so it is no support."""
     groups = [list(g) for g in groups]
-    quoted = {(c.doc_id, c.start): c for g in groups for c in g}
+    quoted = {(c.doc_id, c.start) for g in groups for c in g}
     extra, notes, pairs = [], [], set()
     for g in groups:
         head = g[0]
@@ -683,9 +679,9 @@ def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Docume
             supporting = next((c for c in g[1:] if (c.doc_id, c.start) == key), None)
             if supporting is not None:
                 g.remove(supporting)
-                quoted = {(c.doc_id, c.start): c for h in groups + extra for c in h}
+                quoted = {(c.doc_id, c.start) for h in groups + extra for c in h}
             if key not in quoted:  # already quoted when it answers too
-                c = supporting or Candidate(other.doc_id, cp.start, cp.end, other.text[cp.start:cp.end], 0.0)
-                extra.append([c])
-                quoted[key] = c
+                extra.append([supporting or Candidate(other.doc_id, cp.start, cp.end,
+                                                      other.text[cp.start:cp.end], 0.0)])
+                quoted.add(key)
     return groups + extra, notes
