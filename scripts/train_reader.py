@@ -10,6 +10,9 @@ forum posts and reviews:
   sentences of other paragraphs of the same article (the near-miss case: a corpus without
   the question's paragraph), the most question-like first.
 
+``--ramdocs FILE`` adds the *calibrate* split of a RAMDocs file (``ramdocs_pairs``): entity
+pages, whose sentences often name their subject only in the page's opening.
+
 Seeded and resumable: the pair list and its order follow from ``--seed``; a checkpoint is
 written every ``--checkpoint-every`` steps and ``--resume`` goes on from the last one. Runs
 on CPU (about 16 pairs/s on 2 cores at 96 tokens) or on a GPU when one is there.
@@ -103,6 +106,50 @@ def build_pairs(bench_dir: Path, per_file: dict[str, int], seed: int) -> list[tu
     return pairs
 
 
+def ramdocs_pairs(path: Path, seed: int, negatives: int = 3) -> list[tuple[str, str, str, int]]:
+    """(question, sentence, previous sentence, label) pairs from the *calibrate* split of a
+    RAMDocs file (``eval/bench_ramdocs.py``: by a hash of the question; the report split is
+    never read). Entity pages, where a sentence often names its subject only in the page's
+    opening ("The population was 5,390 at the 2010 census.", "Established in 1891, the club
+    ..."): what SQuADShifts questions, written beside their paragraph, rarely need.
+
+    Each document says which answer it gives (its ``answer``, true or planted: a planted
+    value still answers the question, and showing it beside the true one is the answerer's
+    job): positive = a sentence of a correct or planted document holding that answer;
+    negatives = ``negatives - 1`` of that document's other sentences sharing most question
+    words and one more at random, and the two sentences of each noise document sharing most.
+    A document whose answer no sentence holds verbatim ("Politician and writer") gives no pair.
+    """
+    from eval import bench_ramdocs
+
+    rng = random.Random(seed)
+    pairs: list[tuple[str, str, str, int]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        question = str(raw["question"])
+        if bench_ramdocs.split_of(question) != "calibrate":
+            continue
+        qwords = {w for w in _WORD.findall(question.lower()) if len(w) > 3}
+        for doc in raw["documents"]:
+            text, answer = str(doc["text"]), str(doc.get("answer", "")).strip().lower()
+            spans = _sentences(text)
+            items = [(text[s:e], text[slice(*spans[i - 1])] if i else "") for i, (s, e) in enumerate(spans)]
+            ranked = sorted(range(len(items)), key=lambda i: -_overlap(qwords, items[i][0]))
+            if doc.get("type") == "noise":
+                pairs += [(question, *items[i], 0) for i in ranked[:2]]
+                continue
+            pos = [i for i in range(len(items)) if answer and answer in items[i][0].lower()]
+            if not pos:
+                continue
+            pairs += [(question, *items[i], 1) for i in pos]
+            negs = [i for i in ranked if i not in pos]
+            hard, rest = negs[: negatives - 1], negs[negatives - 1:]
+            pairs += [(question, *items[i], 0) for i in hard + rng.sample(rest, min(1, len(rest)))]
+    return pairs
+
+
 class Reader:
     """BERT + a linear head on [CLS]: one logit per pair (torch; training only)."""
 
@@ -154,8 +201,14 @@ def train(args) -> None:
     tok.no_padding()
     per_file = dict(zip(FILES, args.questions))
     pairs = build_pairs(Path(args.benchmarks), per_file, args.seed)
+    extra = ramdocs_pairs(Path(args.ramdocs), args.seed) * args.ramdocs_repeat if args.ramdocs else []
+    if extra:
+        print(f"{len(extra)} pairs ({sum(p[3] for p in extra)} positive) from {args.ramdocs} "
+              f"(calibrate split, x{args.ramdocs_repeat})", flush=True)
+        pairs += extra
+        random.Random(args.seed).shuffle(pairs)
     n_pos = sum(p[3] for p in pairs)
-    print(f"{len(pairs)} pairs ({n_pos} positive) from {per_file}", flush=True)
+    print(f"{len(pairs)} pairs in all ({n_pos} positive); SQuADShifts questions {per_file}", flush=True)
     model = Reader(base)
     if args.init:
         load_exported(model, Path(args.init))
@@ -208,6 +261,8 @@ def train(args) -> None:
         "pairs": len(pairs), "positives": n_pos, "questions_per_file": per_file, "seed": args.seed,
         "lr": args.lr, "batch": args.batch, "epochs": args.epochs, "max_tokens": args.max_tokens,
         "init": args.init or "all-MiniLM-L6-v2", "bf16": args.bf16,
+        "ramdocs": {"file": Path(args.ramdocs).name, "split": "calibrate", "pairs": len(extra),
+                    "repeat": args.ramdocs_repeat} if extra else None,
         "steps": steps, "device": device, "seconds_this_run": round(time.time() - t0)}, indent=1))
 
 
@@ -279,6 +334,8 @@ def main(argv=None) -> int:
     ap.add_argument("--init", metavar="DIR", help="start from an exported reader (e.g. qa/answering/reader_model) "
                                                   "instead of all-MiniLM-L6-v2")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPU with AVX512-BF16, or GPU)")
+    ap.add_argument("--ramdocs", metavar="FILE", help="also train on the calibrate split of this RAMDocs file")
+    ap.add_argument("--ramdocs-repeat", type=int, default=1, help="how many times its pairs are seen per epoch")
     ap.add_argument("--export", metavar="DIR", help="export the last checkpoint to DIR instead of training")
     args = ap.parse_args(argv)
     if args.export:
