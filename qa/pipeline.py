@@ -366,6 +366,8 @@ class Pipeline:
                 answer = resolved_times(with_values, references, events)
         if first is not None and event is None:
             answer = self._checked(spec, answer, first, documents)
+        if event is None:
+            answer = self._copy_conflicts(spec, answer, ranked, documents)
         if event is not None:  # a date, a gap or what happened, from the events the question names
             answer = event_answers(answer, spec, event, claims, documents, references, events, scope)
         note = event.reason if event is not None else ""
@@ -383,10 +385,26 @@ class Pipeline:
             return dataclasses.replace(answer, confidence=first.score) if first.read else answer
         if self._checker is None:
             return answer
-        threshold = self.settings.veto_threshold
-        if threshold is None:
-            threshold = self._checker.veto_threshold
-        return extractive.reader_check(spec.text, answer, first, documents, self._checker, threshold)
+        return extractive.reader_check(spec.text, answer, first, documents, self._checker, self._veto_threshold())
+
+    def _veto_threshold(self) -> float:
+        """The "hybrid" reader's threshold: the setting, else the calibrated one."""
+        if self.settings.veto_threshold is not None:
+            return self.settings.veto_threshold
+        return self._checker.veto_threshold
+
+    def _copy_conflicts(self, spec, answer: Answer, ranked: list, documents) -> Answer:
+        """``answer`` with every place where two near-duplicate sources differ and the reader
+        judges the place answers (``extractive.copy_conflicts``) quoted in both wordings; an
+        answer that declined is made of them. The reader's threshold is the one it declines by
+        in this mode (the veto in "hybrid", its own in "learned"); without a reader, unchanged."""
+        judge = self._reader or self._checker
+        if judge is None or not ranked or (not answer.answered and answer.citations):
+            return answer  # (a declined answer with citations quotes an undisclosed figure)
+        threshold = self.threshold if self._reader is not None else self._veto_threshold()
+        quoted = {(c.doc_id, c.start) for c in answer.citations}
+        groups, notes = extractive.copy_conflicts(spec.text, ranked, documents, judge, threshold, quoted)
+        return extractive.with_statements(answer, groups, documents, notes) if groups else answer
 
     def answer(self, question: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
         """Answer a question; see ``qa.answer``."""

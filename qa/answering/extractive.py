@@ -656,6 +656,50 @@ def answer_extractively(
                   standalone_question=spec.text, passages=tuple(passages), note=" ".join(notes + copies)), ranked
 
 
+def copy_conflicts(question: str, ranked: Sequence[Candidate], documents: Mapping[str, Document], reader,
+                   threshold: float, quoted: set[tuple[str, int]]) -> tuple[list[list[Candidate]], list[str]]:
+    """Where two near-duplicate documents of the ranked sentences word one place differently
+    (``duplicates.differences``) and the learned ``reader`` judges that either wording answers
+    ``question`` (calibrated probability at least ``threshold``): both sentences, each a
+    statement of its own, and a note per pair saying what differs. The planted-falsehood
+    pattern (a copy with one figure or name changed) shows both values wherever the answer
+    stands, and also when the sentence the answer chose says nothing of it. Places with a
+    sentence already in ``quoted`` ((doc_id, start) pairs) are ``altered_copies``' business;
+    only sentences retrieval found (those in ``ranked``) are read."""
+    at = {(c.doc_id, c.start): c for c in ranked}
+    quoted = set(quoted)
+    docs = [documents[d] for d in dict.fromkeys(c.doc_id for c in ranked) if d in documents]
+    groups: list[list[Candidate]] = []
+    notes: list[str] = []
+    for i, doc in enumerate(docs):
+        for other in duplicates.near_duplicates(doc, docs[i + 1:]):
+            for start, _, cp in duplicates.differences(doc, other):
+                pair = [at.get((doc.doc_id, start)), at.get((other.doc_id, cp.start))]
+                if None in pair or any((c.doc_id, c.start) in quoted for c in pair):
+                    continue
+                read = _read(question, pair, range(2), documents, reader)
+                if max(c.score for c in read) >= threshold:
+                    groups += [[c] for c in read]
+                    notes.append(duplicates.note(doc, other, cp))
+                    quoted |= {(c.doc_id, c.start) for c in pair}
+    return groups, notes
+
+
+def with_statements(answer: Answer, groups: Sequence[Sequence[Candidate]], documents: Mapping[str, Document],
+                    notes: Sequence[str]) -> Answer:
+    """``answer`` with ``groups`` quoted after what it says (their markers numbered on from its
+    citations) and ``notes`` added; a declined answer becomes these statements alone, with
+    the best sentence's probability as its confidence."""
+    text, citations = compose(groups, documents)
+    if not answer.answered:
+        return dataclasses.replace(answer, text=text, answered=True, citations=citations, note=" ".join(notes),
+                                   confidence=max(c.score for g in groups for c in g))
+    k = len(answer.citations)  # compose's text holds no [n] but its own (inert_markers)
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + k}]", text)
+    return dataclasses.replace(answer, text=f"{answer.text} {text}", citations=answer.citations + citations,
+                               note=" ".join([answer.note, *notes]).strip())
+
+
 def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Document],
                    pool: list[Document]) -> tuple[list[list[Candidate]], list[str]]:
     """``groups`` with, for each quoted statement, the sentence standing in its place in every

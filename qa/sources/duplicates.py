@@ -8,8 +8,9 @@ told that the rest of the two texts is the same: the difference is the whole que
 
 ``near_duplicates`` compares documents by the Jaccard overlap of their word 5-grams;
 ``counterpart`` finds, in the other document, the sentence standing where the quoted one
-stands and the words that differ between them. Both are exact text operations; which
-sentence answers the question is the answerer's business (``qa/answering/extractive.py``).
+stands and the words that differ between them; ``differences`` lists every such place of two
+copies. All are exact text operations; which sentence answers the question is the answerer's
+business (``qa/answering/extractive.py``: ``altered_copies``, ``copy_conflicts``).
 """
 
 from __future__ import annotations
@@ -99,9 +100,38 @@ def counterpart(doc: Document, start: int, end: int, other: Document) -> Counter
     if best is None or best_ratio < TUNING.same_place or best[2] == ours:
         return None
     s, e, theirs = best
-    ops = [op for op in difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes() if op[0] != "equal"]
-    return Counterpart(other.doc_id, s, e, " ".join(w for op in ops for w in ours[op[1]:op[2]]),
-                       " ".join(w for op in ops for w in theirs[op[3]:op[4]]))
+    return Counterpart(other.doc_id, s, e, *_changes(ours, theirs))
+
+
+def _changes(ours: list[str], theirs: list[str]) -> tuple[str, str]:
+    """The words that differ between two wordings, as written in each."""
+    ops = [d for d in difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes() if d[0] != "equal"]
+    return " ".join(w for d in ops for w in ours[d[1]:d[2]]), " ".join(w for d in ops for w in theirs[d[3]:d[4]])
+
+
+def differences(doc: Document, other: Document) -> list[tuple[int, int, Counterpart]]:
+    """Each sentence of ``doc`` (its offsets) that ``other`` words otherwise in the same place,
+    with that counterpart: the two texts' sentences aligned in order (difflib), and within each
+    run that differs, each sentence paired with the other run's most alike one when it shares
+    ``TUNING.same_place`` of its words. Sentences only in one text, and a sentence one copy only
+    lengthens (words added, none changed), are not differences in wording."""
+    ours, theirs = sentence_spans(doc.text), sentence_spans(other.text)
+    a = [_WORD.findall(doc.text[s:e]) for s, e in ours]
+    b = [_WORD.findall(other.text[s:e]) for s, e in theirs]
+    out = []
+    blocks = difflib.SequenceMatcher(None, [tuple(w) for w in a], [tuple(w) for w in b], autojunk=False)
+    for op, i1, i2, j1, j2 in blocks.get_opcodes():
+        if op != "replace":
+            continue
+        for i in range(i1, i2):
+            ratios = [(difflib.SequenceMatcher(None, a[i], b[j], autojunk=False).ratio(), j) for j in range(j1, j2)]
+            ratio, j = max(ratios)
+            if ratio < TUNING.same_place or a[i] == b[j]:
+                continue
+            said, says = _changes(a[i], b[j])
+            if said and says:  # one copy only adding words (a longer sentence) rewords nothing
+                out.append((*ours[i], Counterpart(other.doc_id, *theirs[j], said, says)))
+    return out
 
 
 def note(doc: Document, other: Document, c: Counterpart) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from qa.answering import extractive
@@ -117,3 +119,62 @@ def test_an_altered_copy_cited_as_the_same_fact_is_split_out_as_its_own_statemen
         statement = next(s for s in a.text.split("] ") if marker in s + "]")
         assert said in statement
     assert "same text except here" in a.note
+
+
+def test_differences_pair_each_reworded_sentence_with_the_one_in_its_place():
+    docs, _ = _setup({"a": STORY, "b": ALTERED})
+    [(s, e, c)] = duplicates.differences(docs["a"], docs["b"])
+    assert STORY[s:e] == "Officials said about 12,000 residents were evacuated from the riverside districts."
+    assert ALTERED[c.start:c.end] == STORY[s:e].replace("12,000", "15,000")
+    assert (c.doc_id, c.ours, c.theirs) == ("b", "12", "15")
+    # a sentence only one copy has is no difference in wording; identical copies have none
+    longer, _ = _setup({"a": STORY, "b": STORY + " The river fell by Tuesday morning."})
+    assert duplicates.differences(longer["a"], longer["b"]) == []
+    assert duplicates.differences(docs["a"], docs["a"]) == []
+
+
+def _ranked(texts, q):
+    docs, passages = _setup(texts)
+    _, ranked = extractive.answer_extractively(q, analyze(q), passages, docs, HashingEmbedder().embed,
+                                               extractive.Idf([d.text for d in docs.values()]), 0.3)
+    return docs, ranked
+
+
+def test_copy_conflicts_quote_both_wordings_of_a_place_the_reader_says_answers():
+    from tests.qa.test_reader import _WordsReader
+
+    q = "How many people had to leave their homes?"
+    docs, ranked = _ranked({"a": STORY, "b": ALTERED, "c": OTHER}, q)
+    groups, notes = extractive.copy_conflicts(q, ranked, docs, _WordsReader("evacuated"), 0.5, set())
+    assert [[c.doc_id for c in g] for g in groups] == [["a"], ["b"]]
+    assert "12,000" in groups[0][0].text and "15,000" in groups[1][0].text
+    assert groups[0][0].score == pytest.approx(0.9) and len(notes) == 1 and "“12”" in notes[0]
+    # the reader judges the place no answer: nothing; a place already quoted: altered_copies' business
+    assert extractive.copy_conflicts(q, ranked, docs, _WordsReader("mayor"), 0.5, set()) == ([], [])
+    quoted = {(groups[0][0].doc_id, groups[0][0].start)}
+    assert extractive.copy_conflicts(q, ranked, docs, _WordsReader("evacuated"), 0.5, quoted) == ([], [])
+
+
+def test_with_statements_makes_a_declined_answer_of_them_and_numbers_on_after_an_answer():
+    from tests.qa.test_reader import _WordsReader
+
+    q = "How many people had to leave their homes?"
+    docs, ranked = _ranked({"a": STORY, "b": ALTERED}, q)
+    groups, notes = extractive.copy_conflicts(q, ranked, docs, _WordsReader("evacuated"), 0.5, set())
+    declined = extractive.abstain(q, [], note="No sentence answers.")
+    a = extractive.with_statements(declined, groups, docs, notes)
+    assert a.answered and a.text.count("[1]") == 1 and "[2]" in a.text and len(a.citations) == 2
+    assert a.confidence == pytest.approx(0.9) and a.note == notes[0]
+    first, _ = extractive.compose([[ranked[-1]]], docs)
+    answered = dataclasses.replace(declined, text=first, answered=True,
+                                   citations=(extractive.citation_for(ranked[-1], docs),), note="")
+    b = extractive.with_statements(answered, groups, docs, notes)
+    assert b.text.startswith(first) and "[2]" in b.text and "[3]" in b.text and len(b.citations) == 3
+    assert [c.quote for c in b.citations[1:]] == [g[0].text for g in groups]
+
+
+def test_a_sentence_one_copy_only_lengthens_is_no_difference_in_wording():
+    longer = STORY.replace("the riverside districts.", "the riverside districts, where the river rose fastest.")
+    docs, _ = _setup({"a": STORY, "b": longer})
+    assert duplicates.differences(docs["a"], docs["b"]) == []
+    assert duplicates.differences(docs["b"], docs["a"]) == []

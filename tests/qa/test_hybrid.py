@@ -97,3 +97,27 @@ def test_the_committed_calibration_has_a_veto_threshold():
     from qa.answering.reader import reader
 
     assert 0.0 < reader().veto_threshold < reader().threshold
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "learned"])
+def test_a_declined_answer_shows_both_wordings_where_near_duplicate_sources_differ(tmp_path, mode):
+    # The chosen sentence is vetoed (or, learned, scores under the threshold), but two copies of
+    # one article word a place differently and the reader judges one wording an answer: the
+    # answer is both wordings, each cited, and says the texts are otherwise the same.
+    from tests.qa.test_duplicates import STORY
+    from tests.qa.test_library import _corpus
+
+    corpus = _corpus(tmp_path, "flood", [STORY, STORY.replace("until Wednesday", "until Friday")])
+
+    def ask(reader):
+        settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
+                            reader=mode)
+        p = Pipeline(settings, embedder=HashingEmbedder(), reader=reader)
+        p.build()
+        return p.answer("When will the schools reopen?", mode="extractive")
+
+    a = ask(_WordReader("until Friday"))
+    assert a.answered and "until Wednesday" in a.text and "until Friday" in a.text
+    assert {c.doc_id for c in a.citations} == {"flood-0", "flood-1"} and a.confidence == pytest.approx(0.9)
+    assert "same text except here" in a.note and "“Wednesday”" in a.note
+    assert not ask(_WordReader("tsunami")).answered  # no sentence answers: declined
