@@ -371,6 +371,8 @@ class Pipeline:
         if event is not None:  # a date, a gap or what happened, from the events the question names
             answer = event_answers(answer, spec, event, claims, documents, references, events, scope)
         note = event.reason if event is not None else ""
+        if answer.answered and not answer.values:  # values count their copies themselves
+            note = join_notes(note or answer.note, extractive.copied_support(answer, documents))
         return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note), ranked
 
     def _checked(self, spec, answer: Answer, first: extractive.Candidate, documents) -> Answer:

@@ -700,6 +700,25 @@ def with_statements(answer: Answer, groups: Sequence[Sequence[Candidate]], docum
                                note=" ".join([answer.note, *notes]).strip())
 
 
+_MARKER_RUN = re.compile(r"(?:\[\d+\])+")
+
+
+def copied_support(answer: Answer, documents: Mapping[str, Document]) -> str:
+    """A note naming each statement of ``answer`` cited from near-duplicate documents (one text
+    copied or republished): how many documents its markers cite and how many of them are
+    independent ("[1][2][3] cite 3 documents, 2 independent"), so copies of one story are not
+    read as confirmation by several. "" when no statement's sources are copies."""
+    said = []
+    for run in _MARKER_RUN.findall(answer.text):
+        cited = [answer.citations[n - 1].doc_id for n in map(int, re.findall(r"\d+", run))
+                 if 0 < n <= len(answer.citations)]
+        docs = [documents[d] for d in dict.fromkeys(cited) if d in documents]
+        independent = duplicates.independent(docs)
+        if independent < len(docs):
+            said.append(f"{run} cite {len(docs)} documents, {independent} independent")
+    return f"Near-duplicate texts count once: {'; '.join(said)}." if said else ""
+
+
 def altered_copies(groups: list[list[Candidate]], documents: Mapping[str, Document],
                    pool: list[Document]) -> tuple[list[list[Candidate]], list[str]]:
     """``groups`` with, for each quoted statement, the sentence standing in its place in every

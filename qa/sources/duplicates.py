@@ -135,9 +135,12 @@ def differences(doc: Document, other: Document) -> list[tuple[int, int, Counterp
 
 
 def note(doc: Document, other: Document, c: Counterpart) -> str:
-    """One sentence saying what differs between two near-duplicate documents."""
+    """One sentence saying what differs between two near-duplicate documents, each named with
+    its date when it has one (a wire story's later version and an altered copy look alike:
+    the dates are the reader's first clue)."""
     def name(d: Document) -> str:
-        return f"{d.title} ({d.doc_id})" if d.title else d.doc_id
+        said = ", ".join(x for x in (d.doc_id, d.date) if x)
+        return f"{d.title} ({said})" if d.title else said
 
     return (f"Two documents are the same text except here: “{c.ours or '(nothing)'}” in {name(doc)}, "
-            f"“{c.theirs or '(nothing)'}” in {name(other)}; one of them may have been altered.")
+            f"“{c.theirs or '(nothing)'}” in {name(other)}; one of them may have been altered or updated.")

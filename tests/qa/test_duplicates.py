@@ -178,3 +178,48 @@ def test_a_sentence_one_copy_only_lengthens_is_no_difference_in_wording():
     docs, _ = _setup({"a": STORY, "b": longer})
     assert duplicates.differences(docs["a"], docs["b"]) == []
     assert duplicates.differences(docs["b"], docs["a"]) == []
+
+
+def test_a_statement_cited_from_copies_says_how_many_sources_are_independent():
+    from qa.records import Answer
+
+    copy = STORY.replace("Harbour town floods", "Velmora: harbour town floods")  # republished
+    docs, _ = _setup({"a": STORY, "b": copy, "c": OTHER})
+
+    def cite(doc_id, sentence):
+        start = docs[doc_id].text.index(sentence)
+        return extractive.citation_for(extractive.Candidate(doc_id, start, start + len(sentence), sentence, 1.0),
+                                       docs)
+
+    mayor = "The mayor thanked the volunteers who filled sandbags through the night."
+    frost = "A late frost in April damaged the blossom."
+    a = Answer(question="q", text=f"{mayor} [1][2][3] {frost} [4]", answered=True,
+               citations=(cite("a", mayor), cite("b", mayor), cite("c", frost), cite("c", frost)))
+    assert extractive.copied_support(a, docs) == ("Near-duplicate texts count once: "
+                                                  "[1][2][3] cite 3 documents, 2 independent.")
+    independent = dataclasses.replace(a, text=f"{mayor} [1][3] {frost} [4]")
+    assert extractive.copied_support(independent, docs) == ""
+
+
+def test_the_pipeline_notes_copies_cited_as_support(tmp_path):
+    from qa.config import Settings
+    from qa.pipeline import Pipeline
+    from tests.qa.test_library import _corpus
+
+    copy = STORY.replace("Harbour town floods", "Velmora: harbour town floods")
+    corpus = _corpus(tmp_path, "flood", [STORY, copy, OTHER])
+    p = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
+                          reader="heuristic"), embedder=HashingEmbedder())
+    p.build()
+    a = p.answer("Who thanked the volunteers who filled sandbags?", mode="extractive")
+    assert a.answered and {c.doc_id for c in a.citations} >= {"flood-0", "flood-1"}
+    assert "2 documents, 1 independent" in a.note
+
+
+def test_the_note_names_each_copy_with_its_date_when_it_has_one():
+    docs, _ = _setup({"a": STORY, "b": ALTERED})
+    dated = {k: dataclasses.replace(d, date=day) for (k, d), day in zip(docs.items(), ["2025-06-17", "2025-06-18"])}
+    [(s, e, c)] = duplicates.differences(dated["a"], dated["b"])
+    said = duplicates.note(dated["a"], dated["b"], c)
+    assert "“12” in A (a, 2025-06-17), “15” in B (b, 2025-06-18)" in said and "altered or updated" in said
+    assert "“12” in A (a), “15” in B (b)" in duplicates.note(docs["a"], docs["b"], c)
