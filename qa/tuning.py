@@ -166,6 +166,11 @@ class Tuning:
     # The other document's sentence stands in the quoted one's place at this share of the same
     # words (difflib's ratio over words).
     same_place: float = _tuned(0.6, "hand-set 2026-12-05")
+    # Where two copies differ over a run of sentences, a sentence is compared with the other
+    # run's sentences at most this many places before or after its own (a cost bound: two
+    # rewritten halves of long copies would otherwise compare every pair).
+    same_place_window: int = _tuned(3, "hand-set 2026-12-06 as a cost bound (0.02 s for 300-sentence copies "
+                                       "with 30 changed sentences)")
 
     # --- events (qa/sources/events.py, qa/sources/conflicts.py) ---------------------------------------------
     # Days an article's date may lie from the day of the event it reports, and two articles'

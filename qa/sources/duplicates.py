@@ -112,8 +112,8 @@ def _changes(ours: list[str], theirs: list[str]) -> tuple[str, str]:
 def differences(doc: Document, other: Document) -> list[tuple[int, int, Counterpart]]:
     """Each sentence of ``doc`` (its offsets) that ``other`` words otherwise in the same place,
     with that counterpart: the two texts' sentences aligned in order (difflib), and within each
-    run that differs, each sentence paired with the other run's most alike one when it shares
-    ``TUNING.same_place`` of its words. Sentences only in one text, and a sentence one copy only
+    run that differs, each sentence paired with the other run's most alike one near its own place
+    (``TUNING.same_place_window``) when it shares ``TUNING.same_place`` of its words. Sentences only in one text, and a sentence one copy only
     lengthens (words added, none changed), are not differences in wording."""
     ours, theirs = sentence_spans(doc.text), sentence_spans(other.text)
     a = [_WORD.findall(doc.text[s:e]) for s, e in ours]
@@ -124,7 +124,12 @@ def differences(doc: Document, other: Document) -> list[tuple[int, int, Counterp
         if op != "replace":
             continue
         for i in range(i1, i2):
-            ratios = [(difflib.SequenceMatcher(None, a[i], b[j], autojunk=False).ratio(), j) for j in range(j1, j2)]
+            near = j1 + i - i1  # its own place in the other run
+            ratios = [(difflib.SequenceMatcher(None, a[i], b[j], autojunk=False).ratio(), j)
+                      for j in range(max(j1, near - TUNING.same_place_window),
+                                     min(j2, near + TUNING.same_place_window + 1))]
+            if not ratios:
+                continue
             ratio, j = max(ratios)
             if ratio < TUNING.same_place or a[i] == b[j]:
                 continue
