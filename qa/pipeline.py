@@ -370,10 +370,12 @@ class Pipeline:
             answer = self._copy_conflicts(spec, answer, ranked, documents)
         if event is not None:  # a date, a gap or what happened, from the events the question names
             answer = event_answers(answer, spec, event, claims, documents, references, events, scope)
-        note = event.reason if event is not None else ""
-        if answer.answered and not answer.values:  # values count their copies themselves
-            note = join_notes(note or answer.note, extractive.copied_support(answer, documents))
-        return dataclasses.replace(answer, standalone_question=standalone, note=note or answer.note), ranked
+        note = (event.reason if event is not None else "") or answer.note
+        # a statement cited from copies of one text says so (values count their copies themselves)
+        copied = extractive.copied_support(answer, documents) if answer.answered and not answer.values else ""
+        if copied:
+            note = join_notes(note, copied)
+        return dataclasses.replace(answer, standalone_question=standalone, note=note), ranked
 
     def _checked(self, spec, answer: Answer, first: extractive.Candidate, documents) -> Answer:
         """The "hybrid" veto: the learned reader judges the one sentence the hand-written score

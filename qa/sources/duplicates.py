@@ -112,9 +112,10 @@ def _changes(ours: list[str], theirs: list[str]) -> tuple[str, str]:
 def differences(doc: Document, other: Document) -> list[tuple[int, int, Counterpart]]:
     """Each sentence of ``doc`` (its offsets) that ``other`` words otherwise in the same place,
     with that counterpart: the two texts' sentences aligned in order (difflib), and within each
-    run that differs, each sentence paired with the other run's most alike one near its own place
-    (``TUNING.same_place_window``) when it shares ``TUNING.same_place`` of its words. Sentences only in one text, and a sentence one copy only
-    lengthens (words added, none changed), are not differences in wording."""
+    run that differs, each sentence paired with the other run's most alike one near its own
+    place (``TUNING.same_place_window``) when it shares ``TUNING.same_place`` of its words.
+    Sentences only in one text, and a sentence one copy only lengthens (words added, none
+    changed), are not differences in wording."""
     ours, theirs = sentence_spans(doc.text), sentence_spans(other.text)
     a = [_WORD.findall(doc.text[s:e]) for s, e in ours]
     b = [_WORD.findall(other.text[s:e]) for s, e in theirs]
