@@ -677,7 +677,8 @@ def copy_conflicts(question: str, ranked: Sequence[Candidate], documents: Mappin
                 pair = [at.get((doc.doc_id, start)), at.get((other.doc_id, cp.start))]
                 if None in pair or any((c.doc_id, c.start) in quoted for c in pair):
                     continue
-                read = _read(question, pair, range(2), documents, reader)
+                # the learned mode's shortlist was read already: its probabilities stand
+                read = pair if all(c.read for c in pair) else _read(question, pair, range(2), documents, reader)
                 if max(c.score for c in read) >= threshold:
                     groups += [[c] for c in read]
                     notes.append(duplicates.note(doc, other, cp))

@@ -223,3 +223,14 @@ def test_the_note_names_each_copy_with_its_date_when_it_has_one():
     said = duplicates.note(dated["a"], dated["b"], c)
     assert "“12” in A (a, 2025-06-17), “15” in B (b, 2025-06-18)" in said and "altered or updated" in said
     assert "“12” in A (a), “15” in B (b)" in duplicates.note(docs["a"], docs["b"], c)
+
+
+def test_copy_conflicts_do_not_read_again_what_the_reader_already_read():
+    from tests.qa.test_reader import _WordsReader
+
+    q = "How many people had to leave their homes?"
+    docs, ranked = _ranked({"a": STORY, "b": ALTERED}, q)
+    reader = _WordsReader("evacuated")
+    ranked = [dataclasses.replace(c, score=0.8, read=True) if "evacuated" in c.text else c for c in ranked]
+    groups, _ = extractive.copy_conflicts(q, ranked, docs, reader, 0.5, set())
+    assert [g[0].score for g in groups] == [0.8, 0.8] and reader.calls == []
