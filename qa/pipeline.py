@@ -375,6 +375,9 @@ class Pipeline:
         copied = extractive.copied_support(answer, documents) if answer.answered and not answer.values else ""
         if copied:
             note = join_notes(note, copied)
+        apart = extractive.which_is_which(answer, documents, self._embed) if answer.answered else ""
+        if apart:
+            note = join_notes(note, apart)
         return dataclasses.replace(answer, standalone_question=standalone, note=note), ranked
 
     def _checked(self, spec, answer: Answer, first: extractive.Candidate, documents) -> Answer:

@@ -57,6 +57,9 @@ _ANAPHORIC = re.compile(r"(?:(?:During|In|At|After|Before|Since|From)\s+(?:that|
                         r"(?:This|That|These|Those|It|He|She|They|His|Her|Their|Its|The\s+two)\b)")
 OTHER_STORIES_NOTE = ("Some documents tell other stories, perhaps of another person or thing of the same name: "
                       "each one's answer is quoted from it, with its source.")
+# How much of a document's opening the which-is-which note quotes (a display bound: enough for
+# a page's subject and its first description, "X (born 1950) is an American ...").
+OPENING_CHARS = 200
 
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
                  "fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|"
@@ -337,7 +340,10 @@ def names_differ(a: str, b: str, question: str) -> bool:
 
 def another_story(a: str, b: str, documents: Mapping[str, Document], embed) -> bool:
     """Whether documents ``a`` and ``b`` tell different stories: their leads (first
-    ``TUNING.lead_chars`` characters) are less alike than ``TUNING.other_story_similarity``."""
+    ``TUNING.lead_chars`` characters) are less alike than ``TUNING.other_story_similarity``,
+    and they are not parts of one titled text."""
+    if _same_title(documents[a], documents[b]):
+        return False
     va, vb = embed([documents[a].text[:TUNING.lead_chars], documents[b].text[:TUNING.lead_chars]])
     return float(va @ vb) < TUNING.other_story_similarity
 
@@ -364,6 +370,62 @@ def other_stories(question: str, ranked: Sequence[Candidate], quoted: Sequence[C
         if c.score >= floor and (c.doc_id not in top or c.score > top[c.doc_id].score):
             top[c.doc_id] = c
     return sorted(top.values(), key=lambda c: (-c.score, c.doc_id, c.start))
+
+
+def which_is_which(answer: Answer, documents: Mapping[str, Document], embed) -> str:
+    """When the documents ``answer`` cites tell different stories (namesakes' pages, articles
+    on different things of one name), a note saying which is which: the cited documents
+    grouped by story as ``another_story`` tells them (a shared title, or leads alike), each
+    story's markers followed by what tells it apart in its own text (its title, else its
+    opening sentence). "" when they tell one story."""
+    first: dict[str, int] = {}
+    for n, c in enumerate(answer.citations, start=1):
+        if c.doc_id in documents:
+            first.setdefault(c.doc_id, n)
+    if len(first) < 2:
+        return ""
+    docs = list(first)
+    leads = embed([documents[d].text[:TUNING.lead_chars] for d in docs])
+    stories: list[list[int]] = []  # documents by story, each story's first document first
+    for i in range(len(docs)):
+        same = next((s for s in stories if _same_title(documents[docs[s[0]]], documents[docs[i]])
+                     or float(leads[s[0]] @ leads[i]) >= TUNING.other_story_similarity), None)
+        if same is None:
+            stories.append([i])
+        else:
+            same.append(i)
+    if len(stories) < 2:
+        return ""
+    parts = []
+    for story in stories:
+        head = docs[story[0]]
+        markers = "".join(f"[{first[docs[i]]}]" for i in story)
+        told = _told_apart(documents[head], answer.citations[first[head] - 1].start)
+        parts.append(f"{markers} {'are' if len(story) > 1 else 'is'} from {told}")
+    return f"Which is which, by each text's title or opening: {'; '.join(parts)}."
+
+
+def _same_title(a: Document, b: Document) -> bool:
+    """Whether ``a`` and ``b`` are parts of one titled text (one page's paragraphs share its title)."""
+    return bool(a.title.strip()) and a.title.strip() == b.title.strip()
+
+
+def _told_apart(doc: Document, quoted_start: int) -> str:
+    """What names ``doc`` apart from other texts, to follow "[n] is from": its title, else its
+    opening sentence (a photo caption or a publication stamp is no opening), clipped at
+    ``OPENING_CHARS``."""
+    if doc.title.strip():
+        return f"“{doc.title.strip()}”"
+    spans = [(s, e) for s, e in document_sentences(doc) if not is_caption(doc.text[s:e]) and not is_stamp(doc.text[s:e])]
+    if not spans:
+        return "a text with no opening sentence"
+    s, e = spans[0]
+    if s == quoted_start:
+        return "the opening of its text"
+    opening = " ".join(doc.text[s:e].split())
+    if len(opening) > OPENING_CHARS:
+        opening = opening[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+    return f"a text that opens “{inert_markers(opening)}”"
 
 
 def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relation: str = "") -> list[int]:
