@@ -4,7 +4,8 @@ Imported by ``index/`` (reading claims at build time) and ``qa/`` (reading quest
 sentences at query time); it imports neither. Whatever it reads a text with is here once:
 the vocabularies of measures, units and qualifiers (``lang.vocab``), figures and number words
 (``lang.numbers``), time expressions (``lang.timex``), tokens, stems, stopwords and the loose
-word match (``lang.text``), names (``lang.names``), sentences (``lang.sentences``).
+word match (``lang.text``), names (``lang.names``), back-references (``lang.references``),
+sentences (``lang.sentences``).
 
 Stored claims, the ledger and the BM25 cache are reused only while ``fingerprint()`` matches:
 an edited word list or rule rebuilds everything read with it.

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from lang.names import name_runs
+from lang.references import PERSON_REFERENCE, THING_REFERENCE
 from lang.text import STOPWORDS, words
 from qa.errors import BadQuestion
 
@@ -34,8 +35,6 @@ ROLES = ("user", "assistant")
 MAX_HISTORY_MESSAGES = 200
 MAX_MESSAGE_CHARS = 20_000
 
-_PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
-_THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there)\b", re.I)
 _CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|what else)\b", re.I)
 
 
@@ -135,8 +134,8 @@ def _last_person(history: Sequence[dict]) -> str | None:
 def needs_context(question: str) -> bool:
     """Whether ``question`` reads as a follow-up that cannot stand alone."""
     content = [w for w in words(question) if w.lower() not in STOPWORDS]
-    return bool(_CONTINUATION.search(question) or _PERSON_PRONOUN.search(question)
-                or _THING_PRONOUN.search(question) or len(content) < 3)
+    return bool(_CONTINUATION.search(question) or PERSON_REFERENCE.search(question)
+                or THING_REFERENCE.search(question) or len(content) < 3)
 
 
 def condense(question: str, history: Sequence[dict] | None) -> str:
@@ -159,9 +158,9 @@ def condense(question: str, history: Sequence[dict] | None) -> str:
     previous = turns[-1]
     standalone = question.strip()
     person = _last_person(history or [])
-    if person and _PERSON_PRONOUN.search(standalone) and person not in standalone:
+    if person and PERSON_REFERENCE.search(standalone) and person not in standalone:
         # "where did he meet Shoigu?" -> "where did Kim Jong Un meet Shoigu?"
-        standalone = _PERSON_PRONOUN.sub(lambda m: person + ("'s" if m.group(0).lower() in ("his", "hers") else ""),
+        standalone = PERSON_REFERENCE.sub(lambda m: person + ("'s" if m.group(0).lower() in ("his", "hers") else ""),
                                          standalone, count=1)
     standalone = _CONTINUATION.sub("", standalone).strip() or standalone
     # The previous question's content words, not its wording: its "how many"/"when" must not
@@ -169,7 +168,7 @@ def condense(question: str, history: Sequence[dict] | None) -> str:
     context = " ".join(w for w in words(previous) if w.lower() not in STOPWORDS and w.lower() not in _ASKING)
     # The previous answer's names are what "they"/"he" most often point to ("Ri Chang-dae").
     answers = [m for m in (history or []) if m.get("role") == "assistant"]
-    if answers and (_THING_PRONOUN.search(question) or _PERSON_PRONOUN.search(question)):
+    if answers and (THING_REFERENCE.search(question) or PERSON_REFERENCE.search(question)):
         names = name_runs(str(answers[-1].get("content", "")))
         context = " ".join(dict.fromkeys([*names, context])).strip()
     return f"{standalone} ({context})" if context else standalone

@@ -31,13 +31,14 @@ from index.records import Document
 from lang import timex
 from lang.numbers import find_figures
 from lang.names import name_words
+from lang.references import POINTS_BACK, SAME_EVENT
 from lang.text import has_term, stem, terms
 from lang.vocab import MONTH_PATTERN, TIME_UNITS, VALUE_UNITS, unit_family
 from qa.answering.verify import inert_markers
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
 from qa.sources import duplicates
-from qa.sources.events import EVENT_ANAPHOR, DateHits, EventScope
+from qa.sources.events import DateHits, EventScope
 from qa.tuning import TUNING
 
 ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."
@@ -52,9 +53,6 @@ _UNDISCLOSED = re.compile(
 
 # The tuned numbers of the sentence score, of what an answer quotes besides its best sentence
 # and of other documents' answers are in qa/tuning.py (TUNING), each with what it was fitted on.
-# A sentence opening with a back-reference continues the one before it.
-_ANAPHORIC = re.compile(r"(?:(?:During|In|At|After|Before|Since|From)\s+(?:that|this|the|those|these)\b|"
-                        r"(?:This|That|These|Those|It|He|She|They|His|Her|Their|Its|The\s+two)\b)")
 OTHER_STORIES_NOTE = ("Some documents tell other stories, perhaps of another person or thing of the same name: "
                       "each one's answer is quoted from it, with its source.")
 # How much of a document's opening the which-is-which note quotes (a display bound: enough for
@@ -541,7 +539,8 @@ def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mappin
     """
     doc = documents[best.doc_id]
     nxt = next(((s, e) for s, e in document_sentences(doc) if s >= best.end), None)
-    if nxt is None or doc.text[best.end:nxt[0]].strip() or not _ANAPHORIC.match(doc.text[nxt[0]:nxt[1]]):
+    opening = doc.text[nxt[0]:nxt[1]] if nxt else ""
+    if nxt is None or doc.text[best.end:nxt[0]].strip() or not (POINTS_BACK.match(opening) or SAME_EVENT.match(opening)):
         return None
     scored = next((c for c in ranked if c.doc_id == best.doc_id and c.start == nxt[0]), None)
     if spec is not None and len(_new_terms(best.text, spec)) <= TUNING.restating_new_terms:
@@ -549,7 +548,7 @@ def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mappin
         return scored or Candidate(best.doc_id, nxt[0], nxt[1], doc.text[nxt[0]:nxt[1]], 0.0)
     if scored is None:
         return None
-    same_event = spec is not None and spec.relation == "event" and EVENT_ANAPHOR.match(scored.text)
+    same_event = spec is not None and spec.relation == "event" and SAME_EVENT.match(scored.text)
     share = TUNING.event_continuation_share if same_event else TUNING.continuation_score_share
     return scored if scored.score >= share * best.score else None
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from index.claims import Claim, document_sentences, measure_family, measure_words, measures_related
 from index.records import Document
 from lang import timex
+from lang.references import POINTS_BACK
 from qa.answering.extractive import Candidate, compose, names_in, question_names
 from qa.question import Need
 from qa.records import Answer, Citation, Value
@@ -41,13 +42,10 @@ def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | Non
     return None
 
 
-_ANAPHOR = re.compile(r"(?i)^\W*(?:these|those|this|that|they|it|its|their|he|she|his|her)\b")
-
-
 def _read_with_antecedent(c: Candidate, documents: Mapping[str, Document]) -> str:
     """The sentence, with the one before it when it opens by pointing back ("These shipments ...")."""
     doc = documents.get(c.doc_id)
-    if doc is None or not _ANAPHOR.match(c.text):
+    if doc is None or not POINTS_BACK.match(c.text):
         return c.text
     before = [doc.text[s:e] for s, e in document_sentences(doc) if e <= c.start]
     return f"{before[-1]} {c.text}" if before else c.text

@@ -30,6 +30,7 @@ from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, mea
                           qualifier_direction, unit_family, units_compatible, value_range)
 from lang import timex
 from lang.numbers import canon
+from lang.references import POINTS_BACK
 from lang.text import QUESTION_STOPWORDS, mentions
 from qa.sources.value_notes import detail, note, summary
 from qa.question import Need
@@ -50,13 +51,10 @@ _COUNT_KINDS = {"count", "vague", "money", "quantity", "percent"}
 _DATE_GRAINS = {"day", "month", "season", "quarter", "year"}
 
 
-_ANAPHOR = re.compile(r"(?i)^\W*(?:these|those|this|that|they|it|its|their|the\s+same)\b")
-
-
 def _score(need: Need, c: Claim, before: str = "") -> int:
     """How many of the question's subject terms the claim's sentence (and what it is about)
     mentions; a sentence opening with "These shipments ..." is read with the one before it."""
-    text = f"{c.sentence} {c.about} {before if _ANAPHOR.match(c.sentence) else ''}"
+    text = f"{c.sentence} {c.about} {before if POINTS_BACK.match(c.sentence) else ''}"
     return sum(1 for t in need.terms if mentions(t, text))
 
 

@@ -28,12 +28,13 @@ from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_cla
 from index.records import Document
 from lang import timex
 from lang.names import name_words
+from lang.references import SAME_EVENT
 from lang.vocab import ORDINAL, ordinal_value
 from qa.records import Passage
 from qa.tuning import TUNING
 
 __all__ = ["Event", "EventFilter", "EventScope", "DateHits", "date_hits", "events_of_documents", "resolve_event", "event_family_of_question",
-           "event_scope", "event_mentions", "mention_index", "Mention", "EVENT_ANAPHOR", "COUNTS_EVENTS"]
+           "event_scope", "event_mentions", "mention_index", "Mention", "COUNTS_EVENTS"]
 
 
 
@@ -474,10 +475,6 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
                        series=tuple(pool))
 
 
-# "During that visit, ...": a sentence that opens with the event of the sentence before it.
-EVENT_ANAPHOR = re.compile(r"(?:During|At|In|After)\s+(?:that|this|the)\s+(?:visit|trip|meeting|talks|summit|event)\b")
-
-
 @dataclass(frozen=True, slots=True)
 class EventScope:
     """What an answer about the named events may quote.
@@ -600,6 +597,6 @@ def mention_index(documents: Mapping[str, Document], claims_by_doc: Mapping[str,
                     continue  # "in June" holds two visits: it tells neither apart
                 out[found[0]].append(Mention(doc_id, c.start, c.end))
                 nxt = next(((s, e) for s, e in document_sentences(doc) if s >= c.end), None)
-                if nxt and not doc.text[c.end:nxt[0]].strip() and EVENT_ANAPHOR.match(doc.text[nxt[0]:nxt[1]]):
+                if nxt and not doc.text[c.end:nxt[0]].strip() and SAME_EVENT.match(doc.text[nxt[0]:nxt[1]]):
                     out[found[0]].append(Mention(doc_id, nxt[0], nxt[1]))
     return out

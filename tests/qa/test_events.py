@@ -312,9 +312,9 @@ def test_the_mention_index_finds_what_the_definition_does_among_many_events(ruiz
 
 def _anaphors(docs):
     from index.claims import document_sentences
-    from qa.sources.events import EVENT_ANAPHOR
+    from lang.references import SAME_EVENT
 
-    return [(d, s, e) for d, doc in docs.items() for s, e in document_sentences(doc) if EVENT_ANAPHOR.match(doc.text[s:e])]
+    return [(d, s, e) for d, doc in docs.items() for s, e in document_sentences(doc) if SAME_EVENT.match(doc.text[s:e])]
 
 
 def _with_other(ruiz, day: str, title: str, text: str) -> list[Event]:

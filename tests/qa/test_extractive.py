@@ -393,3 +393,17 @@ def test_the_pipeline_says_which_namesake_each_answer_is_from(tmp_path):
     assert told.count(" is from ") == 2  # one per namesake's text
     assert "jazz album" in told or "is from the opening of its text" in told
     assert "folk singer" in told or "is from the opening of its text" in told
+
+
+def test_the_answer_goes_on_into_a_sentence_that_points_back_or_tells_the_same_event():
+    from qa.answering.extractive import Candidate, continuation
+
+    for follow, continues in (("Helsinki sent 12 more boats.", False), ("He sent 12 more boats.", True),
+                              ("During the visit, 12 more boats came.", True),
+                              ("In the 2010 census, 12 boats were counted.", False)):
+        text = f"Officials said 42 people were evacuated from Brenn.\n{follow}"
+        docs = {"a": _doc("a", text)}
+        first_end = text.index("\n")
+        best = Candidate("a", 0, first_end, text[:first_end], 0.9)
+        nxt = Candidate("a", first_end + 1, len(text), follow, 0.9)
+        assert (continuation(best, [best, nxt], docs) is not None) is continues
