@@ -27,7 +27,7 @@ from lang.sentences import joined_sentences
 from index.records import Document
 from lang import timex
 from lang.lexicon import table
-from lang.numbers import QUAL_RE, WORDNUM, Found, find_figures, value_range
+from lang.numbers import COUNT_WORDS, QUAL_RE, WORDNUM, Found, find_figures, value_range
 from lang.vocab import (EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
                          REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
                          measure_family, measure_words, measures_related, qualifier_direction, unit_family,
@@ -412,7 +412,7 @@ def extract_claims(doc: Document) -> list[Claim]:
     out: list[Claim] = []
     for i, (s, e) in enumerate(spans):
         sentence = doc.text[s:e]
-        if not re.search(r"\d|" + WORDNUM + r"|thousands|hundreds|millions|dozens|half|third|quarter|"
+        if not re.search(r"\d|" + WORDNUM + "|" + COUNT_WORDS + r"|half|third|quarter|"
                          r"year|month|week|day|spring|summer|fall|autumn|winter|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
                          sentence, re.I):
             continue

@@ -12,22 +12,28 @@ import re
 from dataclasses import dataclass
 
 from lang import timex
-from lang.vocab import FRACTIONS, QUALIFIERS, SCALES, SMALL_NUMBERS, TENS, UNIT_LOOKUP
+from lang.vocab import FRACTIONS, QUALIFIERS, SCALE_WORDS, SCALES, SMALL_NUMBERS, TENS, UNIT_LOOKUP, VAGUE_AMOUNTS
 
-__all__ = ["Found", "find_figures", "value_range", "canon", "QUAL_RE", "WORDNUM"]
+__all__ = ["Found", "find_figures", "value_range", "canon", "QUAL_RE", "WORDNUM", "COUNT_WORDS"]
 
 WORDNUM = "|".join(sorted(list(SMALL_NUMBERS) + list(TENS), key=len, reverse=True))
-_SCALEW = "hundred|thousand|million|billion|trillion"
+_SCALEW = "|".join(SCALE_WORDS)
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMBER = (rf"(?:{_DIGITS})(?:\s*(?:{_SCALEW})\b|(?:bn|mn|m|k)\b)?"
            rf"|(?:a\s+)?(?:{WORDNUM})(?:[-\s](?:{WORDNUM}))*(?:\s+(?:and\s+)?(?:{_SCALEW}|{WORDNUM}))*\b"
            rf"|a\s+(?:{_SCALEW}|dozen)\b|a\s+dozen\b")
+# Any word that states a count in running text ("three", "hundreds", "a dozen", "two-thirds"),
+# for a reader asking whether a sentence holds one. "zero" and "one" are left out: "one" is far
+# more often "one of them" than a count.
+COUNT_WORDS = "|".join(sorted(dict.fromkeys(
+    [w for w, n in SMALL_NUMBERS.items() if n >= 2] + list(TENS) + [w + s for w in SCALE_WORDS for s in ("", "s")]
+    + ["dozen", "dozens"] + list(VAGUE_AMOUNTS) + list(FRACTIONS)), key=len, reverse=True)).replace(" ", r"\s+")
 _NUM_RE = re.compile(
     rf"(?i)(?<![\w.,/$€£-])(?P<cur>[$€£])?\s?(?P<n1>{_NUMBER})"
     rf"(?:\s*(?:to|-|–|and)\s*(?P=cur)?(?P<n2>{_NUMBER}))?"
     rf"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?")
 _FRACTION_RE = re.compile(r"(?i)\b(?:" + "|".join(re.escape(f) for f in sorted(FRACTIONS, key=len, reverse=True)) + r")\b")
-_VAGUE_RE = re.compile(r"(?i)\b(?:tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions|billions)\b")
+_VAGUE_RE = re.compile(r"(?i)\b(?:" + "|".join(re.escape(v) for v in sorted(VAGUE_AMOUNTS, key=len, reverse=True)) + r")\b")
 QUAL_RE = re.compile(r"(?i)(?:\b(?:" + "|".join(re.escape(q) for q in sorted(QUALIFIERS, key=len, reverse=True)) + r"))\s+$")
 _CURRENCY_WORD = re.compile(r"(?i)^\s*(dollars?|euros?|pounds?|usd|eur|gbp|yuan|yen|won|rubles?|roubles?|rupees?)\b")
 

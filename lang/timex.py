@@ -29,7 +29,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from lang.vocab import MONTHS
+from lang.vocab import INDEFINITE_COUNTS, MONTHS, SMALL_NUMBERS, TENS
 
 __all__ = ["TimeExpr", "Period", "period", "find_times", "parse_reference", "bounds", "overlaps", "contains",
            "label", "reference_date", "latest_stated_day", "shift_months"]
@@ -57,9 +57,8 @@ class TimeExpr:
 
 _MONTHS = {m.lower(): n for m, n in MONTHS.items()}
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-_NUMWORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-             "several": 3, "a few": 3, "few": 3, "a couple of": 2, "couple of": 2}
+# how many days or years a count word stands for ("twenty years ago", "a few days later")
+_NUMWORDS = {**{w: n for w, n in SMALL_NUMBERS.items() if n}, **TENS, **INDEFINITE_COUNTS}
 _ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}
 _SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
 
@@ -73,7 +72,7 @@ _YEAR = r"(?:19|20)\d{2}(?![\d%])"
 # four-digit number is the year whatever its century; alone, only 1900-2099 is taken for a
 # year (an "1870" in running text may be a count).
 _DATED_YEAR = r"(?:1\d|20)\d{2}(?![\d%])"
-_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a\s+few|a\s+couple\s+of)"
+_NUM = r"(?:\d+|" + "|".join(w.replace(" ", r"\s+") for w in sorted(_NUMWORDS, key=len, reverse=True)) + ")"
 _UNIT = r"(?:days?|weeks?|months?|years?|decades?)"
 _REL = r"(?:last|this|next|previous|past|current|coming|following|same)"
 
@@ -104,7 +103,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("season", rf"(?i:\b(?=last|this|next|previous|past|current|coming|following|same|the|early|late|in|during|spring|summer|fall|autumn|winter)(?:(?P<rel>{_REL}|the\s+{_REL}|early|late|in\s+(?:the\s+)?|during\s+(?:the\s+)?)\s*)?(?P<s>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?)"),
     ("quarter", rf"(?:\bQ(?P<q>[1-4])|(?i:\b(?=the|first|second|third|fourth|last|final)(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter))(?:\s+(?:{_OF}\s+)?(?P<y>{_YEAR}))?"),
     ("rel_unit", rf"(?i:\b(?=last|this|next|previous|past|current|coming|following|same|the|earlier|later|early|late|so)(?P<rel>{_REL}|the\s+{_REL}|earlier\s+this|later\s+this|early\s+this|late\s+this|earlier\s+in\s+the|later\s+in\s+the|so\s+far\s+this)\s+(?P<u>year|month|week|day|decade))\b"),
-    ("ago", rf"(?i:\b(?=[\daotefsn])(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|after|later))\b"),
+    ("ago", rf"(?i:\b(?=[\d{''.join(sorted({w[0] for w in _NUMWORDS}))}])(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|after|later))\b"),
     ("within", rf"(?i:\b(?:in|within|over|during|for)\s+(?:the\s+)?(?P<q>under|less\s+than|nearly|almost|about|around|just\s+over|just\s+under|more\s+than|over|past|last)\s+(?:the\s+)?(?P<n>{_NUM})\s+(?P<u>{_UNIT}))\b"),
     ("span_after", rf"(?i:\b(?P<q>less\s+than|more\s+than|nearly|almost|about|just|only)\s+(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?:after|since))\b"),
     ("weekday", rf"(?:(?P<rel>{_RELWD})\s+)?(?P<wd>{_WD})(?!,?\s+{_MON})"),

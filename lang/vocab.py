@@ -54,7 +54,10 @@ ADDITIVE = frozenset(_V["qualifiers"]["additive"])
 
 SMALL_NUMBERS = {w: i for i, w in enumerate(_V["numbers"]["small"])}
 TENS = {w: 10 * (i + 2) for i, w in enumerate(_V["numbers"]["tens"])}
-SCALES: dict[str, int] = dict(_V["scales"])
+SCALE_WORDS: dict[str, int] = dict(_V["scales"])
+SCALE_ABBREVIATIONS: dict[str, int] = dict(_V["scale_abbreviations"])
+SCALES: dict[str, int] = {**SCALE_WORDS, **SCALE_ABBREVIATIONS}
+INDEFINITE_COUNTS: dict[str, int] = dict(_V["indefinite_counts"])
 VAGUE_AMOUNTS = {w: (lo, hi) for w, (lo, hi) in _V["vague_amounts"].items()}
 FRACTIONS: dict[str, str] = dict(_V["fractions"])
 # Ordinal words and what they count ("his eighth visit" is the eighth), one list for the event

@@ -29,7 +29,7 @@ from index.claims import document_sentences, is_caption
 from index.clean import is_stamp
 from index.records import Document
 from lang import timex
-from lang.numbers import find_figures
+from lang.numbers import COUNT_WORDS, WORDNUM, find_figures
 from lang.names import name_words
 from lang.references import POINTS_BACK, SAME_EVENT
 from lang.text import has_term, stem, terms
@@ -59,18 +59,15 @@ OTHER_STORIES_NOTE = ("Some documents tell other stories, perhaps of another per
 # a page's subject and its first description, "X (born 1950) is an American ...").
 OPENING_CHARS = 200
 
-_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
-                 "fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|"
-                 "half|two-thirds|one-third|a third|a quarter")
 _HAS = {
-    "count": re.compile(rf"(?<![\w.])\d[\d,.]*(?!\d)(?!th\b|st\b|nd\b|rd\b)|\b({_NUMBER_WORDS})\b", re.I),
+    "count": re.compile(rf"(?<![\w.])\d[\d,.]*(?!\d)(?!th\b|st\b|nd\b|rd\b)|\b({COUNT_WORDS})\b", re.I),
     "date": re.compile(rf"\b({MONTH_PATTERN})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({MONTH_PATTERN})\b|\b(19|20)\d\d\b|"
                        r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
                        r"\b(yesterday|today|tomorrow|tonight|(later|earlier)\s+(in\s+)?(the|that)\s+(day|week|month|year)|"
                        r"the\s+(same|next|following|previous)\s+(day|week|month|year)|\w+\s+(days|weeks|months|years)\s+(ago|later|earlier))\b|"
                        r"\b(last|this|next|previous)\s+(year|month|week|fall|autumn|spring|summer|winter)\b|"
                        rf"\b(early|late|mid)[- ]({MONTH_PATTERN})\b|\b(in|since|until|by)\s+({MONTH_PATTERN})\b", re.I),
-    "duration": re.compile(r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|few|"
+    "duration": re.compile(rf"\b(\d[\d,.]*|an?|{WORDNUM}|several|few|"
                            r"many|\w+-(hour|day|week|month|year))[- ](seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b|"
                            r"\b(all|half|most\s+of)\s+(the\s+)?(day|night|week|morning|afternoon)\b", re.I),
     "person": re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b|"

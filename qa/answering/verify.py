@@ -30,7 +30,7 @@ from index.records import Document
 from lang.numbers import canon
 from lang.names import name_words
 from lang.text import STOPWORDS, same_term, stem, words
-from lang.vocab import ORDINAL, SCALES
+from lang.vocab import ORDINAL, SCALE_ABBREVIATIONS, SCALE_WORDS, SCALES
 from qa.records import Citation, Passage
 from qa.tuning import TUNING
 
@@ -56,7 +56,7 @@ _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
 # an abbreviation glued to it ("5m", "3bn"), as the claim reader (lang/numbers.py) reads them.
 _FIGURE_TOKEN = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s*(" + "|".join(k for k in SCALES if len(k) > 2) + r")\b|(" + "|".join(k for k in SCALES if len(k) <= 2) + r")\b)?",
+    r"(?:\s*(" + "|".join(SCALE_WORDS) + r")\b|(" + "|".join(SCALE_ABBREVIATIONS) + r")\b)?",
     re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")

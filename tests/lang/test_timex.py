@@ -65,6 +65,10 @@ def test_missing_year_is_inferred_from_the_reference(text, reference, value):
     ("last fall", "2025-10-15", "2024-09/2024-11", "season"),               # in the fall: the one before
     ("in the past two years", "2025-06-17", "2023-06-17/2025-06-17", "range"),
     ("two days ago", "2025-06-17", "2025-06-15", "day"),
+    # every number word of the lexicon counts, not only one to twelve
+    ("thirteen days ago", "2025-06-17", "2025-06-04", "day"),
+    ("twenty years ago", "2025-06-17", "2005", "year"),
+    ("a couple of days ago", "2025-06-17", "2025-06-15", "day"),
     ("yesterday", "2024-03-01", "2024-02-29", "day"),
 ])
 def test_relative_expressions_resolve_against_the_reference(text, reference, value, granularity):

@@ -407,3 +407,13 @@ def test_the_answer_goes_on_into_a_sentence_that_points_back_or_tells_the_same_e
         best = Candidate("a", 0, first_end, text[:first_end], 0.9)
         nxt = Candidate("a", first_end + 1, len(text), follow, 0.9)
         assert (continuation(best, [best, nxt], docs) is not None) is continues
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Sixty people were evacuated.", True),      # every number word of the lexicon from two up
+    ("Thirteen boats sank.", True),
+    ("Three-quarters of the town flooded.", True),
+    ("One of them was evacuated.", False),       # "one" is mostly "one of them"
+])
+def test_a_count_in_words(sentence, expected):
+    assert has_kind(sentence, "count") is expected
