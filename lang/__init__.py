@@ -5,7 +5,7 @@ sentences at query time); it imports neither. Whatever it reads a text with is h
 the vocabularies of measures, units and qualifiers (``lang.vocab``), figures and number words
 (``lang.numbers``), time expressions (``lang.timex``), tokens, stems, stopwords and the loose
 word match (``lang.text``), names (``lang.names``), back-references (``lang.references``),
-sentences (``lang.sentences``).
+question words and follow-up openings (``lang.questions``), sentences (``lang.sentences``).
 
 Stored claims, the ledger and the BM25 cache are reused only while ``fingerprint()`` matches:
 an edited word list or rule rebuilds everything read with it.

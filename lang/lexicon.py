@@ -7,13 +7,14 @@ is for. The modules of ``lang`` turn them into the sets and tables they read wit
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-__all__ = ["DATA_DIR", "table"]
+__all__ = ["DATA_DIR", "table", "alternation"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -24,3 +25,9 @@ def table(name: str) -> Mapping[str, Any]:
     an unknown name: a missing word list is a broken install, not something to run without)."""
     with (DATA_DIR / f"{name}.toml").open("rb") as f:
         return MappingProxyType(tomllib.load(f))
+
+
+def alternation(words) -> str:
+    """A regex alternation (no groups) of ``words``, longest first so that a phrase beats a
+    word it begins with; a space in a phrase matches any run of spaces."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w)))

@@ -12,30 +12,25 @@ from __future__ import annotations
 
 import re
 
-from lang.lexicon import table
+from lang.lexicon import alternation, table
 
 __all__ = ["PERSON_REFERENCE", "THING_REFERENCE", "POINTS_BACK", "SAME_EVENT"]
 
 _R = table("references")
 
 
-def _alternation(words) -> str:
-    # longest first, so that a phrase beats a word it begins with; spaces match any spacing
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w)))
-
-
-_DEMONSTRATIVES = _alternation(_R["demonstratives"])
+_DEMONSTRATIVES = alternation(_R["demonstratives"])
 
 # A person said before ("he", "his"), anywhere in a question.
-PERSON_REFERENCE = re.compile(rf"\b(?:{_alternation(_R['persons'])})\b", re.I)
+PERSON_REFERENCE = re.compile(rf"\b(?:{alternation(_R['persons'])})\b", re.I)
 # A thing, group or place said before ("they", "those", "there"), anywhere in a question.
-THING_REFERENCE = re.compile(rf"\b(?:{_alternation([*_R['things'], *_R['demonstratives'], *_R['places']])})\b", re.I)
+THING_REFERENCE = re.compile(rf"\b(?:{alternation([*_R['things'], *_R['demonstratives'], *_R['places']])})\b", re.I)
 # A sentence that opens by pointing back: a pronoun, a demonstrative or such a phrase, or a
 # preposition before a demonstrative ("During that visit", "Since this").
 POINTS_BACK = re.compile(
-    rf"(?i)^\W*(?:(?:{_alternation(_R['prepositions'])})\s+(?:{_DEMONSTRATIVES})\b|"
-    rf"(?:{_alternation([*_R['persons'], *_R['things'], *_R['demonstratives'], *_R['phrases']])})\b)")
+    rf"(?i)^\W*(?:(?:{alternation(_R['prepositions'])})\s+(?:{_DEMONSTRATIVES})\b|"
+    rf"(?:{alternation([*_R['persons'], *_R['things'], *_R['demonstratives'], *_R['phrases']])})\b)")
 # A sentence that opens with the event just told ("During that visit", "At the summit").
 SAME_EVENT = re.compile(
-    rf"(?i)^\W*(?:{_alternation(_R['same_event_prepositions'])})\s+(?:{_DEMONSTRATIVES}|the)\s+"
-    rf"(?:{_alternation(_R['events'])})\b")
+    rf"(?i)^\W*(?:{alternation(_R['same_event_prepositions'])})\s+(?:{_DEMONSTRATIVES}|the)\s+"
+    rf"(?:{alternation(_R['events'])})\b")

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from lang.names import name_runs
+from lang.questions import FOLLOW_UP
 from lang.references import PERSON_REFERENCE, THING_REFERENCE
 from lang.text import STOPWORDS, words
 from qa.errors import BadQuestion
@@ -35,7 +36,6 @@ ROLES = ("user", "assistant")
 MAX_HISTORY_MESSAGES = 200
 MAX_MESSAGE_CHARS = 20_000
 
-_CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|what else)\b", re.I)
 
 
 def clean_text(text: str, what: str = "the question") -> str:
@@ -134,7 +134,7 @@ def _last_person(history: Sequence[dict]) -> str | None:
 def needs_context(question: str) -> bool:
     """Whether ``question`` reads as a follow-up that cannot stand alone."""
     content = [w for w in words(question) if w.lower() not in STOPWORDS]
-    return bool(_CONTINUATION.search(question) or PERSON_REFERENCE.search(question)
+    return bool(FOLLOW_UP.search(question) or PERSON_REFERENCE.search(question)
                 or THING_REFERENCE.search(question) or len(content) < 3)
 
 
@@ -162,7 +162,7 @@ def condense(question: str, history: Sequence[dict] | None) -> str:
         # "where did he meet Shoigu?" -> "where did Kim Jong Un meet Shoigu?"
         standalone = PERSON_REFERENCE.sub(lambda m: person + ("'s" if m.group(0).lower() in ("his", "hers") else ""),
                                          standalone, count=1)
-    standalone = _CONTINUATION.sub("", standalone).strip() or standalone
+    standalone = FOLLOW_UP.sub("", standalone).strip() or standalone
     # The previous question's content words, not its wording: its "how many"/"when" must not
     # change what this question asks for.
     context = " ".join(w for w in words(previous) if w.lower() not in STOPWORDS and w.lower() not in _ASKING)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from lang import timex
+from lang.questions import ELLIPTICAL, WH
 from lang.text import QUESTION_STOPWORDS, stem, terms
 from lang.vocab import (ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, MEASURE_SURFACE, UNIT_FAMILIES, measure_family,
                         measure_words, unit_family)
@@ -114,11 +115,6 @@ _OBJECT_QUESTION = re.compile(r"^\W*(?:and\s+|so\s+)?what\s+(?:else\s+)?(?:do|do
 _PLURAL_QUESTION = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which)\s+(?:kinds?\s+of\s+|sorts?\s+of\s+|types?\s+of\s+)?"
                               r"(?:[a-z-]+\s+)?(?P<noun>[a-z-]+(?<!ss)(?<!us)(?<!is)s|equipment|weaponry|ammunition|aid|"
                               r"assistance|support|help|technology)\b", re.I)
-# A follow-up without a question word of its own ("and the one after that?", "what about
-# casualties?") asks what the previous question asked.
-_ELLIPTICAL = re.compile(r"^\W*(?:(?:and|but|so|then|also|or)\b(?!\s+(?:how|what|when|where|who|whom|which|why)\b)|"
-                         r"(?:what|how)\s+about\b)", re.I)
-_WH = re.compile(r"\b(?:how|what|when|where|who|whom|whose|which|why)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +246,7 @@ def analyze(question: str, standalone: str | None = None, previous: str = "") ->
     """
     text = standalone or question
     kind = kind_of(question)
-    if kind == "statement" and previous and (_ELLIPTICAL.search(question) or not _WH.search(question)):
+    if kind == "statement" and previous and (ELLIPTICAL.search(question) or not WH.search(question)):
         kind = kind_of(previous)
     if kind == "statement" and standalone:
         kind = kind_of(standalone)

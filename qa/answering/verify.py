@@ -28,6 +28,7 @@ from index.claims import Claim, claims_in_text, measures_related, supported_by, 
 from index.clean import is_instruction_like as instruction_like_text
 from index.records import Document
 from lang.numbers import canon
+from lang.questions import WH_OPENING
 from lang.names import name_words
 from lang.text import STOPWORDS, same_term, stem, words
 from lang.vocab import ORDINAL, SCALE_ABBREVIATIONS, SCALE_WORDS, SCALES
@@ -183,7 +184,7 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         if len(_terms(body)) < 2 and not claims_in_text(body):
             rejected.append((body, "too short to check against a source"))
             continue
-        wh = re.match(r"\s*(who|whom|whose|what|when|where|which|why|how)\b", question or "", re.IGNORECASE)
+        wh = WH_OPENING.match(question or "")
         if wh and re.match(rf"\s*{wh.group(1)}\b", body, re.IGNORECASE):
             rejected.append((body, "repeats the question's opening instead of answering it"))
             continue

@@ -38,3 +38,8 @@ def test_he_after_a_who_question_means_the_person_the_answer_names():
                {"role": "assistant", "content": "Security Council Secretary Sergei Shoigu, who met Sjafrie Sjamsoeddin."}]
     out = condense("What post did he hold until May 2024?", history)
     assert out.startswith("What post did Sergei Shoigu hold until May 2024?")
+
+
+def test_a_question_opening_with_or_goes_on_from_the_turn_before():
+    # "or" opens a follow-up as "and" and "but" do (the chat's copy of the list lacked it)
+    assert needs_context("Or were Russian soldiers wounded in Kursk?")
