@@ -14,12 +14,14 @@ import re
 
 from lang.lexicon import alternation, table
 
-__all__ = ["PERSON_REFERENCE", "THING_REFERENCE", "POINTS_BACK", "SAME_EVENT"]
+__all__ = ["PERSON_REFERENCE", "THING_REFERENCE", "POINTS_BACK", "SAME_EVENT", "POSSESSIVES"]
 
 _R = table("references")
 
 
 _DEMONSTRATIVES = alternation(_R["demonstratives"])
+# The possessives that tie an event to the person named before ("his second visit").
+POSSESSIVES = alternation(_R["possessives"])
 
 # A person said before ("he", "his"), anywhere in a question.
 PERSON_REFERENCE = re.compile(rf"\b(?:{alternation(_R['persons'])})\b", re.I)

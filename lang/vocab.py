@@ -58,6 +58,8 @@ SCALE_WORDS: dict[str, int] = dict(_V["scales"])
 SCALE_ABBREVIATIONS: dict[str, int] = dict(_V["scale_abbreviations"])
 SCALES: dict[str, int] = {**SCALE_WORDS, **SCALE_ABBREVIATIONS}
 INDEFINITE_COUNTS: dict[str, int] = dict(_V["indefinite_counts"])
+# stem -> the word its paraphrase group is read as ("soldier" -> "troop"), for the answer check
+PARAPHRASES: dict[str, str] = {stem: word for word, stems in _V["paraphrases"].items() for stem in stems}
 VAGUE_AMOUNTS = {w: (lo, hi) for w, (lo, hi) in _V["vague_amounts"].items()}
 FRACTIONS: dict[str, str] = dict(_V["fractions"])
 # Ordinal words and what they count ("his eighth visit" is the eighth), one list for the event

@@ -31,7 +31,7 @@ from lang.numbers import canon
 from lang.questions import WH_OPENING
 from lang.names import name_words
 from lang.text import STOPWORDS, same_term, stem, words
-from lang.vocab import ORDINAL, SCALE_ABBREVIATIONS, SCALE_WORDS, SCALES
+from lang.vocab import ORDINAL, PARAPHRASES, SCALE_ABBREVIATIONS, SCALE_WORDS, SCALES
 from qa.records import Citation, Passage
 from qa.tuning import TUNING
 
@@ -62,16 +62,6 @@ _FIGURE_TOKEN = re.compile(
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
-# News paraphrases these freely; treating them as one word keeps overlap honest
-# without letting a figure move between measures (claims are checked separately).
-_SYNONYMS = {
-    "soldier": "troop", "forc": "troop", "personnel": "troop", "troop": "troop",
-    "sent": "deploy", "send": "deploy", "dispatch": "deploy", "deploy": "deploy", "deployment": "deploy",
-    "dead": "kill", "die": "kill", "died": "kill", "death": "kill", "kill": "kill",
-    "trip": "visit", "travel": "visit", "traveled": "visit", "travelled": "visit", "visit": "visit",
-    "met": "meet", "meeting": "meet", "talk": "meet", "meet": "meet",
-    "approximately": "about", "around": "about", "roughly": "about", "nearly": "about", "some": "about",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +456,7 @@ def _terms(text: str) -> list[str]:
         if w.lower() in STOPWORDS:
             continue
         t = stem(w)
-        out.append(_SYNONYMS.get(t, t))
+        out.append(PARAPHRASES.get(t, t))
     return list(dict.fromkeys(out))
 
 

@@ -28,7 +28,7 @@ from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_cla
 from index.records import Document
 from lang import timex
 from lang.names import name_words
-from lang.references import SAME_EVENT
+from lang.references import POSSESSIVES, SAME_EVENT
 from lang.vocab import ORDINAL, ordinal_value
 from qa.records import Passage
 from qa.tuning import TUNING
@@ -102,7 +102,7 @@ _POSSESSIVE = re.compile(rf"({_NAME_RUN})['’]s\s+(?:[\w-]+\s+){{0,4}}$")
 # "did Shoigu (first) visit", "Shoigu visited", "when Shoigu arrived"
 _SUBJECT = re.compile(rf"({_NAME_RUN})\s+(?:(?:first|last|again|next|recently|also|then)\s+)?$")
 # "his (second) visit", "her trip": the name before the pronoun
-_PRONOUN = re.compile(r"\b(?:his|her|their)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+_PRONOUN = re.compile(rf"\b(?:{POSSESSIVES})\s+(?:[\w-]+\s+){{0,4}}$", re.IGNORECASE)
 # "the visit by Shoigu", "a trip of Kim Jong Un"
 _AGENT = re.compile(rf"^\w*\s+(?:by|of)\s+(?:[\w-]+\s+){{0,2}}?({_NAME_RUN})")
 
