@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from lang import timex
+from lang.lexicon import alternation
 from lang.vocab import FRACTIONS, QUALIFIERS, SCALE_WORDS, SCALES, SMALL_NUMBERS, TENS, UNIT_LOOKUP, VAGUE_AMOUNTS
 
 __all__ = ["Found", "find_figures", "value_range", "canon", "QUAL_RE", "WORDNUM", "COUNT_WORDS"]
@@ -25,9 +26,9 @@ _NUMBER = (rf"(?:{_DIGITS})(?:\s*(?:{_SCALEW})\b|(?:bn|mn|m|k)\b)?"
 # Any word that states a count in running text ("three", "hundreds", "a dozen", "two-thirds"),
 # for a reader asking whether a sentence holds one. "zero" and "one" are left out: "one" is far
 # more often "one of them" than a count.
-COUNT_WORDS = "|".join(sorted(dict.fromkeys(
+COUNT_WORDS = alternation(set(
     [w for w, n in SMALL_NUMBERS.items() if n >= 2] + list(TENS) + [w + s for w in SCALE_WORDS for s in ("", "s")]
-    + ["dozen", "dozens"] + list(VAGUE_AMOUNTS) + list(FRACTIONS)), key=len, reverse=True)).replace(" ", r"\s+")
+    + ["dozen", "dozens"] + list(VAGUE_AMOUNTS) + list(FRACTIONS)))
 _NUM_RE = re.compile(
     rf"(?i)(?<![\w.,/$€£-])(?P<cur>[$€£])?\s?(?P<n1>{_NUMBER})"
     rf"(?:\s*(?:to|-|–|and)\s*(?P=cur)?(?P<n2>{_NUMBER}))?"

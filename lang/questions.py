@@ -13,7 +13,6 @@ __all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL"]
 
 _Q = table("questions")
 
-
 _WH_WORDS = alternation(_Q["wh"])
 _CONJUNCTIONS = alternation(_Q["conjunctions"])
 

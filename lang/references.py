@@ -18,7 +18,6 @@ __all__ = ["PERSON_REFERENCE", "THING_REFERENCE", "POINTS_BACK", "SAME_EVENT", "
 
 _R = table("references")
 
-
 _DEMONSTRATIVES = alternation(_R["demonstratives"])
 # The possessives that tie an event to the person named before ("his second visit").
 POSSESSIVES = alternation(_R["possessives"])

@@ -29,6 +29,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from lang.lexicon import alternation
 from lang.vocab import INDEFINITE_COUNTS, MONTHS, SMALL_NUMBERS, TENS
 
 __all__ = ["TimeExpr", "Period", "period", "find_times", "parse_reference", "bounds", "overlaps", "contains",
@@ -72,7 +73,7 @@ _YEAR = r"(?:19|20)\d{2}(?![\d%])"
 # four-digit number is the year whatever its century; alone, only 1900-2099 is taken for a
 # year (an "1870" in running text may be a count).
 _DATED_YEAR = r"(?:1\d|20)\d{2}(?![\d%])"
-_NUM = r"(?:\d+|" + "|".join(w.replace(" ", r"\s+") for w in sorted(_NUMWORDS, key=len, reverse=True)) + ")"
+_NUM = rf"(?:\d+|{alternation(_NUMWORDS)})"
 _UNIT = r"(?:days?|weeks?|months?|years?|decades?)"
 _REL = r"(?:last|this|next|previous|past|current|coming|following|same)"
 

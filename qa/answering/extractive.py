@@ -338,9 +338,9 @@ def another_story(a: str, b: str, documents: Mapping[str, Document], embed) -> b
     ``TUNING.lead_chars`` characters) are less alike than ``TUNING.other_story_similarity``,
     and they are not parts of one titled text."""
     if _same_title(documents[a], documents[b]):
-        return False
+        return False  # no lead to embed
     va, vb = embed([documents[a].text[:TUNING.lead_chars], documents[b].text[:TUNING.lead_chars]])
-    return float(va @ vb) < TUNING.other_story_similarity
+    return not _one_story(documents[a], documents[b], float(va @ vb))
 
 
 def other_stories(question: str, ranked: Sequence[Candidate], quoted: Sequence[Candidate],
@@ -383,8 +383,8 @@ def which_is_which(answer: Answer, documents: Mapping[str, Document], embed) -> 
     leads = embed([documents[d].text[:TUNING.lead_chars] for d in docs])
     stories: list[list[int]] = []  # documents by story, each story's first document first
     for i in range(len(docs)):
-        same = next((s for s in stories if _same_title(documents[docs[s[0]]], documents[docs[i]])
-                     or float(leads[s[0]] @ leads[i]) >= TUNING.other_story_similarity), None)
+        same = next((s for s in stories if _one_story(documents[docs[s[0]]], documents[docs[i]],
+                                                        float(leads[s[0]] @ leads[i]))), None)
         if same is None:
             stories.append([i])
         else:
@@ -398,6 +398,12 @@ def which_is_which(answer: Answer, documents: Mapping[str, Document], embed) -> 
         told = _told_apart(documents[head], answer.citations[first[head] - 1].start)
         parts.append(f"{markers} {'are' if len(story) > 1 else 'is'} from {told}")
     return f"Which is which, by each text's title or opening: {'; '.join(parts)}."
+
+
+def _one_story(a: Document, b: Document, lead_similarity: float) -> bool:
+    """Whether ``a`` and ``b`` tell one story: parts of one titled text, or leads whose cosine
+    is at least ``TUNING.other_story_similarity``."""
+    return _same_title(a, b) or lead_similarity >= TUNING.other_story_similarity
 
 
 def _same_title(a: Document, b: Document) -> bool:
