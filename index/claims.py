@@ -26,7 +26,8 @@ from typing import Iterable
 from lang.sentences import joined_sentences
 from index.records import Document
 from lang import timex
-from lang.lexicon import table
+from lang.cues import AUXILIARIES, EVENT_NOUNS, IRREGULAR_VERBS
+from lang.lexicon import alternation, table
 from lang.numbers import COUNT_WORDS, QUAL_RE, WORDNUM, Found, find_figures, value_range
 from lang.vocab import (EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
                          REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
@@ -91,14 +92,11 @@ class Claim:
 # Words that end the noun phrase after a figure (lang/data/stopwords.toml).
 _STOP = frozenset(table("stopwords")["unit_context"])
 _MEASURE_ALT = "|".join(re.escape(s) for s in sorted(MEASURE_SURFACE, key=len, reverse=True))
-_FOLLOWING_VERB = re.compile(r"(?i)\s*,?\s*(?:(?:were|was|are|is|have|has|had|been|being|be|reportedly|also|already|"
-                             r"now|later|subsequently)\s+){0,3}(" + _MEASURE_ALT + r")\b")
+_FOLLOWING_VERB = re.compile(rf"(?i)\s*,?\s*(?:(?:{alternation(AUXILIARIES)})\s+){{0,3}}(" + _MEASURE_ALT + r")\b")
 _MEASURE_PHRASE = re.compile(r"(?i)(?:" + "|".join(re.escape(s) for s in sorted(MEASURE_SURFACE, key=len, reverse=True)
                                                    if " " in s) + r")\b")
-# Common irregular past tenses that follow a counted noun ("2,400 workers took part").
-_VERBS = {"took", "went", "came", "made", "fled", "fought", "left", "gave", "got", "held", "led", "ran", "stood",
-          "won", "saw", "became", "remain", "remained", "remains", "face", "faced"}
-_NOUNISH_EVENT = re.compile(r"(?i)^(signing|arrival|visit|trip|meeting|talks|summit|launch|opening|dismissal|deployment)$")
+# Irregular past tenses that end a counted noun ("2,400 workers took part") and event nouns
+# measured like verbs: lang/data/cues.toml.
 
 
 # --- sentence reading ---------------------------------------------------------------------
@@ -136,7 +134,7 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int, int]:
         low = tok.lower()
         if not tok[0].isalpha() or low in _STOP or low in REPORTING_WORDS:
             break
-        if words and (MEASURE_SURFACE.get(low) or _MEASURE_PHRASE.match(sentence, s) or low in _VERBS
+        if words and (MEASURE_SURFACE.get(low) or _MEASURE_PHRASE.match(sentence, s) or low in IRREGULAR_VERBS
                       or (len(low) > 4 and low.endswith("ed"))):
             # a verb after a noun ends the phrase ("troops sent", "workers walked out", "workers
             # took part"); a measure word first is the counted thing itself ("4,000 casualties")
@@ -331,7 +329,7 @@ def _read_date(sentence: str, t: timex.TimeExpr) -> tuple[str, str]:
         lemma, ms, me = _nearest_measure(sentence, 0, len(sentence), t.start, t.end, events_only=True)
     if not lemma:
         return "", ""
-    about = _object_after(sentence, me, len(sentence)) if _NOUNISH_EVENT.match(sentence[ms:me]) else ""
+    about = _object_after(sentence, me, len(sentence)) if sentence[ms:me].lower() in EVENT_NOUNS else ""
     return lemma, about or _subject_before(sentence, lo if lo <= ms else 0, ms)
 
 

@@ -30,6 +30,8 @@ from index.clean import is_stamp
 from index.records import Document
 from lang import timex
 from lang.numbers import COUNT_WORDS, WORDNUM, find_figures
+from lang.cues import ROLE_WORDS, UNDISCLOSED
+from lang.lexicon import alternation
 from lang.names import name_words
 from lang.references import POINTS_BACK, SAME_EVENT
 from lang.text import has_term, stem, terms
@@ -44,12 +46,8 @@ from qa.tuning import TUNING
 ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for you to check."
 UNDISCLOSED_TEXT = "The sources don't say; the closest one states that it is not known or was not disclosed:"
 
-# A best sentence that says the thing is not known answers "the sources don't say", with it cited.
-_UNDISCLOSED = re.compile(
-    r"\b(did\s+not|didn['’]t|does\s+not|doesn['’]t|would\s+not|wouldn['’]t|could\s+not|declined\s+to|refused\s+to)\s+"
-    r"(elaborate|say|specify|disclose|comment|confirm|reveal|identify|name|give\s+(details|a\s+figure))\b|"
-    r"\b(is|was|were|are|remains?|remained)\s+(still\s+)?(not\s+(known|disclosed|clear|immediately\s+clear|made\s+public|specified)|"
-    r"unknown|unclear|undisclosed)\b|\bno\s+(details|figures?)\s+(were|was|have\s+been)\s+(given|released|disclosed)\b", re.I)
+# A best sentence that says the thing is not known answers "the sources don't say", with it cited
+# (lang.cues.UNDISCLOSED).
 
 # The tuned numbers of the sentence score, of what an answer quotes besides its best sentence
 # and of other documents' answers are in qa/tuning.py (TUNING), each with what it was fitted on.
@@ -71,8 +69,7 @@ _HAS = {
                            r"many|\w+-(hour|day|week|month|year))[- ](seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b|"
                            r"\b(all|half|most\s+of)\s+(the\s+)?(day|night|week|morning|afternoon)\b", re.I),
     "person": re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b|"
-                         r"\b(President|Minister|Secretary|lawmaker|leader|Chancellor|spokesperson|"
-                         r"official|agency|embassy)\b"),
+                         rf"\b({alternation(ROLE_WORDS)})\b"),
     "place": re.compile(r"\b(in|to|from|at|near|into|toward|towards)\s+(the\s+)?[A-Z][\w’'-]+"),
 }
 _DIGITS = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
@@ -354,7 +351,7 @@ def other_stories(question: str, ranked: Sequence[Candidate], quoted: Sequence[C
     best, cited = quoted[0], {c.doc_id for c in quoted}
     picks: dict[str, list[Candidate]] = {}
     for c in ranked:
-        if c.doc_id in cited or is_caption(c.text) or _UNDISCLOSED.search(c.text):
+        if c.doc_id in cited or is_caption(c.text) or UNDISCLOSED.search(c.text):
             continue
         chosen = picks.setdefault(c.doc_id, [])
         if len(chosen) < TUNING.other_story_sentences:
@@ -468,7 +465,7 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
     for i, c in enumerate(ranked[1:], start=1):
         if c.score < floor:
             break  # best first: the rest score lower still
-        if not states_relation(c.text, spec.relation) or _UNDISCLOSED.search(c.text) or is_caption(c.text):
+        if not states_relation(c.text, spec.relation) or UNDISCLOSED.search(c.text) or is_caption(c.text):
             continue
         if subject and sum(names_in(n, c.text) for n in subject) < TUNING.same_subject_share * len(subject):
             continue  # about someone else ("they" were Ri and Shoigu, not Shoigu and Kim)
@@ -670,7 +667,7 @@ def answer_extractively(
         ranked, vectors = [ranked[i] for i in order], vectors[order]
     if not ranked or ranked[0].score < threshold:
         return abstain(question, passages, note=decline_reason(ranked[0] if ranked else None, threshold)), ranked
-    if _UNDISCLOSED.search(ranked[0].text):
+    if UNDISCLOSED.search(ranked[0].text):
         text, citations = compose([[ranked[0]]], documents)
         return Answer(question=question, text=f"{UNDISCLOSED_TEXT} {text}", answered=False, citations=citations,
                       mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked
@@ -703,7 +700,7 @@ def answer_extractively(
     for docs in scope.per_event:  # a question that fits several events is answered for each of them
         if not any(c.doc_id in docs for g in groups for c in g):
             best = next((c for c in ranked if c.doc_id in docs and c.score >= threshold and not is_caption(c.text)
-                         and states_relation(c.text, spec.relation) and not _UNDISCLOSED.search(c.text)), None)
+                         and states_relation(c.text, spec.relation) and not UNDISCLOSED.search(c.text)), None)
             if best is not None:
                 groups.append([best])
     groups, copies = altered_copies(groups, documents, [documents[d] for d in dict.fromkeys(p.doc_id for p in pool)

@@ -1,0 +1,31 @@
+"""Cues to how a sentence speaks: it withholds what was asked ("did not elaborate", "remains
+unclear"), it names a person by role, and where a counted noun runs on into its verb. The words
+are data (``lang/data/cues.toml``); this module turns them into what the readers match with.
+
+Used by the extractive answerer (a withheld answer, a "who" answer's kind) and the claim
+reader (``index/claims.py``: the end of a counted noun phrase and the verb that measures it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lang.lexicon import alternation, table
+
+__all__ = ["UNDISCLOSED", "ROLE_WORDS", "AUXILIARIES", "IRREGULAR_VERBS", "EVENT_NOUNS"]
+
+_C = table("cues")
+_U = _C["undisclosed"]
+
+# "declined to comment", "was not disclosed", "remains unclear", "no details were given".
+UNDISCLOSED = re.compile(
+    rf"\b(?:{alternation(_U['refusals'])})\s+(?:{alternation(_U['telling'])})\b|"
+    rf"\b(?:{alternation(_U['being'])})\s+(?:still\s+)?(?:not\s+(?:{alternation(_U['not_known'])})|"
+    rf"{alternation(_U['unknown'])})\b|"
+    rf"\bno\s+(?:{alternation(_U['withheld'])})\s+(?:{alternation(_U['withheld_tenses'])})\s+"
+    rf"(?:{alternation(_U['withheld_verbs'])})\b", re.I)
+
+ROLE_WORDS: tuple[str, ...] = tuple(_C["roles"]["person"])
+AUXILIARIES: tuple[str, ...] = tuple(_C["clauses"]["auxiliaries"])
+IRREGULAR_VERBS = frozenset(_C["clauses"]["irregular_verbs"])
+EVENT_NOUNS = frozenset(_C["clauses"]["event_nouns"])
