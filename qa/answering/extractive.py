@@ -410,20 +410,30 @@ def _same_title(a: Document, b: Document) -> bool:
 
 def _told_apart(doc: Document, quoted_start: int) -> str:
     """What names ``doc`` apart from other texts, to follow "[n] is from": its title, else its
-    opening sentence (a photo caption or a publication stamp is no opening), clipped at
+    opening sentence (a photo caption or a publication stamp is no opening; a text cut out of a
+    longer one, starting mid-sentence, is named by its first whole sentence), clipped at
     ``OPENING_CHARS``."""
     if doc.title.strip():
         return f"“{doc.title.strip()}”"
     spans = [(s, e) for s, e in document_sentences(doc) if not is_caption(doc.text[s:e]) and not is_stamp(doc.text[s:e])]
-    if not spans:
+    whole = [(s, e) for s, e in spans if _whole_sentence(doc.text[s:e])]
+    if not whole:
         return "a text with no opening sentence"
-    s, e = spans[0]
+    s, e = whole[0]
     if s == quoted_start:
-        return "the opening of its text"
+        return "a text that opens with the sentence quoted"
     opening = " ".join(doc.text[s:e].split())
     if len(opening) > OPENING_CHARS:
         opening = opening[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
-    return f"a text that opens “{inert_markers(opening)}”"
+    opens = "opens" if (s, e) == spans[0] else "has as its first whole sentence"
+    return f"a text that {opens} “{inert_markers(opening)}”"
+
+
+def _whole_sentence(text: str) -> bool:
+    """Whether ``text`` is a sentence from its start: three words or more, not opening in lower
+    case (". mi . Water area", "spectacles. Left-handed" begin a text cut mid-sentence)."""
+    first = next((ch for ch in text if ch.isalnum()), "")
+    return len(text.split()) >= 3 and not first.islower()
 
 
 def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relation: str = "") -> list[int]:

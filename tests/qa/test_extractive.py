@@ -351,7 +351,7 @@ def test_which_is_which_names_each_namesakes_text_by_its_opening():
     for doc_id, opening in (("vane", "Lazy Sunday is a 1974 jazz album by the saxophonist"),
                             ("kest", "Lazy Sunday was the debut record of the folk singer")):
         n, start = marker[doc_id]
-        told = "the opening of its text" if start == 0 else f"a text that opens “{opening}"
+        told = "a text that opens with the sentence quoted" if start == 0 else f"a text that opens “{opening}"
         assert f"[{n}] is from {told}" in note
 
 
@@ -362,7 +362,19 @@ def test_which_is_which_prefers_the_title_and_quotes_an_opening_not_quoted_alrea
     assert "is from “Vane”" in note and "is from “Kest”" in note
     later = dataclasses.replace(a, citations=tuple(dataclasses.replace(c, start=1) for c in a.citations))
     note = which_is_which(later, _untitled(NAMESAKES), HashingEmbedder().embed)
-    assert "the opening of its text" not in note and note.count("a text that opens") == 2
+    assert "the sentence quoted" not in note and note.count("a text that opens “") == 2
+
+
+def test_a_text_cut_mid_sentence_is_named_by_its_first_whole_sentence():
+    cut = {"vane": "the first floor . " + NAMESAKES["vane"], "kest": NAMESAKES["kest"]}
+    a = _answer_over(cut, "Who is the artist of the album Lazy Sunday?")
+    assert {c.doc_id for c in a.citations} == {"vane", "kest"}
+    later = dataclasses.replace(a, citations=tuple(  # each quoting its text's last sentence
+        dataclasses.replace(c, start=cut[c.doc_id].rindex("Lazy Sunday is an album")) for c in a.citations))
+    note = which_is_which(later, _untitled(cut), HashingEmbedder().embed)
+    assert "“the first floor" not in note
+    assert "a text that has as its first whole sentence “Lazy Sunday is a 1974 jazz album" in note
+    assert "a text that opens “Lazy Sunday was the debut record" in note
 
 
 def test_which_is_which_says_nothing_when_the_texts_tell_one_story():
@@ -391,8 +403,8 @@ def test_the_pipeline_says_which_namesake_each_answer_is_from(tmp_path):
     assert a.answered and "Harold Vane" in a.text and "Mira Kest" in a.text
     told = a.note[a.note.index("Which is which"):]
     assert told.count(" is from ") == 2  # one per namesake's text
-    assert "jazz album" in told or "is from the opening of its text" in told
-    assert "folk singer" in told or "is from the opening of its text" in told
+    assert "jazz album" in told or "opens with the sentence quoted" in told
+    assert "folk singer" in told or "opens with the sentence quoted" in told
 
 
 def test_the_answer_goes_on_into_a_sentence_that_points_back_or_tells_the_same_event():
