@@ -29,7 +29,7 @@ from lang import timex
 from lang.cues import AUXILIARIES, EVENT_NOUNS, IRREGULAR_VERBS
 from lang.lexicon import alternation, table
 from lang.numbers import COUNT_WORDS, QUAL_RE, WORDNUM, Found, find_figures, value_range
-from lang.vocab import (EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
+from lang.vocab import (ATTRIBUTION_VERBS, EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
                          REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
                          measure_family, measure_words, measures_related, qualifier_direction, unit_family,
                          units_compatible)
@@ -172,10 +172,7 @@ def _nearest_measure(sentence: str, lo: int, hi: int, vstart: int, vend: int,
     return best
 
 
-_ATTR_VERBS = (r"said|says|say|reported|reports|report|estimated|estimates|estimate|told|claimed|claims|"
-               r"found|finds|indicated|indicates|indicate|revealed|reveals|reveal|confirmed|confirms|stated|"
-               r"states|announced|announces|noted|notes|believes|believe|believed|cited|cites|warned|warns|"
-               r"wrote|writes|showed|shows|show")
+_ATTR_VERBS = alternation(ATTRIBUTION_VERBS)  # lang/data/vocab.toml [reporting]
 _ATTR_PATTERNS = [
     re.compile(r"(?i)\baccording\s+to\s+(?P<who>[^,.;:()]+?)(?=\s*(?:[,.;:()]|$|\bthat\b))"),
     re.compile(r"(?i)(?:^|[,(]\s*)(?:per|citing)\s+(?P<who>[^,.;:()]+?)(?=\s*(?:[,.;:()]|$))"),
