@@ -12,7 +12,8 @@ import re
 
 from lang.lexicon import alternation, table
 
-__all__ = ["UNDISCLOSED", "ROLE_WORDS", "AUXILIARIES", "IRREGULAR_VERBS", "EVENT_NOUNS"]
+__all__ = ["UNDISCLOSED", "ROLE_WORDS", "AUXILIARIES", "IRREGULAR_VERBS", "EVENT_NOUNS", "NEXT_EVENT", "EVENT_BEFORE",
+           "SET_APART", "AGAIN"]
 
 _C = table("cues")
 _U = _C["undisclosed"]
@@ -29,3 +30,15 @@ ROLE_WORDS: tuple[str, ...] = tuple(_C["roles"]["person"])
 AUXILIARIES: tuple[str, ...] = tuple(_C["clauses"]["auxiliaries"])
 IRREGULAR_VERBS = frozenset(_C["clauses"]["irregular_verbs"])
 EVENT_NOUNS = frozenset(_C["clauses"]["event_nouns"])
+
+_E = _C["events"]
+_KINDS = alternation(_E["kinds"])
+# "the next visit", "the one after that" / "the previous one", "the one before it".
+NEXT_EVENT = re.compile(rf"(?i)\b(?:(?:{alternation(_E['after'])})\s+(?:{_KINDS})|"
+                        r"one\s+(?:after|following)\s+(?:that|it|this)|after\s+that\s+one)\b")
+EVENT_BEFORE = re.compile(rf"(?i)\b(?:(?:{alternation(_E['before'])})\s+(?:{_KINDS})|"
+                          r"one\s+before\s+(?:that|it|this)|before\s+that\s+one)\b")
+# A word that sets an event apart, ending the text it is searched in, with at most one word
+# between ("his previous visit to" read up to the figure's measure word).
+SET_APART = re.compile(rf"(?i)\b(?:{alternation(_E['distinct'])})\s+(?:[\w'’-]+\s+)?$")
+AGAIN = re.compile(rf"(?i)\b(?:{alternation(_E['again'])})\b")

@@ -9,7 +9,7 @@ import re
 
 from lang.lexicon import alternation, table
 
-__all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL"]
+__all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL", "SEVERAL"]
 
 _Q = table("questions")
 
@@ -26,3 +26,5 @@ FOLLOW_UP = re.compile(rf"^\s*(?:{alternation([*_Q['conjunctions'], *_Q['again_a
 # a conjunction not followed by a question word ("and the one after that?"), or "what about".
 ELLIPTICAL = re.compile(rf"^\W*(?:(?:{_CONJUNCTIONS})\b(?!\s+(?:{_WH_WORDS})\b)|(?:{alternation(_Q['again_about'])})\b)",
                         re.I)
+# A question that wants several values ("on which dates", "did the reports agree").
+SEVERAL = re.compile(rf"(?i)\b(?:{alternation(_Q['several'])}|(?:{alternation(_Q['several_stems'])})\w*)\b")

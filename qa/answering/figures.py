@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from index.claims import Claim, document_sentences, measure_family, measure_words, measures_related
 from index.records import Document
 from lang import timex
+from lang.questions import SEVERAL
 from lang.references import POINTS_BACK
 from qa.answering.extractive import Candidate, compose, names_in, question_names
 from qa.question import Need
@@ -27,11 +28,6 @@ from qa.tuning import TUNING
 # A value is used only when a sentence stating it scored at least a share of the best sentence
 # on the question (TUNING.relevant_share, less when the ledger says it measures what was asked):
 # the ledger says what a figure measures, retrieval says whether the sentence is about what was asked.
-# Several values wanted: plural measures ("on which dates", "what losses"), or a question about
-# how sources compare ("did the articles agree on ...", "what do the reports say").
-_SEVERAL = re.compile(r"(?i)\b(dates|days|times|visits|trips|occasions|meetings|figures|estimates|each|all|"
-                      r"losses|casualties|deaths|tolls|agree\w*|disagree\w*|differ\w*|consistent|sources|articles|"
-                      r"reports|outlets|accounts)\b")
 
 
 def _candidate_for(claim: Claim, ranked: Sequence[Candidate]) -> Candidate | None:
@@ -128,7 +124,7 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
     # Several values wanted ("on which dates", "all the visits"): the best sentence gives one.
     asked = answer.standalone_question or answer.question
     itself = _answers_itself(recon.need, ranked[0], claims)
-    relief = several or bool(_SEVERAL.search(asked)) or not itself
+    relief = several or bool(SEVERAL.search(asked)) or not itself
     # When no value comes from the best sentence, a value must be about what it is about: "when
     # did Ri meet Shoigu" is not answered by the dates of Shoigu's visits to Kim.
     top = ranked[0]

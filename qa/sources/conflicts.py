@@ -29,6 +29,7 @@ from typing import Sequence
 from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, measure_words, measures_related,
                           qualifier_direction, unit_family, units_compatible, value_range)
 from lang import timex
+from lang.cues import AGAIN, SET_APART
 from lang.numbers import canon
 from lang.references import POINTS_BACK
 from lang.text import QUESTION_STOPWORDS, mentions
@@ -260,16 +261,11 @@ def _current(c: Claim) -> bool:
     return bool(ref and day.resolved and day.first == day.last and abs((day.first - ref).days) <= TUNING.news_days)
 
 
-_DISTINCT = re.compile(r"(?i)\b(?:previous|prior|earlier|first|second|third|fourth|fifth|last|latest|next|another|"
-                       r"most\s+recent)\s+(?:[\w'’-]+\s+)?$")
-_AGAIN = re.compile(r"(?i)\b(again|returned|returns|once more)\b")
-
-
 def _marked_distinct(c: Claim) -> bool:
     """Does the sentence mark its event as one of several ("his previous visit", "returned")?"""
-    if _AGAIN.search(c.sentence):
+    if AGAIN.search(c.sentence):
         return True
-    return any(_DISTINCT.search(c.sentence[max(0, s - 30):s]) for _, s, _ in measure_words(c.sentence))
+    return any(SET_APART.search(c.sentence[max(0, s - 30):s]) for _, s, _ in measure_words(c.sentence))
 
 
 def _relation(need: Need, g1: list[Claim], g2: list[Claim]) -> str:

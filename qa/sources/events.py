@@ -27,6 +27,7 @@ from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_cla
                           measure_family, measure_words)
 from index.records import Document
 from lang import timex
+from lang.cues import EVENT_BEFORE, NEXT_EVENT
 from lang.names import name_words
 from lang.references import POSSESSIVES, SAME_EVENT
 from lang.vocab import ORDINAL, ordinal_value
@@ -353,12 +354,6 @@ def event_family_of_question(question: str) -> str:
     return ""
 
 
-# "the one after that", "the next one" / "the one before", "the previous one": the event next
-# to the one the rest of the question (or the conversation) names.
-_NEXT = re.compile(r"(?i)\b(?:(?:next|following|subsequent|later)\s+(?:one|visit|trip|meeting)|"
-                   r"one\s+(?:after|following)\s+(?:that|it|this)|after\s+that\s+one)\b")
-_BEFORE = re.compile(r"(?i)\b(?:(?:preceding|prior|previous|earlier)\s+(?:one|visit|trip|meeting)|"
-                     r"one\s+before\s+(?:that|it|this)|before\s+that\s+one)\b")
 _ORD_ANY = rf"{ORDINAL}|{_LATEST}|{_EARLIEST}"
 # "How many times did he visit", "how many trips", "how often": a count of the events themselves.
 COUNTS_EVENTS = re.compile(r"(?i)\bhow\s+(?:many\s+times|often)\b|\bhow\s+many\s+(?:\w+\s+)?(?:visits|trips|meetings|"
@@ -454,8 +449,10 @@ def resolve_event(question: str, events: Sequence[Event], activity: bool = False
     what = " and ".join(dict.fromkeys(ordinals)) if ordinals else " and ".join(t.text for t in asked)
     noun = family or (chosen[0].kind if len(chosen) == 1 and chosen[0].kind else "event")
     label = f"the {what} {noun}"
-    if len(chosen) == 1 and (_NEXT.search(question) or _BEFORE.search(question)):
-        later = bool(_NEXT.search(question))
+    # "the one after that", "the previous one": the event next to the one the rest of the
+    # question (or the conversation) names
+    if len(chosen) == 1 and (NEXT_EVENT.search(question) or EVENT_BEFORE.search(question)):
+        later = bool(NEXT_EVENT.search(question))
         i = pool.index(chosen[0]) + (1 if later else -1)
         chosen = [pool[i]] if 0 <= i < len(pool) else []
         label = f"the {noun} {'after' if later else 'before'} {label}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lang.cues import AUXILIARIES, EVENT_NOUNS, IRREGULAR_VERBS, ROLE_WORDS, UNDISCLOSED
+from lang.cues import AGAIN, AUXILIARIES, EVENT_BEFORE, EVENT_NOUNS, IRREGULAR_VERBS, NEXT_EVENT, ROLE_WORDS, SET_APART, UNDISCLOSED
+from lang.questions import SEVERAL
 from lang.lexicon import table
 
 
@@ -35,3 +36,20 @@ def test_cue_lists_are_non_empty_without_repeats():
             assert words and len(set(words)) == len(words), (group, name)
     assert "Minister" in ROLE_WORDS and "took" in IRREGULAR_VERBS and "visit" in EVENT_NOUNS
     assert all(w == w.lower() for w in [*AUXILIARIES, *IRREGULAR_VERBS, *EVENT_NOUNS])
+
+
+def test_the_event_next_to_the_one_named():
+    assert NEXT_EVENT.search("And the one after that?") and NEXT_EVENT.search("What about the next visit?")
+    assert EVENT_BEFORE.search("What happened on the previous trip?") and EVENT_BEFORE.search("the one before it")
+    assert not NEXT_EVENT.search("What did they discuss later?") and not EVENT_BEFORE.search("a prior agreement")
+
+
+def test_an_event_set_apart_or_told_again():
+    assert SET_APART.search("during his previous visit ") and SET_APART.search("the second ")
+    assert not SET_APART.search("his previous visit to Moscow in ")  # the word must be near the end
+    assert AGAIN.search("Shoigu returned to Pyongyang.") and not AGAIN.search("Shoigu arrived in Pyongyang.")
+
+
+def test_a_question_that_wants_several_values():
+    assert SEVERAL.search("On which dates did he visit?") and SEVERAL.search("Did the reports disagree?")
+    assert not SEVERAL.search("When did he arrive?")
