@@ -32,15 +32,13 @@ from urllib.parse import urlparse
 from index.clean import is_furniture
 from index.load import text_hash
 from index.records import Document
+from lang.lexicon import alternation
+from lang.vocab import MONTH_PATTERN, MONTHS, WIRE_AGENCIES
 
 SIDECAR = "metadata.json"
 FIELDS = ("title", "publisher", "date", "url")
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], start=1)}
-_MONTH_RE = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-             r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH_RE = rf"(?P<month>{MONTH_PATTERN})\.?"  # month names and abbreviations: lang/vocab.py
 _DAY_RE = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR_RE = r"(?P<year>(?:19|20)\d\d)"
 # "June 4, 2025", "Nov. 10th, 2025", "4 June 2025", "2025-06-04"
@@ -70,7 +68,7 @@ PUBLISHER_PATTERNS = (
     re.compile(rf"\b(?i:first appeared on)\s+{_NAME}"),
 )
 # Wire-agency dateline: "SEOUL (Reuters) -" names the agency that wrote the story.
-DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((Reuters|AP|AFP|Yonhap|Bloomberg|UPI|dpa|Xinhua|TASS|Kyodo)\)\s*[-–—]")
+DATELINE = re.compile(rf"^[A-Z][A-Z .,'-]{{1,40}}\(({alternation(WIRE_AGENCIES)})\)\s*[-–—]")  # lang/data/vocab.toml
 
 
 def _iso(year: int, month: int, day: int) -> str:
@@ -80,11 +78,13 @@ def _iso(year: int, month: int, day: int) -> str:
         return ""
 
 
+_MONTH_NUMBERS = {name.lower(): n for name, n in MONTHS.items()}
+
+
 def _month_number(m: str) -> int:
     if m.isdigit():
         return int(m)
-    m = m.lower().rstrip(".")
-    return next(n for name, n in _MONTHS.items() if name.startswith(m[:3]))
+    return _MONTH_NUMBERS[m.lower().rstrip(".")]
 
 
 def find_date(text: str) -> str:

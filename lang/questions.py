@@ -9,7 +9,7 @@ import re
 
 from lang.lexicon import alternation, table
 
-__all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL", "SEVERAL"]
+__all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL", "SEVERAL", "MASS_NOUNS"]
 
 _Q = table("questions")
 
@@ -28,3 +28,5 @@ ELLIPTICAL = re.compile(rf"^\W*(?:(?:{_CONJUNCTIONS})\b(?!\s+(?:{_WH_WORDS})\b)|
                         re.I)
 # A question that wants several values ("on which dates", "did the reports agree").
 SEVERAL = re.compile(rf"(?i)\b(?:{alternation(_Q['several'])}|(?:{alternation(_Q['several_stems'])})\w*)\b")
+# Nouns asked for as a set though singular ("what equipment", "which aid"), as an alternation.
+MASS_NOUNS = alternation(_Q["mass_nouns"])

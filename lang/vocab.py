@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from lang.lexicon import table
 
-__all__ = ["MEASURE_LEMMAS", "MEASURE_SURFACE", "ATTRIBUTION_VERBS", "EVENT_FAMILIES", "measure_family", "unit_family",
+__all__ = ["MEASURE_LEMMAS", "MEASURE_SURFACE", "ATTRIBUTION_VERBS", "WIRE_AGENCIES", "EVENT_FAMILIES", "measure_family", "unit_family",
            "measures_related",
            "units_compatible", "measure_words", "qualifier_direction", "is_caption"]
 
@@ -33,6 +33,7 @@ RELATED_FAMILIES = frozenset(frozenset(pair) for pair in _V["family_relations"][
 PEOPLE_MEASURES = frozenset(_V["family_relations"]["people"])
 REPORTING: tuple[str, ...] = tuple(_V["reporting"]["words"])
 ATTRIBUTION_VERBS: tuple[str, ...] = tuple(_V["reporting"]["attribution"])
+WIRE_AGENCIES: tuple[str, ...] = tuple(_V["agencies"]["wire"])
 
 UNIT_FAMILIES: dict[str, tuple[str, ...]] = {fam: tuple(ws) for fam, ws in _V["units"].items()}
 UNIT_LOOKUP = {w: fam for fam, ws in UNIT_FAMILIES.items() for w in ws}

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from lang import timex
-from lang.questions import ELLIPTICAL, WH
+from lang.questions import ELLIPTICAL, MASS_NOUNS, WH
 from lang.text import QUESTION_STOPWORDS, stem, terms
 from lang.vocab import (ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, MEASURE_SURFACE, UNIT_FAMILIES, measure_family,
                         measure_words, unit_family)
@@ -113,8 +113,7 @@ _OBJECT_QUESTION = re.compile(r"^\W*(?:and\s+|so\s+)?what\s+(?:else\s+)?(?:do|do
                               r"will|would|can|could|may|might)\b", re.I)
 # "What weapons ...", "which issues ...", "what kinds of aid ...": a plural (or mass) noun asked for.
 _PLURAL_QUESTION = re.compile(r"^\W*(?:and\s+|so\s+)?(?:what|which)\s+(?:kinds?\s+of\s+|sorts?\s+of\s+|types?\s+of\s+)?"
-                              r"(?:[a-z-]+\s+)?(?P<noun>[a-z-]+(?<!ss)(?<!us)(?<!is)s|equipment|weaponry|ammunition|aid|"
-                              r"assistance|support|help|technology)\b", re.I)
+                              rf"(?:[a-z-]+\s+)?(?P<noun>[a-z-]+(?<!ss)(?<!us)(?<!is)s|{MASS_NOUNS})\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
