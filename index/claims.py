@@ -29,8 +29,8 @@ from lang import timex
 from lang.cues import AUXILIARIES, EVENT_NOUNS, IRREGULAR_VERBS
 from lang.lexicon import alternation, table
 from lang.numbers import COUNT_WORDS, QUAL_RE, WORDNUM, Found, find_figures, value_range
-from lang.vocab import (ATTRIBUTION_VERBS, EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES, PERSON_UNITS,
-                         REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
+from lang.vocab import (ATTRIBUTION_VERBS, EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES,
+                         PERSON_UNITS, REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
                          measure_family, measure_words, measures_related, qualifier_direction, unit_family,
                          units_compatible)
 

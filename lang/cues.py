@@ -1,9 +1,13 @@
 """Cues to how a sentence speaks: it withholds what was asked ("did not elaborate", "remains
-unclear"), it names a person by role, and where a counted noun runs on into its verb. The words
-are data (``lang/data/cues.toml``); this module turns them into what the readers match with.
+unclear"), it names a person by role, where a counted noun runs on into its verb, and where it
+places an event among others of its kind ("the next visit", "his previous trip", "returned").
+The words are data (``lang/data/cues.toml``); this module turns them into what the readers
+match with.
 
-Used by the extractive answerer (a withheld answer, a "who" answer's kind) and the claim
-reader (``index/claims.py``: the end of a counted noun phrase and the verb that measures it).
+Used by the extractive answerer (a withheld answer, a "who" answer's kind), the claim reader
+(``index/claims.py``: the end of a counted noun phrase and the verb that measures it), the event
+reader (the event after or before the one named) and the conflict reader (two figures of
+events set apart are not one fact told twice).
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from functools import lru_cache
 
 from lang.lexicon import table
 
-__all__ = ["MEASURE_LEMMAS", "MEASURE_SURFACE", "ATTRIBUTION_VERBS", "WIRE_AGENCIES", "EVENT_FAMILIES", "measure_family", "unit_family",
-           "measures_related",
-           "units_compatible", "measure_words", "qualifier_direction", "is_caption"]
+__all__ = ["MEASURE_LEMMAS", "MEASURE_SURFACE", "ATTRIBUTION_VERBS", "WIRE_AGENCIES", "EVENT_FAMILIES",
+           "measure_family", "unit_family", "measures_related", "units_compatible", "measure_words",
+           "qualifier_direction", "is_caption"]
 
 _V = table("vocab")
 

@@ -1,10 +1,12 @@
-"""lang.cues: withheld answers, role words and clause words, read from lang/data/cues.toml."""
+"""lang.cues: withheld answers, role words, clause words and an event's place among others, read from
+lang/data/cues.toml; and lang.questions.SEVERAL."""
 
 from __future__ import annotations
 
 import pytest
 
-from lang.cues import AGAIN, AUXILIARIES, EVENT_BEFORE, EVENT_NOUNS, IRREGULAR_VERBS, NEXT_EVENT, ROLE_WORDS, SET_APART, UNDISCLOSED
+from lang.cues import (AGAIN, AUXILIARIES, EVENT_BEFORE, EVENT_NOUNS, IRREGULAR_VERBS, NEXT_EVENT, ROLE_WORDS,
+                       SET_APART, UNDISCLOSED)
 from lang.questions import SEVERAL
 from lang.lexicon import table
 
