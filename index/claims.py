@@ -29,10 +29,10 @@ from lang import timex
 from lang.cues import AUXILIARIES, EVENT_NOUNS, IRREGULAR_VERBS
 from lang.lexicon import alternation, table
 from lang.numbers import COUNT_WORDS, QUAL_RE, WORDNUM, Found, find_figures, value_range
-from lang.vocab import (ATTRIBUTION_VERBS, EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, PEOPLE_MEASURES,
-                         PERSON_UNITS, REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND, VAGUE_AMOUNTS, is_caption,
-                         measure_family, measure_words, measures_related, qualifier_direction, unit_family,
-                         units_compatible)
+from lang.vocab import (ATTRIBUTION_VERBS, EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, MONTH_PREFIXES,
+                         PEOPLE_MEASURES, PERSON_UNITS, REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND,
+                         VAGUE_AMOUNTS, is_caption, measure_family, measure_words, measures_related, qualifier_direction,
+                         unit_family, units_compatible)
 
 __all__ = ["Claim", "extract_claims", "claims_in_text", "supports", "supported_by", "measure_family",
            "unit_family", "measures_related", "units_compatible", "measure_words", "qualifier_direction",
@@ -408,7 +408,7 @@ def extract_claims(doc: Document) -> list[Claim]:
     for i, (s, e) in enumerate(spans):
         sentence = doc.text[s:e]
         if not re.search(r"\d|" + WORDNUM + "|" + COUNT_WORDS + r"|half|third|quarter|"
-                         r"year|month|week|day|spring|summer|fall|autumn|winter|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
+                         r"year|month|week|day|spring|summer|fall|autumn|winter|" + MONTH_PREFIXES,
                          sentence, re.I):
             continue
         context = [doc.text[a:b] for a, b in spans[i + 1:i + 3]]

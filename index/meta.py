@@ -32,6 +32,7 @@ from urllib.parse import urlparse
 from index.clean import is_furniture
 from index.load import text_hash
 from index.records import Document
+from lang.cues import CAPTION_LINE_WORDS
 from lang.lexicon import alternation
 from lang.vocab import MONTH_PATTERN, MONTHS, WIRE_AGENCIES
 
@@ -54,9 +55,9 @@ EXPLICIT_DATE = re.compile(r"^\s*(posted|published|publish date|first published|
                            re.IGNORECASE)
 # "Published on August 17, 2025" inside a long scraped line.
 EXPLICIT_INLINE = re.compile(r"\b(?:posted|published|publish date)\b(?:\s+on)?\s*:?\s*", re.IGNORECASE)
-# A photo caption: a photo credit or "In this photo" wording.
-CAPTION = re.compile(r"\b(photo|getty images|via ap|via reuters|afp|/ ?ap\)|reuters/|"
-                     r"pictured|poses|shake hands|\(ap photo)\b", re.IGNORECASE)
+# A photo caption: a photo credit or "In this photo" wording (the words: lang/data/cues.toml
+# [captions]; the wire credits' punctuation, "(AP Photo/", "Reuters/", here).
+CAPTION = re.compile(rf"\b({alternation(CAPTION_LINE_WORDS)}|/ ?ap\)|reuters/|\(ap photo)\b", re.IGNORECASE)
 
 # Publisher evidence, strongest first; each pattern's group 1 is the name.
 _NAME = r"([A-Z][\w&.'’-]*(?:[ \t]+(?:&|of|and|the|[A-Z][\w&.'’-]*)){0,5})"  # 1-6 capitalised words

@@ -1,13 +1,16 @@
 """Cues to how a sentence speaks: it withholds what was asked ("did not elaborate", "remains
-unclear"), it names a person by role, where a counted noun runs on into its verb, and where it
-places an event among others of its kind ("the next visit", "his previous trip", "returned").
+unclear"), it names a person by role, where a counted noun runs on into its verb, where it
+places an event among others of its kind ("the next visit", "his previous trip", "returned",
+"marks his second visit"), that it denies ("did not", "never"), that a line credits a picture.
 The words are data (``lang/data/cues.toml``); this module turns them into what the readers
 match with.
 
 Used by the extractive answerer (a withheld answer, a "who" answer's kind), the claim reader
 (``index/claims.py``: the end of a counted noun phrase and the verb that measures it), the event
-reader (the event after or before the one named) and the conflict reader (two figures of
-events set apart are not one fact told twice).
+reader (the event after or before the one named, the latest or the third, a date that is
+another event's), the conflict reader (two figures of events set apart are not one fact told
+twice), the answer check (a model's sentence and its source deny alike) and the metadata
+reader (``index/meta.py``: a credit line is no byline).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import re
 from lang.lexicon import alternation, table
 
 __all__ = ["UNDISCLOSED", "ROLE_WORDS", "AUXILIARIES", "IRREGULAR_VERBS", "EVENT_NOUNS", "NEXT_EVENT", "EVENT_BEFORE",
-           "SET_APART", "AGAIN"]
+           "SET_APART", "AGAIN", "LATEST", "EARLIEST", "EARLIER", "PLANNED", "ORDINAL_VERBS", "NEGATION",
+           "CAPTION_LINE_WORDS"]
 
 _C = table("cues")
 _U = _C["undisclosed"]
@@ -46,3 +50,14 @@ EVENT_BEFORE = re.compile(rf"(?i)\b(?:(?:{alternation(_E['before'])})\s+(?:{_KIN
 # between ("his previous visit to" read up to the figure's measure word).
 SET_APART = re.compile(rf"(?i)\b(?:{alternation(_E['distinct'])})\s+(?:[\w'’-]+\s+)?$")
 AGAIN = re.compile(rf"(?i)\b(?:{alternation(_E['again'])})\b")
+# Alternations (no groups) for the event reader: "his latest visit", "the initial trip"; "his
+# previous visit", "will visit" (a date after them is another event's); "marks his second visit".
+LATEST = alternation(_E["latest"])
+EARLIEST = alternation(_E["earliest"])
+EARLIER = alternation(_E["earlier"])
+PLANNED = alternation(_E["planned"])
+ORDINAL_VERBS = alternation(_E["ordinal_verbs"])
+# A sentence that denies ("did not", "never", "wasn't"): the answer check compares it.
+NEGATION = re.compile(rf"\b(?:{alternation(_C['negation']['words'])})\b|n['’]t\b", re.IGNORECASE)
+# Words of a metadata line that credits a picture ("Photo: Getty Images"): never a byline.
+CAPTION_LINE_WORDS: tuple[str, ...] = tuple(_C["captions"]["line_words"])

@@ -9,7 +9,7 @@ import re
 
 from lang.lexicon import alternation, table
 
-__all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL", "SEVERAL", "MASS_NOUNS"]
+__all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL", "SEVERAL", "MASS_NOUNS", "HAPPENING"]
 
 _Q = table("questions")
 
@@ -30,3 +30,5 @@ ELLIPTICAL = re.compile(rf"^\W*(?:(?:{_CONJUNCTIONS})\b(?!\s+(?:{_WH_WORDS})\b)|
 SEVERAL = re.compile(rf"(?i)\b(?:{alternation(_Q['several'])}|(?:{alternation(_Q['several_stems'])})\w*)\b")
 # Nouns asked for as a set though singular ("what equipment", "which aid"), as an alternation.
 MASS_NOUNS = alternation(_Q["mass_nouns"])
+# "happened", "took place", "occurs": an alternation (no groups).
+HAPPENING = alternation(_Q["happening"])

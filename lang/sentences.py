@@ -17,6 +17,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from lang.lexicon import alternation
+from lang.vocab import ABBREVIATIONS
+
 __all__ = ["sentence_spans", "joined_sentences"]
 
 # Fallback sentence end: punctuation (plus closing quotes/brackets), whitespace, then an
@@ -95,8 +98,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
-_ABBREV_END = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|No|Gen|Col|"
-                         r"Lt|Sgt|Gov|Sen|Rep|Prof|Inc|Corp|Co|vs|approx)|\b[A-Z](?:\.[A-Z])*)\.$")
+_ABBREV_END = re.compile(rf"(?:\b(?:{alternation(ABBREVIATIONS)})|\b[A-Z](?:\.[A-Z])*)\.$")
 
 
 def joined_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lang.lexicon import alternation
-from lang.vocab import INDEFINITE_COUNTS, MONTHS, SMALL_NUMBERS, TENS
+from lang.vocab import INDEFINITE_COUNTS, MONTH_PREFIXES, MONTHS, SMALL_NUMBERS, TENS
 
 __all__ = ["TimeExpr", "Period", "period", "find_times", "parse_reference", "bounds", "overlaps", "contains",
            "label", "reference_date", "latest_stated_day", "shift_months"]
@@ -565,14 +565,14 @@ def label(value: str) -> str:
     return value
 
 
-_ANY_TIME = re.compile(r"(?i)\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|"
+_ANY_TIME = re.compile(rf"(?i)\d|{MONTH_PREFIXES}|day|week|month|year|"
                        r"spring|summer|fall|autumn|winter|quarter|decade|tonight")
 
 
 # Cheap tests that must pass before a pattern is tried (most sentences have no time at all).
 # month names are capitalised in running text (the patterns require it); loose mode is not
-_MONTH_GATE = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-_MONTH_GATE_LOOSE = r"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_MONTH_GATE = MONTH_PREFIXES
+_MONTH_GATE_LOOSE = rf"(?i){MONTH_PREFIXES}"
 _UNIT_GATE = r"(?i)day|week|month|year|decade"
 _GATE_OF = {
     "iso": r"\d{4}-\d\d-\d\d", "mdy": _MONTH_GATE, "dmy": _MONTH_GATE, "md": _MONTH_GATE, "dm": _MONTH_GATE,

@@ -75,6 +75,12 @@ MONTHS = {m: (i - 1) % 12 + 1 for i, m in enumerate((*calendar.month_name[1:], *
 MONTHS.update(_V["month_abbreviations"])
 # The same as a regex alternation (no groups), longest first so "September" beats "Sep".
 MONTH_PATTERN = "|".join(sorted(MONTHS, key=lambda m: (-len(m), m)))
+# Their first three letters ("Jan" ... "Dec", "Sep" for "Sept"), an alternation: the cheap gates
+# that must match before a sentence is read for dates, and "a month named" in a date's words.
+MONTH_PREFIXES = "|".join(sorted({m[:3] for m in MONTHS}))
+# Words written with a full stop that does not end a sentence: the months' abbreviations
+# ("Feb.", "Sept."; not "May", a whole name) and the titles of ``vocab.toml`` [abbreviations].
+ABBREVIATIONS: tuple[str, ...] = (*sorted(set(MONTHS) - set(calendar.month_name)), *_V["abbreviations"]["titles"])
 # A regex alternation (no capturing groups) for any ordinal, words or "1st", "22nd", "12th";
 # a day beside its month ("June 12th", "12th of June") is a date, not an ordinal (one
 # fixed-width lookbehind per month name, as ``re`` requires).

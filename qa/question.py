@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from lang import timex
-from lang.questions import ELLIPTICAL, MASS_NOUNS, WH
+from lang.questions import ELLIPTICAL, HAPPENING, MASS_NOUNS, WH
 from lang.text import QUESTION_STOPWORDS, stem, terms
 from lang.vocab import (ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, MEASURE_SURFACE, UNIT_FAMILIES, measure_family,
                         measure_words, unit_family)
@@ -105,9 +105,9 @@ def concept_of(term: str) -> str:
 
 
 # "What happened on June 17?", "what did Shoigu do in March?": the answer is an event.
-_ACTIVITY = re.compile(r"\bwhat\s+(?:else\s+)?(?:happened|happens|took\s+place|occurred|went\s+on)\b|"
+_ACTIVITY = re.compile(rf"\bwhat\s+(?:else\s+)?(?:{HAPPENING})\b|"
                        r"\bwhat\s+(?:did|does|do|will|has|have|had)\s+.+?\s+(?:do|doing|done)\b", re.I)
-_HAPPENED = re.compile(r"\b(?:happen(?:ed|s|ing)?|occur(?:red|s|ring)?|took\s+place|take\s+place|went\s+on)\b", re.I)
+_HAPPENED = re.compile(rf"\b(?:{HAPPENING})\b", re.I)
 # "What did/does X <verb>": "what" is the object, and the sources may each give part of it.
 _OBJECT_QUESTION = re.compile(r"^\W*(?:and\s+|so\s+)?what\s+(?:else\s+)?(?:do|does|did|has|have|had|is|are|was|were|"
                               r"will|would|can|could|may|might)\b", re.I)

@@ -27,6 +27,7 @@ from lang.sentences import sentence_spans
 from index.claims import Claim, claims_in_text, measures_related, supported_by, units_compatible
 from index.clean import is_instruction_like as instruction_like_text
 from index.records import Document
+from lang.cues import NEGATION
 from lang.numbers import canon
 from lang.questions import WH_OPENING
 from lang.names import name_words
@@ -59,7 +60,6 @@ _FIGURE_TOKEN = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(" + "|".join(SCALE_WORDS) + r")\b|(" + "|".join(SCALE_ABBREVIATIONS) + r")\b)?",
     re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
 
@@ -322,7 +322,7 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     extra = [o for o in dict.fromkeys(_ORDINAL.findall(body.lower())) if not re.search(rf"\b{o}\b", said)]
     if extra:
         return None, f"the cited sentence does not say {extra[0]!r}"
-    if bool(_NEGATION.search(body)) != bool(_NEGATION.search(best.text)):
+    if bool(NEGATION.search(body)) != bool(NEGATION.search(best.text)):
         return None, "the cited sentence says the opposite (negation differs)"
     return list(dict.fromkeys(chosen)), ""
 

@@ -27,10 +27,10 @@ from index.claims import (EVENT_FAMILIES, Claim, document_sentences, extract_cla
                           measure_family, measure_words)
 from index.records import Document
 from lang import timex
-from lang.cues import EVENT_BEFORE, NEXT_EVENT
+from lang.cues import EARLIER, EARLIEST, EVENT_BEFORE, LATEST, NEXT_EVENT, ORDINAL_VERBS, PLANNED
 from lang.names import name_words
 from lang.references import POSSESSIVES, SAME_EVENT
-from lang.vocab import ORDINAL, ordinal_value
+from lang.vocab import MONTH_PREFIXES, ORDINAL, ordinal_value
 from qa.records import Passage
 from qa.tuning import TUNING
 
@@ -84,11 +84,8 @@ class EventFilter:
     series: tuple[Event, ...] = ()
 
 
-
-_LATEST = r"latest|last|most\s+recent|final|newest|recent"
-_EARLIEST = r"earliest|initial"
 # "is the third in nearly three months", "marks Shoigu's second visit"
-_IS_ORDINAL = re.compile(rf"(?i)\b(?:is|was|marks|marked|marking|became|becomes)\s+(?:the\s+|his\s+|her\s+|their\s+|"
+_IS_ORDINAL = re.compile(rf"(?i)\b(?:{ORDINAL_VERBS})\s+(?:the\s+|(?:{POSSESSIVES})\s+|"
                          rf"its\s+|[A-Z][\w-]*['’]s\s+)?(?P<o>{ORDINAL})\b")
 
 
@@ -154,7 +151,7 @@ def _ordinal_mention(doc: Document, spans: list[tuple[int, int]], kind: str) -> 
             continue
         for m, a, _ in words:
             before = sent[max(0, a - 25):a]
-            if re.search(r"(?i)\b(previous|prior|earlier|last)\s+(?:\w+\s+)?$", before):
+            if re.search(rf"(?i)\b({EARLIER})\s+(?:\w+\s+)?$", before):
                 continue  # "his previous visit" is another event
             hit = re.search(rf"(?i)\b({ORDINAL})\s+(?:[\w'’-]+\s+)?$", before)
             if hit:
@@ -165,7 +162,7 @@ def _ordinal_mention(doc: Document, spans: list[tuple[int, int]], kind: str) -> 
     return 0
 
 
-_NAMED_DATE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?|\b(?:19|20)\d\d\b")
+_NAMED_DATE = re.compile(rf"\b(?:{MONTH_PREFIXES})[a-z]*\.?|\b(?:19|20)\d\d\b")
 
 
 def _published(doc: Document) -> date | None:
@@ -190,7 +187,7 @@ def _anchor(doc: Document, claims: Sequence[Claim]) -> tuple[str, str, date | No
         if measure_family(c.measure) not in EVENT_FAMILIES:
             continue
         before = c.sentence[max(0, c.value_start - c.start - 40):c.value_start - c.start]
-        if re.search(r"(?i)\b(previous|prior|earlier|last|will|scheduled|expected)\b", before):
+        if re.search(rf"(?i)\b({EARLIER}|{PLANNED})\b", before):
             continue
         day = date.fromisoformat(c.value)
         if pub is None or abs((day - pub).days) <= TUNING.news_days:
@@ -354,7 +351,7 @@ def event_family_of_question(question: str) -> str:
     return ""
 
 
-_ORD_ANY = rf"{ORDINAL}|{_LATEST}|{_EARLIEST}"
+_ORD_ANY = rf"{ORDINAL}|{LATEST}|{EARLIEST}"
 # "How many times did he visit", "how many trips", "how often": a count of the events themselves.
 COUNTS_EVENTS = re.compile(r"(?i)\bhow\s+(?:many\s+times|often)\b|\bhow\s+many\s+(?:\w+\s+)?(?:visits|trips|meetings|"
                            r"summits|rounds\s+of\s+talks|strikes)\b|\bnumber\s+of\s+(?:visits|trips|meetings|times)\b")
@@ -383,7 +380,7 @@ def _pick(ordinal: str, pool: Sequence[Event]) -> Event | None:
     n = ordinal_value(ordinal)
     if n is not None:
         return pool[n - 1] if n <= len(pool) else None
-    return pool[0] if re.fullmatch(_EARLIEST, ordinal) else pool[-1]
+    return pool[0] if re.fullmatch(EARLIEST, ordinal) else pool[-1]
 
 
 def resolve_event(question: str, events: Sequence[Event], activity: bool = False) -> EventFilter | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from lang.cues import (AGAIN, AUXILIARIES, EVENT_BEFORE, EVENT_NOUNS, IRREGULAR_VERBS, NEXT_EVENT, ROLE_WORDS,
-                       SET_APART, UNDISCLOSED)
+from lang.cues import (AGAIN, AUXILIARIES, EVENT_BEFORE, EVENT_NOUNS, IRREGULAR_VERBS, NEGATION, NEXT_EVENT,
+                       ROLE_WORDS, SET_APART, UNDISCLOSED)
 from lang.questions import SEVERAL
 from lang.lexicon import table
 
@@ -55,3 +55,42 @@ def test_an_event_set_apart_or_told_again():
 def test_a_question_that_wants_several_values():
     assert SEVERAL.search("On which dates did he visit?") and SEVERAL.search("Did the reports disagree?")
     assert not SEVERAL.search("When did he arrive?")
+
+
+@pytest.mark.parametrize("sentence", ["Shoigu did not meet Kim.", "The talks weren’t public.", "He never arrived.",
+                                      "Neither side commented.", "They left without an agreement."])
+def test_a_sentence_that_denies(sentence):
+    assert NEGATION.search(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["Notably, Shoigu met Kim.", "The knot held.", "Nonetheless he arrived.",
+                                      "Another round of talks began."])
+def test_a_word_that_only_begins_or_holds_a_negation_is_no_denial(sentence):
+    assert not NEGATION.search(sentence)
+
+
+def test_the_event_words_of_a_question_and_a_date():
+    from qa.sources import events
+
+    assert events._IS_ORDINAL.search("This marks Shoigu's second visit.").group("o") == "second"
+    assert events._IS_ORDINAL.search("The trip was his third.").group("o") == "third"
+    assert not events._IS_ORDINAL.search("He met the third secretary.")
+    assert events._NAMED_DATE.search("late Sept.") and events._NAMED_DATE.search("June 4")
+    assert not events._NAMED_DATE.search("since last week")
+
+
+def test_a_metadata_line_crediting_a_picture():
+    from index.meta import CAPTION
+
+    for line in ("Photo: Getty Images", "(AP Photo/Ahn Young-joon)", "Kim and Shoigu shake hands in Pyongyang"):
+        assert CAPTION.search(line), line
+    for line in ("By Jane Doe, Reuters", "Published by the Photographers' Guild", "June 17, 2025"):
+        assert not CAPTION.search(line), line
+
+
+def test_every_form_of_happening_asks_for_an_event():
+    from qa.question import relation_of
+
+    for q in ("What happened on June 17?", "What occurs during the ceremony?", "What took place in Wonsan?"):
+        assert relation_of(q) == "event", q
+    assert relation_of("What did the ministry say about the happenings?") != "event"

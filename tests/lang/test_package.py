@@ -45,3 +45,8 @@ def test_one_sentence_splitter_and_the_claim_readers_rejoined_sentences():
     joined = [text[s:e] for s, e in joined_sentences(text)]
     assert joined == ["Shoigu arrived on Feb. 25 with aides.", "He met Kim.", "A headline"]
     assert "".join(split).replace(" ", "") == "".join(joined).replace(" ", "")  # the same text, cut no finer
+    # a title or "approx." before a figure keeps its sentence; "May." is a whole month name and ends one
+    text = "Troops under Gen. 5th Army arrived. About approx. 40 stayed. He left in May. 12 returned."
+    joined = [text[s:e] for s, e in joined_sentences(text)]
+    assert joined[:2] == ["Troops under Gen. 5th Army arrived.", "About approx. 40 stayed."]
+    assert "He left in May." in joined
