@@ -56,6 +56,9 @@ OTHER_STORIES_NOTE = ("Some documents tell other stories, perhaps of another per
 # How much of a document's opening the which-is-which note quotes (a display bound: enough for
 # a page's subject and its first description, "X (born 1950) is an American ...").
 OPENING_CHARS = 200
+# How much of a quoted opening the note repeats when two texts would otherwise read alike ("a
+# text that opens with the sentence quoted" twice): enough for the subject, "X (born 1950)".
+QUOTED_OPENING_CHARS = 60
 
 _HAS = {
     "count": re.compile(rf"(?<![\w.])\d[\d,.]*(?!\d)(?!th\b|st\b|nd\b|rd\b)|\b({COUNT_WORDS})\b", re.I),
@@ -388,12 +391,14 @@ def which_is_which(answer: Answer, documents: Mapping[str, Document], embed) -> 
             same.append(i)
     if len(stories) < 2:
         return ""
+    heads = [(documents[docs[story[0]]], answer.citations[first[docs[story[0]]] - 1].start) for story in stories]
+    told = [_told_apart(doc, start) for doc, start in heads]
+    # texts that each open with their quoted sentence would all read alike: each says its first words
+    told = [_told_apart(doc, start, clip=True) if told.count(t) > 1 else t for (doc, start), t in zip(heads, told)]
     parts = []
-    for story in stories:
-        head = docs[story[0]]
+    for story, t in zip(stories, told):
         markers = "".join(f"[{first[docs[i]]}]" for i in story)
-        told = _told_apart(documents[head], answer.citations[first[head] - 1].start)
-        parts.append(f"{markers} {'are' if len(story) > 1 else 'is'} from {told}")
+        parts.append(f"{markers} {'are' if len(story) > 1 else 'is'} from {t}")
     return f"Which is which, by each text's title or opening: {'; '.join(parts)}."
 
 
@@ -408,11 +413,12 @@ def _same_title(a: Document, b: Document) -> bool:
     return bool(a.title.strip()) and a.title.strip() == b.title.strip()
 
 
-def _told_apart(doc: Document, quoted_start: int) -> str:
+def _told_apart(doc: Document, quoted_start: int, clip: bool = False) -> str:
     """What names ``doc`` apart from other texts, to follow "[n] is from": its title, else its
     opening sentence (a photo caption or a publication stamp is no opening; a text cut out of a
     longer one, starting mid-sentence, is named by its first whole sentence), clipped at
-    ``OPENING_CHARS``."""
+    ``OPENING_CHARS``. An opening that is the sentence quoted is not repeated, only pointed to,
+    unless ``clip``: then its first ``QUOTED_OPENING_CHARS`` characters follow."""
     if doc.title.strip():
         return f"“{doc.title.strip()}”"
     spans = [(s, e) for s, e in document_sentences(doc) if not is_caption(doc.text[s:e]) and not is_stamp(doc.text[s:e])]
@@ -420,9 +426,13 @@ def _told_apart(doc: Document, quoted_start: int) -> str:
     if not whole:
         return "a text with no opening sentence"
     s, e = whole[0]
-    if s == quoted_start:
-        return "a text that opens with the sentence quoted"
     opening = " ".join(doc.text[s:e].split())
+    if s == quoted_start:
+        if not clip:
+            return "a text that opens with the sentence quoted"
+        short = opening if len(opening) <= QUOTED_OPENING_CHARS else \
+            opening[:QUOTED_OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+        return f"a text that opens with the sentence quoted, “{inert_markers(short)}”"
     if len(opening) > OPENING_CHARS:
         opening = opening[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
     opens = "opens" if (s, e) == spans[0] else "has as its first whole sentence"

@@ -365,6 +365,15 @@ def test_which_is_which_prefers_the_title_and_quotes_an_opening_not_quoted_alrea
     assert "the sentence quoted" not in note and note.count("a text that opens “") == 2
 
 
+def test_texts_that_each_open_with_their_quoted_sentence_say_their_first_words():
+    a = _answer_over(NAMESAKES, "Who is the artist of the album Lazy Sunday?")
+    at_opening = dataclasses.replace(a, citations=tuple(dataclasses.replace(c, start=0) for c in a.citations))
+    note = which_is_which(at_opening, _untitled(NAMESAKES), HashingEmbedder().embed)
+    # "a text that opens with the sentence quoted" twice would not tell them apart
+    assert "quoted, “Lazy Sunday is a 1974 jazz album by the saxophonist Harold …”" in note
+    assert "quoted, “Lazy Sunday was the debut record of the folk singer Mira …”" in note
+
+
 def test_a_text_cut_mid_sentence_is_named_by_its_first_whole_sentence():
     cut = {"vane": "the first floor . " + NAMESAKES["vane"], "kest": NAMESAKES["kest"]}
     a = _answer_over(cut, "Who is the artist of the album Lazy Sunday?")
