@@ -61,6 +61,10 @@ SCALE_WORDS: dict[str, int] = dict(_V["scales"])
 SCALE_ABBREVIATIONS: dict[str, int] = dict(_V["scale_abbreviations"])
 SCALES: dict[str, int] = {**SCALE_WORDS, **SCALE_ABBREVIATIONS}
 INDEFINITE_COUNTS: dict[str, int] = dict(_V["indefinite_counts"])
+# relation -> the words that state it in a sentence ("supply": "provided", "shipped", ...), and
+# the words kept out of the table of words for the same thing (other common senses)
+RELATION_WORDS: dict[str, tuple[str, ...]] = {name: tuple(ws) for name, ws in _V["relations"].items()}
+CONCEPT_EXCLUDED: tuple[str, ...] = tuple(_V["concepts"]["ambiguous"])
 # stem -> the word its paraphrase group is read as ("soldier" -> "troop"), for the answer check
 PARAPHRASES: dict[str, str] = {stem: word for word, stems in _V["paraphrases"].items() for stem in stems}
 VAGUE_AMOUNTS = {w: (lo, hi) for w, (lo, hi) in _V["vague_amounts"].items()}

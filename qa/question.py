@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from lang import timex
 from lang.questions import ELLIPTICAL, HAPPENING, MASS_NOUNS, WH
 from lang.text import QUESTION_STOPWORDS, stem, terms
-from lang.vocab import (ASKED_MEASURES, EVENT_FAMILIES, MEASURE_LEMMAS, MEASURE_SURFACE, UNIT_FAMILIES, measure_family,
-                        measure_words, unit_family)
+from lang.vocab import (ASKED_MEASURES, CONCEPT_EXCLUDED, EVENT_FAMILIES, MEASURE_LEMMAS, MEASURE_SURFACE,
+                        RELATION_WORDS, UNIT_FAMILIES, measure_family, measure_words, unit_family)
 
 # "Did the articles agree on when ...", "do the sources say how many ...": a question inside a question.
 INDIRECT = r"\b(?:agree|agreed|disagree|differ|say|says|said|state|report|know|tell|consistent|conflict)\w*\s+(?:on\s+|about\s+|over\s+|as\s+to\s+)?"
@@ -54,42 +54,23 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-# Relations a statement question asks about, each with the words that state it in a sentence.
-# A sentence that does not state the relation does not answer "what did they get": "North Korea
-# has supplied millions of rounds" is about what it gives. General news verbs, no corpus words.
-_RELATION_WORDS: dict[str, tuple[str, ...]] = {
-    "receive": ("get", "gets", "getting", "got", "gotten", "receive", "receives", "received", "receiving",
-                "obtain", "obtains", "obtained", "gain", "gains", "gained", "acquire", "acquires", "acquired",
-                "in exchange", "in return", "benefit from", "benefits from", "benefited from"),
-    "supply": ("supply", "supplies", "supplied", "supplying", "supplier", "suppliers", "provide", "provides",
-               "provided", "providing", "deliver", "delivers", "delivered", "delivering", "deliveries", "send",
-               "sends", "sent", "sending", "ship", "ships", "shipped", "shipping", "shipment", "shipments",
-               "transfer", "transferred", "export", "exported", "exports", "hand over", "handed over"),
-    "discuss": ("discuss", "discusses", "discussed", "discussing", "discussion", "discussions", "talk about",
-                "talked about", "talks on", "talks about", "confer", "conferred", "exchanged views", "agenda",
-                "address", "addressed", "addresses", "addressing", "focus on", "focused on", "center on",
-                "centre on", "cover", "covers", "covered"),
-    "include": ("include", "includes", "included", "including", "feature", "features", "featured", "featuring",
-                "comprise", "comprises", "comprised", "contain", "contains", "contained", "consist of",
-                "consisted of", "consists of"),
-}
+# Relations a statement question asks about, each with the words that state it in a sentence
+# (lang/data/vocab.toml [relations]): a sentence that does not state the relation does not
+# answer "what did they get".
 _RELATION_PATTERNS = {name: re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.I)
-                      for name, words in _RELATION_WORDS.items()}
+                      for name, words in RELATION_WORDS.items()}
 # Words that name the same thing in news text ("soldiers" are "troops", "died" is "killed",
 # "get" is "receive"): a sentence saying one answers a question asking the other. Built from the
-# ledger's vocabularies (lang/vocab.py) and the relations above; words with other common senses
-# ("issue", "hit", "lives", "cost") are left out.
-_AMBIGUOUS = frozenset({"issue", "issues", "hit", "lives", "lost", "cost", "costs", "pay", "opened", "opening",
-                        "closed", "removed", "fired", "start", "starts", "men", "address",
-                        "addresses", "cover", "covers", "feature", "features", "ship", "ships", "return"})
+# ledger's vocabularies and the relations above (lang/vocab.py); words with other common senses
+# ("issue", "hit", "lives", "cost": vocab.toml [concepts]) are left out.
 
 
 def _concept_table() -> dict[str, str]:
     table: dict[str, str] = {}
     words = [(w, f"measure:{lemma}") for lemma, ws in MEASURE_LEMMAS.items() for w in ws]
     words += [(w, "unit:personnel") for w in UNIT_FAMILIES["personnel"]]
-    words += [(w, f"relation:{rel}") for rel, ws in _RELATION_WORDS.items() for w in ws]
-    ambiguous = {stem(w) for w in _AMBIGUOUS}  # "issued" stems like "issues"
+    words += [(w, f"relation:{rel}") for rel, ws in RELATION_WORDS.items() for w in ws]
+    ambiguous = {stem(w) for w in CONCEPT_EXCLUDED}  # "issued" stems like "issues"
     for word, concept in words:
         if " " not in word and stem(word) not in ambiguous:
             table.setdefault(stem(word), concept)
