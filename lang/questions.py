@@ -9,7 +9,8 @@ import re
 
 from lang.lexicon import alternation, table
 
-__all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL", "SEVERAL", "MASS_NOUNS", "HAPPENING"]
+__all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL", "SEVERAL", "MASS_NOUNS", "HAPPENING", "ASKING_WORDS",
+           "ANSWER_NOUNS"]
 
 _Q = table("questions")
 
@@ -32,3 +33,7 @@ SEVERAL = re.compile(rf"(?i)\b(?:{alternation(_Q['several'])}|(?:{alternation(_Q
 MASS_NOUNS = alternation(_Q["mass_nouns"])
 # "happened", "took place", "occurs": an alternation (no groups).
 HAPPENING = alternation(_Q["happening"])
+# The words that ask ("how", "which", "many", "much"), and the nouns that say what kind of
+# answer is asked ("date", "number"): left out when a question's subject is read from its words.
+ASKING_WORDS = frozenset([*_Q["wh"], *_Q["asking"]])
+ANSWER_NOUNS = frozenset(_Q["answer_nouns"])

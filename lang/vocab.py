@@ -37,6 +37,10 @@ WIRE_AGENCIES: tuple[str, ...] = tuple(_V["agencies"]["wire"])
 
 UNIT_FAMILIES: dict[str, tuple[str, ...]] = {fam: tuple(ws) for fam, ws in _V["units"].items()}
 UNIT_LOOKUP = {w: fam for fam, ws in UNIT_FAMILIES.items() for w in ws}
+# Counters that say nothing of what is counted ("300 units"), and the qualifiers that make a
+# figure approximate ("about", "more than").
+GENERIC_COUNTERS = frozenset(_V["counters"]["generic"])
+APPROXIMATE = frozenset(_V["qualifiers"]["approximate"])
 
 # What a measure question asks for. The question's word for the measure (``ASKED_MEASURES``:
 # "the population of X", "how tall", "how much does it cost") names a type of value, and

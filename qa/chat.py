@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from lang.names import name_runs
-from lang.questions import FOLLOW_UP
+from lang.questions import ASKING_WORDS, FOLLOW_UP
 from lang.references import PERSON_REFERENCE, THING_REFERENCE
 from lang.text import STOPWORDS, words
 from qa.errors import BadQuestion
@@ -114,9 +114,6 @@ def check_history(history: object) -> list[dict]:
     return out
 
 
-_ASKING = frozenset({"how", "many", "much", "what", "when", "where", "who", "whom", "whose", "which", "why"})
-
-
 def _user_turns(history: Sequence[dict] | None) -> list[str]:
     return [str(m.get("content", "")) for m in (history or []) if m.get("role") == "user" and m.get("content")]
 
@@ -165,7 +162,7 @@ def condense(question: str, history: Sequence[dict] | None) -> str:
     standalone = FOLLOW_UP.sub("", standalone).strip() or standalone
     # The previous question's content words, not its wording: its "how many"/"when" must not
     # change what this question asks for.
-    context = " ".join(w for w in words(previous) if w.lower() not in STOPWORDS and w.lower() not in _ASKING)
+    context = " ".join(w for w in words(previous) if w.lower() not in STOPWORDS and w.lower() not in ASKING_WORDS)
     # The previous answer's names are what "they"/"he" most often point to ("Ri Chang-dae").
     answers = [m for m in (history or []) if m.get("role") == "assistant"]
     if answers and (THING_REFERENCE.search(question) or PERSON_REFERENCE.search(question)):

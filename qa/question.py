@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from lang import timex
-from lang.questions import ELLIPTICAL, HAPPENING, MASS_NOUNS, WH
+from lang.questions import ANSWER_NOUNS, ASKING_WORDS, ELLIPTICAL, HAPPENING, MASS_NOUNS, WH
 from lang.text import QUESTION_STOPWORDS, stem, terms
 from lang.vocab import (ASKED_MEASURES, CONCEPT_EXCLUDED, EVENT_FAMILIES, MEASURE_LEMMAS, MEASURE_SURFACE,
                         RELATION_WORDS, UNIT_FAMILIES, measure_family, measure_words, unit_family)
@@ -149,8 +149,7 @@ class QuestionSpec:
     need: Need = Need(kind="")
 
 
-_QUESTION_WORDS = frozenset({"how", "many", "much", "what", "when", "where", "who", "whom", "whose",
-                             "which", "why", "date", "day", "number"})
+_QUESTION_WORDS = ASKING_WORDS | ANSWER_NOUNS
 
 
 def kind_of(question: str) -> str:

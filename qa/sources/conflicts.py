@@ -33,6 +33,7 @@ from lang.cues import AGAIN, SET_APART
 from lang.numbers import canon
 from lang.references import POINTS_BACK
 from lang.text import QUESTION_STOPWORDS, mentions
+from lang.vocab import GENERIC_COUNTERS
 from qa.sources.value_notes import detail, note, summary
 from qa.question import Need
 from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
@@ -66,7 +67,6 @@ def _previous_sentences(claims: Sequence[Claim]) -> dict[tuple[str, int], str]:
             for k in [(c.doc_id, e) for e in range(c.start - 3, c.start)] if k in by_end}
 
 
-_GENERIC_UNITS = {"units", "pieces", "items", "sets", "systems", "batches", "lots", "types", "kinds"}
 # After a figure, a unit of one or two words, "of", then at most three words of what it measures.
 _MEASURED = re.compile(r"\s*(?:[\w'’-]+\s+){1,2}of\s+((?:[\w'’-]+\s*){1,3})")
 
@@ -83,7 +83,7 @@ def _unit_fits(need: Need, c: Claim) -> bool:
     after = c.sentence[c.value_end - c.start:]
     # "220 units of 240mm multiple rocket launch systems" counts launchers; "5.8 million rounds
     # of ammunition" measures ammunition
-    if c.unit in _GENERIC_UNITS:
+    if c.unit in GENERIC_COUNTERS:
         return mentions(need.unit, after)
     # "210,000 cubic metres of silt": a unit of one or two words, then what it measures
     measured = _MEASURED.match(after)

@@ -13,6 +13,7 @@ from typing import Sequence
 
 from index.claims import Claim, measure_family, value_range
 from lang import timex
+from lang.vocab import APPROXIMATE
 from qa.question import Need
 from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL, SAME,
                                ValueGroup)
@@ -88,8 +89,6 @@ def detail(g: list[Claim], fractions: list[Claim]) -> str:
     return ""
 
 
-_APPROX = {"about", "around", "approximately", "roughly", "nearly", "almost", "some", "an estimated", "estimated",
-           "close to", "up to", "as many as", "more than", "over", "at least"}
 _SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
@@ -104,7 +103,7 @@ def _total_text(total: str, groups: Sequence[ValueGroup]) -> str:
         text = f"{x / div:,.2f}".rstrip("0").rstrip(".") + f" {scale.group(1).lower()}"
     unit = parts[0].unit if parts else ""
     text = _SYMBOL.get(unit, "") + text + ("" if unit in _SYMBOL or not any(c.kind == "money" for g in parts for c in g.claims) else f" {unit}")
-    approx = any(c.qualifier in _APPROX for g in parts for c in g.claims)
+    approx = any(c.qualifier in APPROXIMATE for g in parts for c in g.claims)
     return f"about {text}" if approx else text
 
 
