@@ -430,13 +430,15 @@ def _told_apart(doc: Document, quoted_start: int, clip: bool = False) -> str:
     if s == quoted_start:
         if not clip:
             return "a text that opens with the sentence quoted"
-        short = opening if len(opening) <= QUOTED_OPENING_CHARS else \
-            opening[:QUOTED_OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+        short = _clipped(opening, QUOTED_OPENING_CHARS)
         return f"a text that opens with the sentence quoted, “{inert_markers(short)}”"
-    if len(opening) > OPENING_CHARS:
-        opening = opening[:OPENING_CHARS].rsplit(" ", 1)[0] + " …"
     opens = "opens" if (s, e) == spans[0] else "has as its first whole sentence"
-    return f"a text that {opens} “{inert_markers(opening)}”"
+    return f"a text that {opens} “{inert_markers(_clipped(opening, OPENING_CHARS))}”"
+
+
+def _clipped(text: str, limit: int) -> str:
+    """``text``, cut at the last word boundary within ``limit`` characters and marked " …" when longer."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _whole_sentence(text: str) -> bool:
