@@ -400,15 +400,23 @@ class Pipeline:
             return self.settings.veto_threshold
         return self._checker.veto_threshold
 
+    def _judge(self):
+        """The reader that judges whether a sentence answers, and the threshold it declines by
+        in this mode: its own in "learned", the veto in "hybrid"; ``(None, 0.0)`` without one."""
+        if self._reader is not None:
+            return self._reader, self.threshold
+        if self._checker is not None:
+            return self._checker, self._veto_threshold()
+        return None, 0.0
+
     def _copy_conflicts(self, spec, answer: Answer, ranked: list, documents) -> Answer:
         """``answer`` with every place where two near-duplicate sources differ and the reader
         judges the place answers (``extractive.copy_conflicts``) quoted in both wordings; an
         answer that declined is made of them. The reader's threshold is the one it declines by
         in this mode (the veto in "hybrid", its own in "learned"); without a reader, unchanged."""
-        judge = self._reader or self._checker
+        judge, threshold = self._judge()
         if judge is None or not ranked or (not answer.answered and answer.citations):
             return answer  # (a declined answer with citations quotes an undisclosed figure)
-        threshold = self.threshold if self._reader is not None else self._veto_threshold()
         quoted = {(c.doc_id, c.start) for c in answer.citations}
         groups, notes = extractive.copy_conflicts(spec.text, ranked, documents, judge, threshold, quoted)
         return extractive.with_statements(answer, groups, documents, notes) if groups else answer
@@ -452,10 +460,17 @@ class Pipeline:
         # The model reads what the reader found: its best sentences with the sentence before
         # each, not the raw chunks (with the hand-written score alone, the retrieved passages).
         read = extractive.reader_passages(ranked, documents) if self._reader is not None else []
+        spec = self._spec(question, base.standalone_question, history)
+        # The model's cited sentences are judged as the answerer's own are: a sentence true to its
+        # source and no answer to the question is removed. Set answers are left to the model, as
+        # the veto leaves them (each sentence is one part, no part answers the whole).
+        judge, threshold = self._judge()
+        objection = extractive.reader_objection(spec.text, ranked, documents, judge, threshold) \
+            if judge is not None and not spec.several else None
         for item in llm_stream(question, base.standalone_question, read or base.passages or (), documents, llm,
-                               self.settings, fallback=lambda: base, history=history):
+                               self.settings, fallback=lambda: base, history=history, objection=objection):
             if isinstance(item, Answer) and item.mode == "llm":
-                item = with_sources_of(item, base, self._spec(question, base.standalone_question, history).several)
+                item = with_sources_of(item, base, spec.several)
             yield item
 
     # -- local model -----------------------------------------------------------------------

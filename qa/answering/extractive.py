@@ -36,7 +36,7 @@ from lang.names import name_words
 from lang.references import POINTS_BACK, SAME_EVENT
 from lang.text import has_term, stem, terms
 from lang.vocab import MONTH_PATTERN, TIME_UNITS, VALUE_UNITS, unit_family
-from qa.answering.verify import inert_markers
+from qa.answering.verify import Objection, inert_markers
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
 from qa.sources import duplicates
@@ -297,6 +297,32 @@ def reader_check(question: str, answer: Answer, first: Candidate, documents: Map
             f"(reader probability {p:.2f}, below {threshold:.2f}).")
     return dataclasses.replace(abstain(answer.question, answer.passages, note=note),
                                standalone_question=answer.standalone_question, confidence=p)
+
+
+def reader_objection(question: str, ranked: Sequence[Candidate], documents: Mapping[str, Document],
+                     reader, threshold: float) -> Objection:
+    """The learned reader's judgement of a sentence a model cites (``verify.Objection``): ""
+    when its calibrated probability of answering ``question`` reaches ``threshold`` (the one
+    this mode declines by: the veto in ``hybrid``, the reader's own in ``learned``), else why
+    not. The sentence is judged as the answerer judges its own, with its hand-written evidence
+    from ``ranked``; a sentence that is no candidate there (a caption, page chrome) cannot be
+    judged and draws the objection."""
+    by_span = {(c.doc_id, c.start): c for c in ranked}
+    seen: dict[tuple[str, int], float] = {}
+
+    def objection(doc_id: str, start: int, end: int) -> str:
+        c = by_span.get((doc_id, start))
+        if c is None:
+            return "the cited sentence is none the answerer reads as a possible answer"
+        if (doc_id, start) not in seen:
+            seen[(doc_id, start)] = _read(question, [c], [0], documents, reader)[0].score
+        p = seen[(doc_id, start)]
+        if p >= threshold:
+            return ""
+        return (f"the cited sentence does not answer the question by the reader's judgement "
+                f"(reader probability {p:.2f}, below {threshold:.2f})")
+
+    return objection
 
 
 def decline_reason(best: Candidate | None, threshold: float) -> str:

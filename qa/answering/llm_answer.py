@@ -24,8 +24,8 @@ from lang.sentences import sentence_spans
 from index.claims import claims_in_text
 from index.records import Document
 from qa.answering.generate import LLM, Prompt, quote_data
-from qa.answering.verify import (Source, addresses, answers_count, asked_count, is_instruction_like, strip_markers,
-                       verify_answer)
+from qa.answering.verify import (Objection, Source, addresses, answers_count, asked_count, is_instruction_like,
+                                 strip_markers, verify_answer)
 from qa.records import Answer, Passage
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ def llm_stream(
     settings: "Settings",
     fallback: Callable[[], Answer],
     history: Sequence[dict] | None = None,
+    objection: Objection | None = None,
 ) -> Iterator[str | Answer]:
     """Yield the model's draft as it is generated, then exactly one verified ``Answer``.
 
@@ -73,6 +74,8 @@ def llm_stream(
         history: earlier chat turns; unused here because ``standalone`` already
             carries what the follow-up needs, and a small model answers better
             without a transcript.
+        objection: the learned reader's judgement of a cited sentence (``verify_answer``);
+            a sentence of the model's that cites only sentences it objects to is removed.
 
     Yields:
         ``str`` text pieces (the unverified draft), then one ``Answer`` with mode
@@ -100,11 +103,23 @@ def llm_stream(
     if not raw.strip():
         yield _fallback(fallback, raw, (), "The local model returned no text; this is the extractive answer.")
         return
-    checked = verify_answer(raw, sources, documents, question=ask)
+    objected: set[str] = set()
+
+    def objecting(doc_id: str, start: int, end: int) -> str:
+        why = objection(doc_id, start, end)
+        if why:
+            objected.add(why)
+        return why
+
+    checked = verify_answer(raw, sources, documents, question=ask, objection=objecting if objection else None)
     if not checked.citations:
-        yield _fallback(fallback, raw, checked.rejected,
-                        "No sentence of the local model's answer could be verified against the sources; "
-                        "this is the extractive answer.")
+        if any(why in objected for _, why in checked.rejected):
+            note = ("The sentences the local model's answer cites do not answer the question by the reader's "
+                    "judgement; this is the extractive answer.")
+        else:
+            note = "No sentence of the local model's answer could be verified against the sources; " \
+                   "this is the extractive answer."
+        yield _fallback(fallback, raw, checked.rejected, note)
         return
     if not addresses(ask, checked.text, [c.quote for c in checked.citations]):
         yield _fallback(fallback, raw, checked.rejected,

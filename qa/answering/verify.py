@@ -10,7 +10,10 @@ each sentence of the model's answer is held against the sentences of the passage
   attached to the same thing: a figure cited from "600 soldiers have been killed" does
   not support "600 troops were deployed" (``index.claims.supports`` decides that);
 - sentences that echo instruction-like text from a passage, repeat, are cut off or
-  cannot be supported are removed and kept with a reason.
+  cannot be supported are removed and kept with a reason;
+- given an ``Objection`` (the learned reader's judgement, from the pipeline), a sentence
+  whose supporting sentences all fail to answer the question is removed too: true and
+  exactly cited, and still no answer.
 
 What to do when nothing survives (fall back to the extractive answer) is left to
 ``qa/answering/llm_answer.py``; this module only checks and rewrites.
@@ -19,7 +22,7 @@ What to do when nothing survives (fall back to the extractive answer) is left to
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -62,6 +65,10 @@ _FIGURE_TOKEN = re.compile(
     re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
+
+
+# Why a document sentence (doc_id, start, end) does not answer the question, or "" when it does.
+Objection = Callable[[str, int, int], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +137,7 @@ def strip_markers(text: str) -> str:
 
 
 def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, Document],
-                  question: str = "") -> Verified:
+                  question: str = "", objection: Objection | None = None) -> Verified:
     """Keep the sentences of ``raw`` that the shown passages support, with exact citations.
 
     Args:
@@ -139,6 +146,8 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         documents: the documents the passages point into, by ``doc_id``.
         question: the question the model answered; a bare figure ("12,000.") is read
             as the answer to it ("12,000 troops ... deployed"), never as a free number.
+        objection: when given, a supported sentence is kept only if at least one of its
+            supporting sentences draws no objection (answers the question).
 
     Returns:
         A ``Verified`` answer; its ``text`` is "" when no sentence could be supported.
@@ -194,6 +203,11 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
                 if not reason:
                     reason = ("cites no passage and " if not valid else "") + why
                 rejected.append((body, reason))
+                continue
+        if objection is not None:
+            objections = [objection(s.doc.doc_id, s.start, s.end) for s in support]
+            if all(objections):
+                rejected.append((body, objections[0]))
                 continue
         kept.append((body, support))
     text, citations = _render(kept)

@@ -121,3 +121,32 @@ def test_a_declined_answer_shows_both_wordings_where_near_duplicate_sources_diff
     assert {c.doc_id for c in a.citations} == {"flood-0", "flood-1"} and a.confidence == pytest.approx(0.9)
     assert "same text except here" in a.note and "“Wednesday”" in a.note
     assert not ask(_WordReader("tsunami")).answered  # no sentence answers: declined
+
+
+def _llm_answer(tmp_path, reader, reply):
+    from tests.qa.fakes_llm import FakeLLM
+
+    p = _pipeline(tmp_path, reader)
+    fake = FakeLLM(reply)
+    p.llm = lambda: fake
+    return p.answer(QUESTION, mode="llm"), fake
+
+
+def test_a_model_sentence_citing_what_the_reader_judges_no_answer_falls_back(tmp_path):
+    # True to its source and on the question's words, and still no answer: the reader judges the
+    # cited sentence as it judges the answerer's own, and the extractive answer is given instead.
+    a, _ = _llm_answer(tmp_path, _WordReader("Anika"),
+                       "The port authority of Velmora said on Monday that dredging of the harbour will begin in March.")
+    assert a.mode == "extractive-fallback" and "Anika Roos" in a.text
+    assert "by the reader's judgement" in a.note
+    assert any("reader probability 0.10, below 0.50" in why for _, why in a.rejected)
+
+
+def test_a_model_sentence_citing_an_answer_is_kept_and_one_citing_none_is_removed(tmp_path):
+    a, _ = _llm_answer(tmp_path, _WordReader("Anika"),
+                       "The authority's director, Anika Roos, said the deeper channel would let larger ships dock. "
+                       "The port authority of Velmora said on Monday that dredging of the harbour will begin in March.")
+    assert a.mode == "llm" and "Anika Roos" in a.text and "dredging" not in a.text
+    assert [c.quote for c in a.citations] == [
+        "The authority's director, Anika Roos, said the deeper channel would let larger ships dock."]
+    assert any("by the reader's judgement" in why for _, why in a.rejected)

@@ -283,3 +283,20 @@ def test_figure_tokens_split_ranges_apply_scales_and_skip_spans():
     assert figure_tokens("June 3 to 21", skip=[(0, 6)]) == [("21", "21")]
     # a glued abbreviation scales as the claim reader reads it; a unit glued to a figure does not
     assert figure_tokens("$5m and 3bn, 170mm") == [("5m", "5000000"), ("3bn", "3000000000"), ("170", "170")]
+
+
+def test_a_sentence_whose_every_support_draws_an_objection_is_removed_with_its_reason(sources, docs):
+    raw = ("Around 600 North Korean soldiers have been killed in action [1]. "
+           "Approximately 12,000 North Korean soldiers were deployed to Russia last year [2].")
+    judged = []
+
+    def objection(doc_id, start, end):
+        judged.append(docs[doc_id].text[start:end])
+        return "" if "killed" in docs[doc_id].text[start:end] else "no answer by the judge"
+
+    v = verify_answer(raw, sources, docs, question="How many soldiers were killed?", objection=objection)
+    assert [c.quote for c in v.citations] == [KILLED] and "12,000" not in v.text
+    assert v.rejected == (("Approximately 12,000 North Korean soldiers were deployed to Russia last year.",
+                           "no answer by the judge"),)
+    assert judged == [KILLED, DEPLOYED]  # only supporting sentences are judged
+
