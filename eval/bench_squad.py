@@ -147,13 +147,16 @@ def _overlap_sentence(pipeline, question: str):
 
 
 def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, reader_model=None,
-            **settings_override) -> tuple[list[Item], object, int]:
+            mode: str = "extractive", **settings_override) -> tuple[list[Item], object, int]:
     """The split's questions, a pipeline over its indexed corpus (models loaded) and the
     number of paragraphs indexed.
 
     ``reader_model``: a ``qa.answering.reader.Reader`` to answer with instead of the packaged one;
-    ``settings_override``: ``qa.config.Settings`` fields to set.
+    ``mode``: the answer mode to be measured (a model mode with none configured gets the bundled
+    one in-process, as the own questions' suite does); ``settings_override``: ``qa.config.Settings``
+    fields to set.
     """
+    from eval.baselines import with_local_model
     from qa.config import Settings
     from qa.pipeline import Pipeline
 
@@ -166,6 +169,8 @@ def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, rea
     corpus = write_corpus(paragraphs, work / "corpus")
     settings = Settings(corpus_dir=corpus, index_dir=work / "index", collection=f"squad-{stem}",
                         **settings_override)
+    if mode != "extractive":
+        settings = with_local_model(settings)
     pipeline = Pipeline(settings, reader=reader_model)
     pipeline.ensure_index()
     pipeline.answer(items[0].question, mode="extractive")  # load models before timing
@@ -180,7 +185,7 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
     ``abstain_threshold=0`` to see every best sentence's score); ``mode`` as for ``qa.answer``
     ("llm" measures the configured local model, its fallbacks included).
     """
-    items, pipeline, indexed = prepare(path, split, limit, out_dir, reader_model, **settings_override)
+    items, pipeline, indexed = prepare(path, split, limit, out_dir, reader_model, mode, **settings_override)
     settings = pipeline.settings
     outcomes: dict[str, list[Outcome]] = {"product": [], "best-overlap sentence": [], "always decline": []}
     for item in items:
