@@ -280,6 +280,11 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     candidates = [c for c in candidates if not is_instruction_like(c.text)]
     if not candidates:
         return None, "no shown passage can support it"
+    # A sentence quoted whole says exactly what its source says, figures read as the source's
+    # own ("Thirty-one of the current 50 states ..." counts what the source counts).
+    quoted = next((c for c in candidates if _verbatim(c.text) == _verbatim(body)), None)
+    if quoted is not None:
+        return [quoted], ""
     want = _terms(body)
     # The answer's "last year" means what the cited article's "last year" means, so the
     # answer's times are resolved against each candidate's publication date.
@@ -339,6 +344,11 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     if bool(NEGATION.search(body)) != bool(NEGATION.search(best.text)):
         return None, "the cited sentence says the opposite (negation differs)"
     return list(dict.fromkeys(chosen)), ""
+
+
+def _verbatim(sentence: str) -> str:
+    """A sentence as compared for a whole quote: spacing and closing punctuation aside."""
+    return " ".join(sentence.split()).rstrip(".!?;:\"'”’) ")
 
 
 def figure_tokens(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[tuple[str, str]]:

@@ -300,3 +300,24 @@ def test_a_sentence_whose_every_support_draws_an_objection_is_removed_with_its_r
                            "no answer by the judge"),)
     assert judged == [KILLED, DEPLOYED]  # only supporting sentences are judged
 
+
+def test_a_sentence_quoted_whole_is_supported_and_a_changed_figure_is_not():
+    # "Thirty-one of the current 50 states" names no unit the claim reader reads, so a figure
+    # of it alone cannot be checked; quoted whole, it says what its source says, no more.
+    import hashlib
+
+    from index.records import Document
+
+    text = ("Territories\n\nThirty-one of the current 50 states were organized incorporated territories "
+            "before their admission to the Union. Others were admitted directly.\n")
+    doc = Document(doc_id="ter", text=text, source="ter.txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                   title="Territories")
+    p = passage(doc, "Thirty-one", "Others")
+    sources, docs = [Source(1, p, p.start, p.end)], {"ter": doc}
+    q = "How many of the current states were territories before becoming states?"
+    quote = "Thirty-one of the current 50 states were organized incorporated territories before their admission to the Union"
+    for raw in (f"{quote} [1].", f"[1] {quote}.", f"{quote}."):
+        v = verify_answer(raw, sources, docs, question=q)
+        assert v.rejected == () and [c.quote for c in v.citations] == [f"{quote}."]
+    changed = verify_answer(quote.replace("Thirty-one", "Thirty-two") + " [1].", sources, docs, question=q)
+    assert changed.citations == () and changed.rejected
