@@ -1,7 +1,8 @@
 """The systems the suite compares: the project's answerer and four baselines on the same index.
 
 - ``ProjectSystem``: ``Pipeline.answer`` in the chosen mode (hybrid retrieval, follow-up
-  rewriting, extractive or LLM answer, citation checks).
+  rewriting, extractive or LLM answer, citation checks), streamed as the chat streams it so the
+  time to its first piece of text is measured too (``timed_answer``).
 - ``RetrievalAblation`` ("bm25", "dense"): the project's extractive answerer fed by one
   retriever only (``Pipeline.extractive(..., method=...)``), so the difference to the
   project is what hybrid retrieval adds.
@@ -17,12 +18,33 @@ Building the pipeline and the index is left to ``qa``; scoring to ``eval/run.py`
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from typing import Any, Sequence
 
 
+def timed_answer(pipeline, question: str, history: list[dict] | None = None, mode: str | None = None):
+    """``pipeline``'s answer to ``question``, streamed: ``(answer, ms to the first piece of text)``.
+
+    In ``llm`` mode the first piece is the model's first token, what a chat user waits for
+    before any text appears (the extractive answer arrives whole, so there it is the answer's
+    own time). The piece time is None when nothing was streamed.
+    """
+    from qa.records import Answer
+
+    t0 = time.perf_counter()
+    first, final = None, None
+    with pipeline.snapshot():  # one question reads one index version, as Pipeline.answer does
+        for item in pipeline.stream(question, history=history, mode=mode):
+            if isinstance(item, Answer):
+                final = item
+            elif item and first is None:
+                first = (time.perf_counter() - t0) * 1000.0
+    return final, first
+
+
 class ProjectSystem:
-    """The project's answerer: ``pipeline.answer(question, history, mode)``."""
+    """The project's answerer: ``pipeline.stream(question, history, mode)`` to its final answer."""
 
     def __init__(self, pipeline, mode: str) -> None:
         self.pipeline = pipeline
@@ -30,7 +52,11 @@ class ProjectSystem:
         self.name = "project" if mode == "extractive" else f"project-{mode}"
 
     def answer(self, q):
-        return self.pipeline.answer(q.question, history=list(q.history) or None, mode=self.mode)
+        return self.answer_timed(q)[0]
+
+    def answer_timed(self, q):
+        """``(answer, ms to its first piece of text)``: see ``timed_answer``."""
+        return timed_answer(self.pipeline, q.question, list(q.history) or None, self.mode)
 
 
 class RetrievalAblation:

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from eval import squad
+from eval.baselines import timed_answer, with_local_model
 from eval.questions import EvalError
 
 MAX_ANSWER_CHARS = 800
@@ -68,6 +69,7 @@ class Outcome:
     score: float = 0.0  # the best citation's score (the reader's probability when it scores)
     confidence: float | None = None  # ``Answer.confidence``: the reader's judgement of the quoted sentence
     mode: str = "extractive"  # ``Answer.mode``: "llm" when the model's text was kept
+    first_piece_ms: float | None = None  # time to the first streamed text (the model's first token)
 
 
 def spread(items: list, limit: int | None) -> list:
@@ -120,6 +122,7 @@ def aggregate(outcomes: list[Outcome]) -> dict:
     right = sum(o.right for o in outcomes)
     wrong = sum(o.answered and not o.right for o in outcomes)
     lat = sorted(o.latency_ms for o in outcomes)
+    first = sorted(o.first_piece_ms for o in outcomes if o.first_piece_ms is not None)
     return {
         "n": n, "answerable": len(ans), "unanswerable": len(una),
         "accuracy": round(right / n, 4) if n else 0.0,
@@ -129,6 +132,7 @@ def aggregate(outcomes: list[Outcome]) -> dict:
         "wrong_confident": wrong,
         "latency_p50_ms": round(lat[n // 2], 1) if n else 0.0,
         "model_kept": sum(o.mode == "llm" for o in outcomes),
+        "first_piece_p50_ms": round(first[len(first) // 2], 1) if first else None,
     }
 
 
@@ -156,7 +160,6 @@ def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, rea
     one in-process, as the own questions' suite does); ``settings_override``: ``qa.config.Settings``
     fields to set.
     """
-    from eval.baselines import with_local_model
     from qa.config import Settings
     from qa.pipeline import Pipeline
 
@@ -190,13 +193,14 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
     outcomes: dict[str, list[Outcome]] = {"product": [], "best-overlap sentence": [], "always decline": []}
     for item in items:
         t0 = time.perf_counter()
-        a = pipeline.answer(item.question, mode=mode)
+        a, first = timed_answer(pipeline, item.question, mode=mode)
         ms = (time.perf_counter() - t0) * 1000.0
         cited = {c.doc_id for c in a.citations}
         ok = judge(item, a.answered, a.text, cited)
         outcomes["product"].append(Outcome(item.qid, item.answerable, a.answered, ok, a.text[:300], ms,
                                            "" if a.answered else a.note[:200],
-                                           max((c.score for c in a.citations), default=0.0), a.confidence, a.mode))
+                                           max((c.score for c in a.citations), default=0.0), a.confidence, a.mode,
+                                           None if first is None else round(first, 1)))
         best = _overlap_sentence(pipeline, item.question)
         got = best is not None
         ok = judge(item, got, best[1] if got else "", {best[0]} if got else set())

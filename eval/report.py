@@ -136,7 +136,9 @@ def write_markdown(result: dict, out_dir: Path) -> Path:
         f"{_cell(m['abstention_recall'])}, **{m['wrong_confident_answers']} wrong confident answers** "
         f"({m['wrong_confident_on_unanswerable']} on unanswerable questions, "
         f"{m['wrong_answers_on_answerable']} with no gold value). Latency p50 {_cell(m['latency_p50_ms'])} ms, "
-        f"p95 {_cell(m['latency_p95_ms'])} ms.", "",
+        f"p95 {_cell(m['latency_p95_ms'])} ms." + (
+            f" First token of the model's answer (first streamed text) p50 {_cell(m['first_piece_p50_ms'])} ms."
+            if result.get("mode") == "llm" and m.get("first_piece_p50_ms") is not None else ""), "",
         f"![accuracy and retrieval by category]({png.name})", "",
         "## Per category", "", _md_table(["category"] + [h for _, h in COLUMNS], _category_rows(result)), "",
         "acc: answerable -> normalised match of the gold answer (fraction of required values for "

@@ -76,6 +76,7 @@ class Result:
     cited: tuple[str, ...] = ()
     mode: str = ""
     error: str = ""
+    first_piece_ms: float | None = None  # time to the first streamed text (the model's first token)
 
 
 def locate_quotes(question: Question, texts: dict[str, str]) -> tuple[M.Span, ...]:
@@ -101,7 +102,7 @@ def shown_texts(answer) -> list[str]:
 
 
 def score(question: Question, answer, latency_ms: float, system: str,
-          texts: dict[str, str] | None = None, error: str = "") -> Result:
+          texts: dict[str, str] | None = None, error: str = "", first_piece_ms: float | None = None) -> Result:
     """Score one answer (a ``qa.records.Answer``, or None when the system raised)."""
     gold = locate_quotes(question, texts or {})
     answered = bool(answer is not None and answer.answered)
@@ -125,7 +126,7 @@ def score(question: Question, answer, latency_ms: float, system: str,
         recall_at_k=M.recall_at_k(passages, gold, K) if retrieval else None,
         mrr=M.reciprocal_rank(passages, gold) if retrieval else None,
         latency_ms=latency_ms, text=text, cited=tuple(dict.fromkeys(c.doc_id for c in citations)),
-        mode=getattr(answer, "mode", "") if answer is not None else "", error=error)
+        mode=getattr(answer, "mode", "") if answer is not None else "", error=error, first_piece_ms=first_piece_ms)
 
 
 def aggregate(results: Sequence[Result]) -> dict:
@@ -133,6 +134,7 @@ def aggregate(results: Sequence[Result]) -> dict:
     answerable = [r for r in results if r.answerable]
     precision, recall = M.abstention([not r.answered for r in results], [r.answerable for r in results])
     lat = [r.latency_ms for r in results]
+    first = [r.first_piece_ms for r in results if r.first_piece_ms is not None]
     return {
         "n": len(results),
         "answer_accuracy": M.mean(r.accuracy for r in answerable),
@@ -155,6 +157,8 @@ def aggregate(results: Sequence[Result]) -> dict:
         "llm_fallbacks": sum(r.mode == "extractive-fallback" for r in results),
         "latency_p50_ms": M.percentile(lat, 50),
         "latency_p95_ms": M.percentile(lat, 95),
+        # the model's first token in llm mode (systems that do not stream have none)
+        "first_piece_p50_ms": M.percentile(first, 50) if first else None,
     }
 
 
@@ -172,13 +176,15 @@ def run_system(system: System, questions: Sequence[Question], texts: dict[str, s
 
     results = []
     for q in questions:
+        timed = getattr(system, "answer_timed", None)  # a system that streams also times its first piece
         t0 = time.perf_counter()
+        first = None
         try:
-            ans, err = system.answer(q), ""
+            (ans, first), err = (timed(q) if timed else (system.answer(q), None)), ""
         except QAError as exc:  # a bad question or a failing model is a result, not a crash
             ans, err = None, f"{type(exc).__name__}: {exc}"
         ms = (time.perf_counter() - t0) * 1000.0
-        results.append(score(q, ans, ms, system.name, texts, err))
+        results.append(score(q, ans, ms, system.name, texts, err, first))
         if progress:
             progress(system.name, q, results[-1])
     return results

@@ -184,3 +184,38 @@ def test_a_value_never_matches_across_two_shown_texts():
 
     assert not matches_any(["He came in June", "4 people"], ["June 4"])
     assert matches_any(["He came in June", "on June 4"], ["June 4"])
+
+
+class _Streaming:
+    """A pipeline whose answers stream: two text pieces, then the final ``Answer``."""
+
+    def __init__(self, answer):
+        self.final = answer
+        self.snapshots = 0
+
+    def snapshot(self):
+        import contextlib
+
+        self.snapshots += 1
+        return contextlib.nullcontext()
+
+    def stream(self, question, history=None, mode=None):
+        yield ""  # an empty piece shows nothing: it is no first token
+        yield "Around 600 "
+        yield "soldiers were killed [1]."
+        yield self.final
+
+
+def test_a_streaming_project_system_records_the_time_to_its_first_piece(questions):
+    from eval.baselines import ProjectSystem, timed_answer
+
+    final = good_system().replies["q1"]
+    pipe = _Streaming(final)
+    answer, first = timed_answer(pipe, "How many were killed?", mode="llm")
+    assert answer is final and first is not None and first >= 0.0 and pipe.snapshots == 1
+    result = run_suite([ProjectSystem(pipe, "llm"), good_system()], questions[:1], TEXTS)
+    (row,) = result["questions"]
+    assert row["first_piece_ms"] is not None and row["first_piece_ms"] <= row["latency_ms"]
+    assert result["metrics"]["first_piece_p50_ms"] == pytest.approx(row["first_piece_ms"])
+    # a system that does not stream has no first piece
+    assert result["systems"]["project"]["metrics"]["first_piece_p50_ms"] is None
