@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 from lang import timex
-from lang.lexicon import alternation
-from lang.vocab import FRACTIONS, QUALIFIERS, SCALE_WORDS, SCALES, SMALL_NUMBERS, TENS, UNIT_LOOKUP, VAGUE_AMOUNTS
+from lang.lexicon import alternation, table
+from lang.vocab import (COUNT_LEADS, FRACTIONS, QUALIFIERS, SCALE_WORDS, SCALES, SMALL_NUMBERS, TENS, UNIT_LOOKUP,
+                        VAGUE_AMOUNTS)
 
 __all__ = ["Found", "find_figures", "value_range", "canon", "QUAL_RE", "WORDNUM", "COUNT_WORDS"]
 
@@ -90,6 +91,13 @@ def _scale_of(text: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+# The capitalised word right before a number (not a possessive: "Russia's 12,000 troops" counts).
+_NAMING_WORD = re.compile(r"(?<![\w'’])([A-Z][\w.-]*)\s+$")
+# Words after which a capitalised number still counts: stopwords ("Some 600", "Over 600"), the last
+# word of each qualifier ("Nearly 600", "More than 600") and the count leads of vocab.toml.
+_LEADS = frozenset(table("stopwords")["general"]) | {q.split()[-1] for q in QUALIFIERS} | COUNT_LEADS
+
+
 def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
     after = sentence[e:e + 3]
     before = sentence[max(0, s - 1):s]
@@ -106,6 +114,11 @@ def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
         return True  # "the two nations": a reference back, not a figure
     if re.match(r"(?i)[a-z]", after) and not re.match(r"(?i)(mm|km|kg|bn|mn|m|k)\b", after):
         return True  # glued to letters: model names
+    named = _NAMING_WORD.search(sentence[max(0, s - 40):s]) if text[:1].isdigit() else None
+    # ...but a share or a sum after a name is still an amount: "Vietnam 10.4%", "Spend 5 dollars".
+    amount = re.search(r"(?i)%|per\s*cent", sentence[s:e]) or _CURRENCY_WORD.match(sentence[e:])
+    if named and named.group(1).lower() not in _LEADS and not amount:
+        return True  # "Section 11 forces", "Apollo 11 astronauts": a number that names, not counts
     return False
 
 

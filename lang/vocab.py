@@ -41,6 +41,8 @@ UNIT_LOOKUP = {w: fam for fam, ws in UNIT_FAMILIES.items() for w in ws}
 # figure approximate ("about", "more than").
 GENERIC_COUNTERS = frozenset(_V["counters"]["generic"])
 APPROXIMATE = frozenset(_V["qualifiers"]["approximate"])
+# Capitalised words after which a number still counts (see ``lang.numbers``: "Section 11" names).
+COUNT_LEADS = frozenset(_V["name_numbers"]["count_leads"])
 
 # What a measure question asks for. The question's word for the measure (``ASKED_MEASURES``:
 # "the population of X", "how tall", "how much does it cost") names a type of value, and

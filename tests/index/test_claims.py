@@ -99,6 +99,28 @@ def test_calibres_and_ordinals_are_not_counts():
     assert find(claims, "220").unit == "units"
 
 
+@pytest.mark.parametrize("sentence", [
+    "Section 11 forces the Senate to proceed regardless.",
+    "Apollo 11 astronauts landed on the Moon.",
+    "UN Security Council Resolution 2231 sanctions were lifted.",
+    "Flight 370 passengers were never found.",
+])
+def test_a_number_that_names_something_is_no_count(sentence):
+    assert [c for c in claims_in_text(sentence) if c.kind != "date"] == []
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("Some 300 troops were sent to the border.", "300"),
+    ("Nearly 600 soldiers have been killed.", "600"),
+    ("More than 600 soldiers have been killed.", "600"),
+    ("Russia's 12,000 troops were sent to the border.", "12000"),
+    ("North Korea sent 12,000 troops to Russia.", "12000"),
+    ("In the United States 11% of people have the disease.", "11%"),
+])
+def test_a_count_after_a_capitalised_word_that_leads_it_is_still_read(sentence, value):
+    assert value in {c.value for c in claims_in_text(sentence)}
+
+
 def test_dates_carry_their_event_and_resolved_day():
     arrival = [c for c in extract_claims(corpus_doc("003")) if c.value_text == "Tuesday"]
     assert [(c.value, c.measure) for c in arrival] == [("2025-06-17", "arrived")]
