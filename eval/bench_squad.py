@@ -70,6 +70,8 @@ class Outcome:
     confidence: float | None = None  # ``Answer.confidence``: the reader's judgement of the quoted sentence
     mode: str = "extractive"  # ``Answer.mode``: "llm" when the model's text was kept
     first_piece_ms: float | None = None  # time to the first streamed text (the model's first token)
+    # ``Answer.note`` of an answer given: why a model's text fell back, sources that differ, copies
+    note: str = ""
 
 
 def spread(items: list, limit: int | None) -> list:
@@ -200,7 +202,7 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
         outcomes["product"].append(Outcome(item.qid, item.answerable, a.answered, ok, a.text[:300], ms,
                                            "" if a.answered else a.note[:200],
                                            max((c.score for c in a.citations), default=0.0), a.confidence, a.mode,
-                                           None if first is None else round(first, 1)))
+                                           first, a.note[:300] if a.answered else ""))
         best = _overlap_sentence(pipeline, item.question)
         got = best is not None
         ok = judge(item, got, best[1] if got else "", {best[0]} if got else set())

@@ -119,6 +119,10 @@ def test_benchmark_cli_answers_and_scores_a_squad_file(tmp_path, capsys):
     assert set(report["systems"]) == {"product", "best-overlap sentence", "always decline"}
     assert report["gate"]["applied"] is False
     assert "Gate: none recorded" in capsys.readouterr().out
+    for row in report["questions"]:  # streamed and timed; a note kept for every answer given
+        assert row["first_piece_ms"] is not None and row["first_piece_ms"] <= row["latency_ms"]
+        assert "note" in row and (row["answered"] or row["note"] == "")
+    assert report["systems"]["product"]["first_piece_p50_ms"] is not None
 
 
 def test_ramdocs_in_llm_mode_is_a_clear_error(tmp_path, capsys):
