@@ -174,15 +174,15 @@ def run_system(system: System, questions: Sequence[Question], texts: dict[str, s
     """Answer and score every question with one system; an error scores as a declined answer."""
     from qa.errors import QAError
 
+    # A system that streams also times its first piece of text; the others have none.
+    timed = getattr(system, "answer_timed", None) or (lambda q: (system.answer(q), None))
     results = []
     for q in questions:
-        timed = getattr(system, "answer_timed", None)  # a system that streams also times its first piece
         t0 = time.perf_counter()
-        first = None
         try:
-            (ans, first), err = (timed(q) if timed else (system.answer(q), None)), ""
+            (ans, first), err = timed(q), ""
         except QAError as exc:  # a bad question or a failing model is a result, not a crash
-            ans, err = None, f"{type(exc).__name__}: {exc}"
+            ans, first, err = None, None, f"{type(exc).__name__}: {exc}"
         ms = (time.perf_counter() - t0) * 1000.0
         results.append(score(q, ans, ms, system.name, texts, err, first))
         if progress:

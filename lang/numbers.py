@@ -30,10 +30,11 @@ _NUMBER = (rf"(?:{_DIGITS})(?:\s*(?:{_SCALEW})\b|(?:bn|mn|m|k)\b)?"
 COUNT_WORDS = alternation(set(
     [w for w, n in SMALL_NUMBERS.items() if n >= 2] + list(TENS) + [w + s for w in SCALE_WORDS for s in ("", "s")]
     + ["dozen", "dozens"] + list(VAGUE_AMOUNTS) + list(FRACTIONS)))
+_PERCENT = r"%|percent\b|per\s+cent\b"
 _NUM_RE = re.compile(
     rf"(?i)(?<![\w.,/$€£-])(?P<cur>[$€£])?\s?(?P<n1>{_NUMBER})"
     rf"(?:\s*(?:to|-|–|and)\s*(?P=cur)?(?P<n2>{_NUMBER}))?"
-    rf"(?P<pct>\s*(?:%|percent\b|per\s+cent\b))?")
+    rf"(?P<pct>\s*(?:{_PERCENT}))?")
 _FRACTION_RE = re.compile(r"(?i)\b(?:" + "|".join(re.escape(f) for f in sorted(FRACTIONS, key=len, reverse=True)) + r")\b")
 _VAGUE_RE = re.compile(r"(?i)\b(?:" + "|".join(re.escape(v) for v in sorted(VAGUE_AMOUNTS, key=len, reverse=True)) + r")\b")
 QUAL_RE = re.compile(r"(?i)(?:\b(?:" + "|".join(re.escape(q) for q in sorted(QUALIFIERS, key=len, reverse=True)) + r"))\s+$")
@@ -116,7 +117,7 @@ def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
         return True  # glued to letters: model names
     named = _NAMING_WORD.search(sentence[max(0, s - 40):s]) if text[:1].isdigit() else None
     # ...but a share or a sum after a name is still an amount: "Vietnam 10.4%", "Spend 5 dollars".
-    amount = re.search(r"(?i)%|per\s*cent", sentence[s:e]) or _CURRENCY_WORD.match(sentence[e:])
+    amount = re.search(_PERCENT, sentence[s:e], re.IGNORECASE) or _CURRENCY_WORD.match(sentence[e:])
     if named and named.group(1).lower() not in _LEADS and not amount:
         return True  # "Section 11 forces", "Apollo 11 astronauts": a number that names, not counts
     return False
