@@ -26,7 +26,7 @@ from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
 from lang.vocab import ORDINAL
 from qa.answering import extractive
-from qa.answering.figures import apply_values, resolved_times, values_required, with_sources_of
+from qa.answering.figures import apply_values, measures_asked, resolved_times, values_required, with_sources_of
 from qa.answering.reader import reader as reader_model
 from qa.answering.vectors import SentenceVectors
 from qa.chat import check_question, condense
@@ -365,7 +365,7 @@ class Pipeline:
             else:
                 answer = resolved_times(with_values, references, events)
         if first is not None and event is None:
-            answer = self._checked(spec, answer, first, documents)
+            answer = self._checked(spec, answer, first, ranked, documents)
         if event is None:
             answer = self._copy_conflicts(spec, answer, ranked, documents)
         if event is not None:  # a date, a gap or what happened, from the events the question names
@@ -380,19 +380,26 @@ class Pipeline:
             note = join_notes(note, apart)
         return dataclasses.replace(answer, standalone_question=standalone, note=note), ranked
 
-    def _checked(self, spec, answer: Answer, first: extractive.Candidate, documents) -> Answer:
-        """The "hybrid" veto: the learned reader judges the one sentence the hand-written score
-        chose and quoted, and the answer declines when it is no answer ("learned": the
-        reader's own score of it becomes the confidence). Set answers (several sentences, each
-        its own claim), answers built from values reconciled across sources (checked by code
-        against the ledger) and event answers are left as they are."""
-        if not answer.answered or answer.values or spec.several:
+    def _checked(self, spec, answer: Answer, first: extractive.Candidate, ranked: list, documents) -> Answer:
+        """The "hybrid" veto: the learned reader judges the sentence the hand-written score chose
+        and quoted, and the answer declines when it is no answer ("learned": the reader's own
+        score of it becomes the confidence). An answer built from values reconciled across
+        sources is judged by the sentences that state them, and declines when none of them
+        answers, unless code can tell the values are what is asked (``measures_asked``: the
+        asked measure, a sum of money, the asked unit). Set answers (several sentences, each
+        its own claim) and event answers are left as they are."""
+        if not answer.answered or spec.several:
             return answer
         if self._reader is not None:  # "learned": the reader chose it, its score is the confidence
-            return dataclasses.replace(answer, confidence=first.score) if first.read else answer
-        if self._checker is None:
+            return dataclasses.replace(answer, confidence=first.score) if first.read and not answer.values else answer
+        if self._checker is None or (answer.values and measures_asked(spec.need, answer.values)):
             return answer
-        return extractive.reader_check(spec.text, answer, first, documents, self._checker, self._veto_threshold())
+        quoted = [first]
+        if answer.values:
+            by_span = {(c.doc_id, c.start): c for c in ranked}
+            stated = [by_span.get((c.doc_id, c.start)) for c in answer.citations]
+            quoted = [c for c in stated if c is not None][:TUNING.reader_shortlist] or [first]
+        return extractive.reader_check(spec.text, answer, quoted, documents, self._checker, self._veto_threshold())
 
     def _veto_threshold(self) -> float:
         """The "hybrid" reader's threshold: the setting, else the calibrated one."""

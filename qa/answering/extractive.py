@@ -284,17 +284,20 @@ def reader_passages(ranked: Sequence[Candidate], documents: Mapping[str, Documen
     return out
 
 
-def reader_check(question: str, answer: Answer, first: Candidate, documents: Mapping[str, Document],
+def reader_check(question: str, answer: Answer, quoted: Sequence[Candidate], documents: Mapping[str, Document],
                  reader, threshold: float) -> Answer:
-    """``answer``, which quotes ``first`` (chosen by the hand-written score), with the learned
-    reader's calibrated probability that ``first`` answers ``question`` as its ``confidence``;
-    declined instead, with the closest passages and why, when that probability is under
-    ``threshold`` (the ``hybrid`` answerer's veto)."""
-    p = _read(question, [first], [0], documents, reader)[0].score
+    """``answer``, which quotes ``quoted`` (chosen by the hand-written score; several for an
+    answer of several parts), with the learned reader's best calibrated probability that one
+    of them answers ``question`` as its ``confidence``; declined instead, with the closest
+    passages and why, when that probability is under ``threshold`` (the ``hybrid`` answerer's
+    veto)."""
+    p = max(c.score for c in _read(question, list(quoted), range(len(quoted)), documents, reader))
     if p >= threshold:
         return dataclasses.replace(answer, confidence=p)
-    note = (f"The closest sentence does not answer the question by the reader's judgement "
-            f"(reader probability {p:.2f}, below {threshold:.2f}).")
+    what = ("The closest sentence does not answer" if len(quoted) == 1 else
+            "None of the sentences found answers")
+    note = (f"{what} the question by the reader's judgement "
+            f"({'' if len(quoted) == 1 else 'best '}reader probability {p:.2f}, below {threshold:.2f}).")
     return dataclasses.replace(abstain(answer.question, answer.passages, note=note),
                                standalone_question=answer.standalone_question, confidence=p)
 

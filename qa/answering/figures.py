@@ -91,6 +91,23 @@ def _counts_asked_thing(need: Need, group: ValueGroup) -> bool:
     return bool(need.unit) and need.unit not in ("personnel", "people") and group.unit == need.unit
 
 
+def measures_asked(need: Need, values: Sequence[Value]) -> bool:
+    """Whether code can tell that one of ``values`` is what the question asks for: both name a
+    measure and the two are the same or compatible ("departed" for "when did he leave"), the
+    question asks for a sum of money or a share (the ledger offers no other figure for it,
+    ``qa.sources.conflicts``), or the value counts exactly the asked non-person unit ("rounds"
+    for "how much ammunition"). A figure that only passed for lack of a named measure or unit
+    ("how many years", answered by a founding year) is not told apart by code."""
+    if need.unit in ("money", "percent") and values:
+        return True
+    for v in values:
+        if need.measure and v.measure and measures_related(need.measure, v.measure) in ("same", "compatible"):
+            return True
+        if need.unit and need.unit not in ("personnel", "people") and v.unit == need.unit:
+            return True
+    return False
+
+
 def _answers_itself(need: Need, top: Candidate, claims: Sequence[Claim]) -> bool:
     """Whether the best sentence holds a value of the kind asked that is not tied to another
     measure: then it answers by itself, and no weaker sentence is preferred for its verb."""

@@ -9,8 +9,8 @@ import pytest
 from index.claims import extract_claims
 from index.records import Document
 from qa.answering.extractive import Idf, answer_extractively
-from qa.answering.figures import apply_values, with_claims_of, with_sources_of
-from qa.question import analyze, read_question
+from qa.answering.figures import apply_values, measures_asked, with_claims_of, with_sources_of
+from qa.question import Need, analyze, read_question
 from qa.records import Answer, Citation, Passage, Value
 from qa.sources.conflicts import reconcile
 from tests.index.fakes import HashingEmbedder
@@ -128,3 +128,20 @@ def test_a_vague_amount_in_the_best_sentence_does_not_hide_a_precise_one():
     assert any(c.kind == "vague" for c in claims if c.doc_id == "a")
     out = apply_values(answer, reconcile(read_question(q), claims), ranked, docs, claims)
     assert "3.1 million" in out.text and any(c.doc_id == "b" for c in out.citations)
+
+
+def _value(unit: str, measure: str = "") -> Value:
+    return Value(text="12", normalized="12", unit=unit, measure=measure)
+
+
+@pytest.mark.parametrize("need, values, told", [
+    (Need("date", measure="departed"), [_value("date", "departed")], True),  # the asked measure
+    (Need("count", unit="money"), [_value("EUR")], True),                    # a sum for "how much money"
+    (Need("count", unit="rounds"), [_value("rounds")], True),                # exactly the asked unit
+    (Need("count", unit="personnel"), [_value("personnel")], False),         # people: the unit is too loose
+    (Need("count", measure="killed"), [_value("personnel", "wounded")], False),
+    (Need("count"), [_value("years"), _value("")], False),                   # nothing named to check
+    (Need("count", unit="money"), [], False),
+])
+def test_code_tells_values_are_what_is_asked_only_by_a_named_measure_money_or_the_asked_unit(need, values, told):
+    assert measures_asked(need, values) is told

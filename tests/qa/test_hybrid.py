@@ -85,11 +85,34 @@ def test_the_hand_written_score_alone_never_asks_the_reader(tmp_path):
     assert a.answered and a.confidence is None and reader.read == []
 
 
-def test_values_reconciled_across_sources_are_not_vetoed(tmp_path):
-    # Figures are checked by code against the ledger, not judged by the reader.
+def test_values_code_ties_to_the_question_are_not_vetoed(tmp_path):
+    # A sum of money for "how much will it cost": code checked the figure is what is asked, so
+    # the reader does not judge it.
     a = _pipeline(tmp_path, _FixedReader(0.0)).answer("How much will the harbour dredging cost?",
                                                       mode="extractive")
     assert a.values and a.answered and "48 million euros" in a.text and a.confidence is None
+
+
+ARMY = ("Army strength\n\nThe Velmora army has some 12,000 troops, the ministry said.\n",
+        "Analysts count more\n\nThe Velmora army has about 15,000 troops, analysts said.\n")
+
+
+@pytest.mark.parametrize("reader, kept", [(_FixedReader(0.0), False), (_WordReader("15,000"), True)])
+def test_values_code_cannot_tie_to_the_question_are_judged_by_the_sentences_stating_them(tmp_path, reader, kept):
+    # "has" names no measure, so nothing but the unit ties the figures to the question: the
+    # reader judges the sentences that state them, and one answering keeps the whole answer.
+    corpus = _corpus(tmp_path, "army", list(ARMY))
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2)
+    p = Pipeline(settings, embedder=HashingEmbedder(), reader=reader)
+    p.build()
+    a = p.answer("How many troops does the Velmora army have?", mode="extractive")
+    assert a.answered is kept
+    if kept:
+        assert a.values and "12,000" in a.text and "15,000" in a.text and a.confidence == pytest.approx(0.9)
+        assert {s for s in reader.read} >= {c.quote for c in a.citations}  # each stating sentence read
+    else:
+        assert not a.citations and "None of the sentences found answers the question" in a.note
+        assert "best reader probability 0.00, below 0.50" in a.note
 
 
 @pytest.mark.integration
