@@ -32,7 +32,7 @@ from qa.answering.vectors import SentenceVectors
 from qa.chat import check_question, condense
 from qa.config import Settings
 from qa.errors import BadDocument, IndexBusy, IndexMissing, ModelUnavailable, QAError
-from qa.question import analyze
+from qa.question import analyze, states_relation
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
 from qa.sources import ledger as ledger_mod
@@ -383,19 +383,22 @@ class Pipeline:
     def _checked(self, spec, answer: Answer, first: extractive.Candidate, ranked: list, documents) -> Answer:
         """The "hybrid" veto: the learned reader judges the sentence the hand-written score chose
         and quoted, and the answer declines when it is no answer ("learned": the reader's own
-        score of it becomes the confidence). An answer built from values reconciled across
-        sources is judged by the sentences that state them, and declines when none of them
-        answers, unless code can tell the values are what is asked (``measures_asked``: the
-        asked measure, a sum of money, the asked unit). Set answers (several sentences, each
-        its own claim) and event answers are left as they are."""
-        if not answer.answered or spec.several:
+        score of it becomes the confidence). An answer of several parts (values reconciled
+        across sources, or a set of claims) is judged by its quoted sentences and declines when
+        none of them answers, unless code has checked it answers: values of the asked measure,
+        a sum of money or the asked unit (``measures_asked``), or a set whose every sentence
+        states the asked relation (``states_relation``). Event answers are left as they are."""
+        if not answer.answered:
             return answer
         if self._reader is not None:  # "learned": the reader chose it, its score is the confidence
-            return dataclasses.replace(answer, confidence=first.score) if first.read and not answer.values else answer
+            own = first.read and not answer.values and not spec.several
+            return dataclasses.replace(answer, confidence=first.score) if own else answer
         if self._checker is None or (answer.values and measures_asked(spec.need, answer.values)):
             return answer
+        if spec.several and all(states_relation(c.quote, spec.relation) for c in answer.citations):
+            return answer
         quoted = [first]
-        if answer.values:
+        if answer.values or spec.several:
             by_span = {(c.doc_id, c.start): c for c in ranked}
             stated = [by_span.get((c.doc_id, c.start)) for c in answer.citations]
             quoted = [c for c in stated if c is not None][:TUNING.reader_shortlist] or [first]

@@ -173,3 +173,23 @@ def test_a_model_sentence_citing_an_answer_is_kept_and_one_citing_none_is_remove
     assert [c.quote for c in a.citations] == [
         "The authority's director, Anika Roos, said the deeper channel would let larger ships dock."]
     assert any("by the reader's judgement" in why for _, why in a.rejected)
+
+
+MEETING = ("Ministers meet\n\nThe fisheries ministers of Velmora and Ostrand met in Ostrand on Monday. "
+           "They discussed fishing quotas and a shared patrol boat. The fisheries ministers will meet again in May.\n")
+
+
+@pytest.mark.parametrize("reader, kept", [(_FixedReader(0.0), False), (_WordReader("quotas"), True)])
+def test_a_set_answer_with_a_sentence_not_stating_the_asked_relation_is_judged(tmp_path, reader, kept):
+    # "met in Ostrand" does not say what was discussed, so code has not checked the set: the
+    # reader judges its sentences, and one that answers keeps the whole set.
+    corpus = _corpus(tmp_path, "talks", [HARBOUR, FERRY, MEETING])
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2)
+    p = Pipeline(settings, embedder=HashingEmbedder(), reader=reader)
+    p.build()
+    a = p.answer("What did the fisheries ministers of Velmora and Ostrand talk about?", mode="extractive")
+    assert a.answered is kept
+    if kept:
+        assert "fishing quotas" in a.text and "met in Ostrand" in a.text and a.confidence == pytest.approx(0.9)
+    else:
+        assert not a.citations and "None of the sentences found answers the question" in a.note
