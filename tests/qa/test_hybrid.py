@@ -42,8 +42,8 @@ class _WordReader(_FixedReader):
         return np.array([0.9 if self.word in s else 0.1 for s, _ in items], dtype=np.float32)
 
 
-def _pipeline(tmp_path, fake, **kw) -> Pipeline:
-    corpus = _corpus(tmp_path, "port", [HARBOUR, FERRY])
+def _pipeline(tmp_path, fake, articles=(HARBOUR, FERRY), **kw) -> Pipeline:
+    corpus = _corpus(tmp_path, "port", list(articles))
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2, **kw)
     p = Pipeline(settings, embedder=HashingEmbedder(), reader=fake)
     p.build()
@@ -101,11 +101,7 @@ ARMY = ("Army strength\n\nThe Velmora army has some 12,000 troops, the ministry 
 def test_values_code_cannot_tie_to_the_question_are_judged_by_the_sentences_stating_them(tmp_path, reader, kept):
     # "has" names no measure, so nothing but the unit ties the figures to the question: the
     # reader judges the sentences that state them, and one answering keeps the whole answer.
-    corpus = _corpus(tmp_path, "army", list(ARMY))
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2)
-    p = Pipeline(settings, embedder=HashingEmbedder(), reader=reader)
-    p.build()
-    a = p.answer("How many troops does the Velmora army have?", mode="extractive")
+    a = _pipeline(tmp_path, reader, ARMY).answer("How many troops does the Velmora army have?", mode="extractive")
     assert a.answered is kept
     if kept:
         assert a.values and "12,000" in a.text and "15,000" in a.text and a.confidence == pytest.approx(0.9)
@@ -183,11 +179,8 @@ MEETING = ("Ministers meet\n\nThe fisheries ministers of Velmora and Ostrand met
 def test_a_set_answer_with_a_sentence_not_stating_the_asked_relation_is_judged(tmp_path, reader, kept):
     # "met in Ostrand" does not say what was discussed, so code has not checked the set: the
     # reader judges its sentences, and one that answers keeps the whole set.
-    corpus = _corpus(tmp_path, "talks", [HARBOUR, FERRY, MEETING])
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2)
-    p = Pipeline(settings, embedder=HashingEmbedder(), reader=reader)
-    p.build()
-    a = p.answer("What did the fisheries ministers of Velmora and Ostrand talk about?", mode="extractive")
+    a = _pipeline(tmp_path, reader, (HARBOUR, FERRY, MEETING)).answer(
+        "What did the fisheries ministers of Velmora and Ostrand talk about?", mode="extractive")
     assert a.answered is kept
     if kept:
         assert "fishing quotas" in a.text and "met in Ostrand" in a.text and a.confidence == pytest.approx(0.9)
