@@ -82,13 +82,14 @@ def answers_need(need: Need, group: ValueGroup) -> bool:
     (casualties for "how many were captured": shown, but not as the answer). The unit was
     checked when the claims were chosen (``qa.sources.conflicts``: troops never answer "how much
     ammunition", "rounds of ammunition" do)."""
-    return bool(measure_relation(need, group)) or _counts_asked_thing(need, group)
+    return bool(measure_relation(need, group)) or _counts_asked_thing(need, group.unit)
 
 
-def _counts_asked_thing(need: Need, group: ValueGroup) -> bool:
+def _counts_asked_thing(need: Need, unit: str) -> bool:
     """"How much ammunition was supplied" and "shipments included 5.8 million rounds": a figure
-    of exactly the asked (non-person) unit answers even when its verb is another one."""
-    return bool(need.unit) and need.unit not in ("personnel", "people") and group.unit == need.unit
+    of exactly the asked unit answers even when its verb is another one. Not a count of people:
+    troops, killed and deployed are all "personnel", so the unit alone says too little."""
+    return bool(need.unit) and need.unit not in ("personnel", "people") and unit == need.unit
 
 
 def measures_asked(need: Need, values: Sequence[Value]) -> bool:
@@ -103,7 +104,7 @@ def measures_asked(need: Need, values: Sequence[Value]) -> bool:
     for v in values:
         if need.measure and v.measure and measures_related(need.measure, v.measure) in ("same", "compatible"):
             return True
-        if need.unit and need.unit not in ("personnel", "people") and v.unit == need.unit:
+        if _counts_asked_thing(need, v.unit):
             return True
     return False
 
@@ -166,7 +167,7 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         # So is a figure of exactly the asked thing ("5.8 million rounds of ammunition").
         same_measure = bool(recon.need.measure and group.measure) and \
             measure_relation(recon.need, group) in ("same", "compatible", "related")
-        exact = relief and (same_measure or _counts_asked_thing(recon.need, group))
+        exact = relief and (same_measure or _counts_asked_thing(recon.need, group.unit))
         if sentences and max(c.score for c in sentences) >= (floor * TUNING.exact_measure_relief if exact else floor):
             # the notes name who gives each value: cite the sentence that says so
             top = max(c.score for c in sentences)
@@ -189,7 +190,7 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         text += " Near-duplicate documents count once: " + "; ".join(
             f"{v.text} is given by {v.documents} documents, {v.independent} independent" for v in copied) + "."
     direct = [g for g in kept if measure_relation(recon.need, g) in ("same", "compatible")
-              or _counts_asked_thing(recon.need, g)]
+              or _counts_asked_thing(recon.need, g.unit)]
     if not direct:
         # Only figures of a related but different measure (casualties, asked for captured):
         # show them as the nearest the sources come, without calling that an answer.
