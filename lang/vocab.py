@@ -52,6 +52,9 @@ COUNT_LEADS = frozenset(_V["name_numbers"]["count_leads"])
 # with it ("the centre lies 10 miles northwest of X" for "what is the population of X?").
 ASKED_MEASURES: dict[str, tuple[str, ...]] = {kind: tuple(ws) for kind, ws in _V["asked_measures"].items()}
 VALUE_UNITS: dict[str, tuple[str, ...]] = {kind: tuple(us) for kind, us in _V["value_units"].items()}
+# The words that say a bare figure is of a value type: the asked measure words and [value_words].
+VALUE_WORDS: dict[str, frozenset[str]] = {kind: frozenset(ws) | frozenset(_V["value_words"].get(kind, ()))
+                                          for kind, ws in ASKED_MEASURES.items()}
 # Some units are people; "people" is the generic one every person-unit is compatible with.
 PERSON_UNITS = frozenset(_V["unit_types"]["person"])
 TIME_UNITS = frozenset(_V["unit_types"]["time"])

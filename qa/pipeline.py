@@ -26,7 +26,8 @@ from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
 from lang.vocab import ORDINAL
 from qa.answering import extractive
-from qa.answering.figures import apply_values, measures_asked, resolved_times, values_required, with_sources_of
+from qa.answering.figures import (apply_values, measures_asked, resolved_times, slot_values, values_required,
+                                  with_sources_of)
 from qa.answering.reader import reader as reader_model
 from qa.answering.vectors import SentenceVectors
 from qa.chat import check_question, condense
@@ -364,6 +365,11 @@ class Pipeline:
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
             else:
                 answer = resolved_times(with_values, references, events)
+        if spec.need.value_type and not answer.citations and event is None:
+            # "what is the population of X?" over entity pages that name X only in their opening
+            in_docs = [c for d in dict.fromkeys(p.doc_id for p in passages) for c in claims.get(d, ())]
+            recon = reconcile(dataclasses.replace(spec.need, kind="count"), in_docs)
+            answer = slot_values(answer, recon, ranked, documents, in_docs)
         if first is not None and event is None:
             answer = self._checked(spec, answer, first, ranked, documents)
         if event is None:

@@ -109,6 +109,8 @@ class Need:
         terms: the question's other content words (its subject), lower case.
         time: a time the question names, resolved ("2024"), year-less ("--03" for "in
             March" without a reference date), or "".
+        value_type: the type of figure a measure question asks for ("people" for "what is
+            the population of X", ``value_type_of``): only a figure stated as one answers.
     """
 
     kind: str
@@ -116,6 +118,7 @@ class Need:
     unit: str = ""
     terms: tuple[str, ...] = ()
     time: str = ""
+    value_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,4 +327,8 @@ def read_question(question: str, reference: str = "", kind: str | None = None) -
             continue
         terms.append(low)
     when = next((t.value for t in times if t.value), "")
-    return Need(kind=kind, measure=measure, unit=unit, terms=tuple(dict.fromkeys(terms)), time=when)
+    value_type = value_type_of(q)
+    if value_type:  # "population" in "what is the population of X" is what is asked, not its subject
+        terms = [t for t in terms if t not in ASKED_MEASURES[value_type]]
+    return Need(kind=kind, measure=measure, unit=unit, terms=tuple(dict.fromkeys(terms)), time=when,
+                value_type=value_type)

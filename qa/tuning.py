@@ -145,6 +145,10 @@ class Tuning:
     # ... or this share of that share when the ledger says it measures what was asked and the
     # question wants several values.
     exact_measure_relief: float = _tuned(0.5, "hand-set 2026-11-22 ('half that share')")
+    # Words a bare figure may follow its measure word by and still state it ("the population
+    # was 2,051"; qa/sources/conflicts.py stated_as).
+    measure_word_window: int = _tuned(6, "hand-set 2026-12-06: 'the projected population for <a two-word "
+                                         "place> is 4' needs 5")
 
     # --- retrieval (qa/retrieve.py, qa/pipeline.py) -----------------------------------------
     # Reciprocal rank fusion's constant; 60 damps the weight of the very first ranks.

@@ -101,6 +101,8 @@ def measures_asked(need: Need, values: Sequence[Value]) -> bool:
     ("how many years", answered by a founding year) is not told apart by code."""
     if need.unit in ("money", "percent") and values:
         return True
+    if need.value_type and values:  # the ledger kept only figures stated as the asked type
+        return True
     for v in values:
         if need.measure and v.measure and measures_related(need.measure, v.measure) in ("same", "compatible"):
             return True
@@ -205,6 +207,34 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
                 f"{v.text}{' (' + v.when + ')' if v.when else ''}" for v in values) + "."
         text = f"{summary} {text}"
     return dataclasses.replace(answer, text=text, citations=citations, values=values, answered=True)
+
+
+def slot_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candidate],
+                documents: Mapping[str, Document], claims: Sequence[Claim] = ()) -> Answer:
+    """A measure question's values where the sentence score declined: an entity page states
+    "The population was 2,051 at the 2000 census." and names its subject only in its opening,
+    so no sentence shares enough words with "what is the population of Marlette?". The ledger
+    still holds each figure stated as the asked type (``Need.value_type``); those of documents
+    that name every name of the question answer it, each with its sources, as
+    ``apply_values`` words them. Unchanged when the answer stands, the question asks for no
+    typed measure or names nothing, or no such value is left."""
+    need = recon.need
+    asked = answer.standalone_question or answer.question
+    names = question_names(asked)
+    if answer.answered or not need.value_type or not recon.groups or not names:
+        return answer
+    stating = {c.doc_id for g in recon.groups for c in g.claims if c.doc_id in documents}
+    about = {d for d in stating if all(names_in(n, documents[d].text) for n in names)}
+    groups = tuple(kept for kept in (dataclasses.replace(g, claims=tuple(c for c in g.claims if c.doc_id in about))
+                                     for g in recon.groups) if kept.claims)
+    # the documents were checked for the subject: the values' own sentences are the ones ranked
+    stating_sentences = [c for c in ranked if any(_candidate_for(cl, [c]) for g in groups for cl in g.claims)]
+    if not stating_sentences:
+        return answer
+    found = apply_values(dataclasses.replace(answer, answered=True, note=""),
+                         dataclasses.replace(recon, groups=groups, summary="" if len(groups) < len(recon.groups)
+                                             else recon.summary), stating_sentences, documents, claims)
+    return found if found.answered and found.values else answer
 
 
 def _counted(value: Value, docs: list[Document]) -> Value:

@@ -33,7 +33,7 @@ from lang.cues import AGAIN, SET_APART
 from lang.numbers import canon
 from lang.references import POINTS_BACK
 from lang.text import QUESTION_STOPWORDS, mentions
-from lang.vocab import GENERIC_COUNTERS
+from lang.vocab import ASKED_MEASURES, GENERIC_COUNTERS, VALUE_UNITS, VALUE_WORDS
 from qa.sources.value_notes import detail, note, summary
 from qa.question import Need
 from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
@@ -88,6 +88,35 @@ def _unit_fits(need: Need, c: Claim) -> bool:
     # "210,000 cubic metres of silt": a unit of one or two words, then what it measures
     measured = _MEASURED.match(after)
     return measured is not None and mentions(need.unit, measured.group(1))
+
+
+_WHOLE = re.compile(r"\d+(?:-\d+)?")
+_FIRST_WORD = re.compile(r"[\s,]*([^\W\d_]+)")
+
+
+def stated_as(c: Claim, value_type: str) -> bool:
+    """Whether the claim's figure is stated as a value of ``value_type`` (``Need.value_type``):
+    money for "money"; a figure followed by one of the type's units for a length, an area or a
+    mass ("324 m", "12 miles", "10,100 tonnes"); for "people" a whole count shortly after the
+    asked word with no other figure between ("a population of 2,051"; "its population was
+    2,772, in 720 families": not 720) or right before a word for people ("2,104 people, 787
+    households": not 787)."""
+    if value_type == "money":
+        return c.kind == "money"
+    if c.kind != "count":
+        return False
+    after = _FIRST_WORD.match(c.sentence, c.value_end - c.start)
+    word = after.group(1).lower() if after is not None else ""
+    if value_type != "people":
+        units = VALUE_UNITS.get(value_type, ())
+        return unit_family(c.unit) in units or unit_family(word) in units
+    if not _WHOLE.fullmatch(c.value):
+        return False
+    if word in VALUE_WORDS[value_type]:
+        return True
+    before = re.split(r"\d", c.sentence[:c.value_start - c.start])[-1]
+    return any(w.lower() in ASKED_MEASURES[value_type]
+               for w in re.findall(r"[^\W\d_]+", before)[-TUNING.measure_word_window:])
 
 
 def _measure_fits(need: Need, c: Claim, loose: int) -> bool:
@@ -149,6 +178,8 @@ def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Clai
     for c in claims:
         if need.kind == "count":
             if c.kind not in _COUNT_KINDS or not _unit_fits(need, c) or not _measure_fits(need, c, loose):
+                continue
+            if need.value_type and not stated_as(c, need.value_type):
                 continue
             # a figure answers a question about a time only when it says which time it counts
             # ("thousands of troops" with no time is no answer to "how many ... in 2023")

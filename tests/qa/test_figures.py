@@ -6,13 +6,13 @@ import hashlib
 
 import pytest
 
-from index.claims import extract_claims
+from index.claims import claims_in_text, extract_claims
 from index.records import Document
 from qa.answering.extractive import Idf, answer_extractively
 from qa.answering.figures import apply_values, measures_asked, with_claims_of, with_sources_of
 from qa.question import Need, analyze, read_question
 from qa.records import Answer, Citation, Passage, Value
-from qa.sources.conflicts import reconcile
+from qa.sources.conflicts import reconcile, stated_as
 from tests.index.fakes import HashingEmbedder
 
 
@@ -142,6 +142,36 @@ def _value(unit: str, measure: str = "") -> Value:
     (Need("count", measure="killed"), [_value("personnel", "wounded")], False),
     (Need("count"), [_value("years"), _value("")], False),                   # nothing named to check
     (Need("count", unit="money"), [], False),
+    (Need("", value_type="people"), [_value("")], True),                    # kept only when stated as people
 ])
 def test_code_tells_values_are_what_is_asked_only_by_a_named_measure_money_or_the_asked_unit(need, values, told):
     assert measures_asked(need, values) is told
+
+
+@pytest.mark.parametrize("sentence, value, stated", [
+    ("The population was 2,051 at the 2000 census.", "2,051", True),
+    ("The 2025 projected population for Lost Springs is 4 .", "4", True),
+    ("At the 2006 census, its population was 2,772, in 720 families.", "2,772", True),
+    ("At the 2006 census, its population was 2,772, in 720 families.", "720", False),   # another figure between
+    ("In 2000 there were 2,104 people, 787 households, and 497 families in the city.", "2,104", True),
+    ("In 2000 there were 2,104 people, 787 households, and 497 families in the city.", "787", False),
+    ("The population density was 39.1 inhabitants per square mile.", "39.1", False),    # not a whole count
+    ("The village lies 12 miles north of the county seat.", "12", False),
+])
+def test_a_figure_is_a_population_only_where_its_sentence_states_it_so(sentence, value, stated):
+    claim = next(c for c in claims_in_text(sentence) if c.value_text.strip() == value)
+    assert stated_as(claim, "people") is stated
+
+
+def test_a_length_money_or_mass_is_told_by_its_unit():
+    claims = claims_in_text("The tower is 324 m tall, weighs 10,100 tonnes and cost $1.5 million to build.")
+    by = {c.value_text.strip(): c for c in claims}
+    assert stated_as(by["324"], "length") and not stated_as(by["324"], "mass")
+    assert stated_as(by["10,100"], "mass") and not stated_as(by["10,100"], "length")
+    assert stated_as(next(c for c in claims if c.kind == "money"), "money")
+
+
+def test_a_measure_question_asks_for_its_type_and_the_measure_word_is_not_its_subject():
+    need = read_question("What is the population of Ostrand Township?")
+    assert need.value_type == "people" and "population" not in need.terms and "ostrand" in need.terms
+    assert read_question("How many troops were deployed?").value_type == ""

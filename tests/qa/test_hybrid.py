@@ -186,3 +186,36 @@ def test_a_set_answer_with_a_sentence_not_stating_the_asked_relation_is_judged(t
         assert "fishing quotas" in a.text and "met in Ostrand" in a.text and a.confidence == pytest.approx(0.9)
     else:
         assert not a.citations and "None of the sentences found answers the question" in a.note
+
+
+OSTRAND = ("Ostrand Township, Norland\n"
+           "Ostrand Township is a civil township of Vale County in Norland. The township was organized in 1838 "
+           "and named after its first settler. The population was 2,051 at the 2000 census. There were 743 "
+           "housing units at an average density of 14.2 per square mile.\n")
+BRISK = ("Brisk Harbour, Norland\n"
+         "Brisk Harbour is a fishing village on the north coast of Norland. The population was 9,310 at the 2010 "
+         "census. The harbour handles most of the region's ferry traffic.\n")
+
+
+def _entity_pages(tmp_path) -> Pipeline:
+    # a hand-written threshold no sentence reaches: the entity pages name their subject only
+    # in their opening, and the reader judges every sentence no answer
+    corpus = _corpus(tmp_path, "towns", [OSTRAND, BRISK])
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.95)
+    p = Pipeline(settings, embedder=HashingEmbedder(), reader=_FixedReader(0.1))
+    p.build()
+    return p
+
+
+def test_a_population_the_score_declined_is_read_from_the_page_that_names_the_place(tmp_path):
+    p = _entity_pages(tmp_path)
+    a = p.answer("What is the population of Ostrand Township?", mode="extractive")
+    assert a.answered and "2,051" in a.text and "9,310" not in a.text
+    assert {c.doc_id for c in a.citations} == {"towns-0"} and [v.normalized for v in a.values] == ["2051"]
+    # not the housing units, not the density: only a figure stated as people
+    assert "743" not in " ".join(v.text for v in a.values)
+
+
+def test_a_population_of_a_place_no_page_names_stays_declined(tmp_path):
+    a = _entity_pages(tmp_path).answer("What is the population of Kessel?", mode="extractive")
+    assert not a.answered and not a.values
