@@ -3,17 +3,11 @@ when the hand-written threshold or the veto declines its answer."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.eval.scripts import load
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("calibrate_veto", ROOT / "scripts" / "calibrate_veto.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("calibrate_veto")
 
 
 def _row(answerable: bool, right: bool, top: float, confidence: float | None) -> dict:

@@ -3,20 +3,15 @@ from each document's own answer."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 from eval import bench_ramdocs
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.eval.scripts import load
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("train_reader", ROOT / "scripts" / "train_reader.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("train_reader")
 
 
 def _question(split: str, stem: str) -> str:
