@@ -368,7 +368,7 @@ class Pipeline:
         if spec.need.value_type and not answer.citations and event is None:
             # "what is the population of X?" over entity pages that name X only in their opening
             in_docs = [c for d in dict.fromkeys(p.doc_id for p in passages) for c in claims.get(d, ())]
-            recon = reconcile(dataclasses.replace(spec.need, kind="count"), in_docs)
+            recon = reconcile(spec.need, in_docs)
             answer = slot_values(answer, recon, ranked, documents, in_docs)
         if first is not None and event is None:
             answer = self._checked(spec, answer, first, ranked, documents)

@@ -102,7 +102,8 @@ class Need:
     """What a question asks for.
 
     Attributes:
-        kind: "count" (how many / how much), "date" (when) or "" (neither).
+        kind: "count" (how many / how much, or a measure: "what is the population of X"), "date"
+            (when) or "" (neither).
         measure: the measure lemma asked about ("killed", "sent", "arrived") or "".
         unit: the unit family asked about ("personnel", "shipments"), "money" for any
             currency, "percent", or "".
@@ -330,5 +331,6 @@ def read_question(question: str, reference: str = "", kind: str | None = None) -
     value_type = value_type_of(q)
     if value_type:  # "population" in "what is the population of X" is what is asked, not its subject
         terms = [t for t in terms if t not in ASKED_MEASURES[value_type]]
+        kind = kind or "count"  # a figure is asked for, whatever the sentence's kind
     return Need(kind=kind, measure=measure, unit=unit, terms=tuple(dict.fromkeys(terms)), time=when,
                 value_type=value_type)

@@ -317,6 +317,12 @@ def _relation(need: Need, g1: list[Claim], g2: list[Claim]) -> str:
         if a.about and b.about and not (_words(a.about) & _words(b.about)):
             return DIFFERENT_EVENT
         return CONTRADICTION
+    if need.value_type:
+        # both stated as the asked type (stated_as): two populations of a place measure one thing,
+        # at two times (2,051 in 2000, 1,763 in 2010) or in contradiction, never parts of a total
+        if _disjoint_times(g1, g2):
+            return DIFFERENT_EVENT
+        return COMPATIBLE if _bounds_agree(a, b) else CONTRADICTION
     if not a.measure or not b.measure or measures_related(a.measure, b.measure) not in ("same", "compatible"):
         return DIFFERENT_MEASURE  # a contradiction needs two figures known to count the same thing
     pair = _disjoint_times(g1, g2)

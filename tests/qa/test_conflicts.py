@@ -300,3 +300,20 @@ def test_a_date_question_that_names_a_time_keeps_the_dates_within_it(corpus_clai
     # "in March" has no year: it meets the dates of any year in that month
     r = reconcile(read_question(f"When did Shoigu arrive in Pyongyang {asked}?"), corpus_claims)
     assert r.groups and all(g.normalized.startswith(month) for g in r.groups)
+
+
+def _population_claims(*texts: str):
+    return [c for i, t in enumerate(texts) for c in claims_in_text(t, doc_id=f"p{i}")]
+
+
+def test_two_populations_of_one_time_contradict_and_of_two_times_are_not_parts_of_a_total():
+    need = read_question("What is the population of Ostrand?")
+    same_time = reconcile(need, _population_claims("The population was 2,051 at the 2000 census.",
+                                                   "The population was 2,104 at the 2000 census."))
+    assert [g.value_text for g in same_time.groups] and same_time.summary.startswith("Sources contradict")
+    two_times = reconcile(need, _population_claims("The population was 2,051 at the 2000 census.",
+                                                   "The population was 1,763 at the 2010 census."))
+    assert "different times" in two_times.summary and not two_times.total
+    # the housing units of the same page are no population
+    housing = reconcile(need, _population_claims("The population was 2,051 in 2000, in 743 housing units."))
+    assert [g.normalized for g in housing.groups] == ["2051"]
