@@ -329,6 +329,9 @@ def read_question(question: str, reference: str = "", kind: str | None = None) -
         terms.append(low)
     when = next((t.value for t in times if t.value), "")
     value_type = value_type_of(q)
+    if value_type and unit in ("money", "percent"):
+        # the question's word for a sum or a share wins over an adjective ("how high is the percentage")
+        value_type = "money" if unit == "money" else ""
     if value_type:  # "population" in "what is the population of X" is what is asked, not its subject
         terms = [t for t in terms if t not in ASKED_MEASURES[value_type]]
         kind = kind or "count"  # a figure is asked for, whatever the sentence's kind

@@ -317,9 +317,10 @@ def _relation(need: Need, g1: list[Claim], g2: list[Claim]) -> str:
         if a.about and b.about and not (_words(a.about) & _words(b.about)):
             return DIFFERENT_EVENT
         return CONTRADICTION
-    if need.value_type:
+    if need.value_type and need.value_type != "money":
         # both stated as the asked type (stated_as): two populations of a place measure one thing,
         # at two times (2,051 in 2000, 1,763 in 2010) or in contradiction, never parts of a total
+        # (sums of money may be: two instalments of a budget)
         if _disjoint_times(g1, g2):
             return DIFFERENT_EVENT
         return COMPATIBLE if _bounds_agree(a, b) else CONTRADICTION

@@ -175,3 +175,5 @@ def test_a_measure_question_asks_for_its_type_and_the_measure_word_is_not_its_su
     need = read_question("What is the population of Ostrand Township?")
     assert need.value_type == "people" and "population" not in need.terms and "ostrand" in need.terms
     assert read_question("How many troops were deployed?").value_type == ""
+    assert read_question("How high is the percentage of renters?").value_type == ""      # a share, not a length
+    assert read_question("How heavy was the cost of the war?").value_type == "money"
