@@ -802,7 +802,9 @@ def with_statements(answer: Answer, groups: Sequence[Sequence[Candidate]], docum
                     notes: Sequence[str]) -> Answer:
     """``answer`` with ``groups`` quoted after what it says (their markers numbered on from its
     citations) and ``notes`` added; a declined answer becomes these statements alone, with
-    the best sentence's probability as its confidence."""
+    the best sentence's probability as its confidence. A note already said is not said again
+    (two places of two copies may differ by the same words)."""
+    notes = [n for n in dict.fromkeys(notes) if n not in answer.note]
     text, citations = compose(groups, documents)
     if not answer.answered:
         return dataclasses.replace(answer, text=text, answered=True, citations=citations, note=" ".join(notes),

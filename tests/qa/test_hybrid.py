@@ -142,6 +142,20 @@ def test_a_declined_answer_shows_both_wordings_where_near_duplicate_sources_diff
     assert not ask(_WordReader("tsunami")).answered  # no sentence answers: declined
 
 
+def test_two_places_where_copies_differ_by_the_same_words_are_noted_once(tmp_path):
+    from tests.qa.test_duplicates import STORY
+    from tests.qa.test_library import _corpus
+
+    story = STORY + " Parents were told that classes resume on Wednesday."
+    corpus = _corpus(tmp_path, "flood", [story, story.replace("Wednesday", "Friday")])
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2)
+    p = Pipeline(settings, embedder=HashingEmbedder(), reader=_WordReader("Friday"))
+    p.build()
+    a = p.answer("When will the schools reopen?", mode="extractive")
+    assert a.answered and "Friday" in a.text and "Wednesday" in a.text
+    assert a.note.count("same text except here") == 1
+
+
 def _llm_answer(tmp_path, reader, reply):
     from tests.qa.fakes_llm import FakeLLM
 
