@@ -365,13 +365,14 @@ class Pipeline:
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
             else:
                 answer = resolved_times(with_values, references, events)
+        if first is not None and event is None:
+            answer = self._checked(spec, answer, first, ranked, documents)
         if spec.need.value_type and not answer.citations and event is None:
-            # "what is the population of X?" over entity pages that name X only in their opening
+            # "what is the population of X?" over entity pages that name X only in their opening:
+            # the sentence score or the reader declined a sentence, code reads the values
             in_docs = [c for d in dict.fromkeys(p.doc_id for p in passages) for c in claims.get(d, ())]
             recon = reconcile(spec.need, in_docs)
             answer = slot_values(answer, recon, ranked, documents, in_docs)
-        if first is not None and event is None:
-            answer = self._checked(spec, answer, first, ranked, documents)
         if event is None:
             answer = self._copy_conflicts(spec, answer, ranked, documents)
         if event is not None:  # a date, a gap or what happened, from the events the question names

@@ -231,7 +231,7 @@ def slot_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candidat
     stating_sentences = [c for c in ranked if any(_candidate_for(cl, [c]) for g in groups for cl in g.claims)]
     if not stating_sentences:
         return answer
-    found = apply_values(dataclasses.replace(answer, answered=True, note=""),
+    found = apply_values(dataclasses.replace(answer, answered=True, note="", confidence=None),
                          dataclasses.replace(recon, groups=groups, summary="" if len(groups) < len(recon.groups)
                                              else recon.summary), stating_sentences, documents, claims)
     return found if found.answered and found.values else answer

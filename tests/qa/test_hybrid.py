@@ -211,20 +211,21 @@ BRISK = ("Brisk Harbour, Norland\n"
          "census. The harbour handles most of the region's ferry traffic.\n")
 
 
-def _entity_pages(tmp_path) -> Pipeline:
-    # a hand-written threshold no sentence reaches: the entity pages name their subject only
-    # in their opening, and the reader judges every sentence no answer
+def _entity_pages(tmp_path, threshold: float = 0.95) -> Pipeline:
+    # the entity pages name their subject only in their opening, and the reader judges every
+    # sentence no answer; by default no sentence reaches the hand-written threshold either
     corpus = _corpus(tmp_path, "towns", [OSTRAND, BRISK])
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.95)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=threshold)
     p = Pipeline(settings, embedder=HashingEmbedder(), reader=_FixedReader(0.1))
     p.build()
     return p
 
 
-def test_a_population_the_score_declined_is_read_from_the_page_that_names_the_place(tmp_path):
-    p = _entity_pages(tmp_path)
+@pytest.mark.parametrize("threshold", [0.95, 0.0])  # declined by the score, or by the reader's veto
+def test_a_population_a_sentence_did_not_answer_is_read_from_the_page_that_names_the_place(tmp_path, threshold):
+    p = _entity_pages(tmp_path, threshold)
     a = p.answer("What is the population of Ostrand Township?", mode="extractive")
-    assert a.answered and "2,051" in a.text and "9,310" not in a.text
+    assert a.answered and "2,051" in a.text and "9,310" not in a.text and a.confidence is None
     assert {c.doc_id for c in a.citations} == {"towns-0"} and [v.normalized for v in a.values] == ["2051"]
     # not the housing units, not the density: only a figure stated as people
     assert "743" not in " ".join(v.text for v in a.values)
