@@ -92,6 +92,8 @@ def _unit_fits(need: Need, c: Claim) -> bool:
 
 _WHOLE = re.compile(r"\d+(?:-\d+)?")
 _FIRST_WORD = re.compile(r"[\s,]*([^\W\d_]+)")
+# "885.0 people per square mile": a rate, not a count of people
+_RATE = re.compile(r"\s*(?:[^\W\d_]+\s+)?per\b", re.I)
 
 
 def stated_as(c: Claim, value_type: str) -> bool:
@@ -100,7 +102,7 @@ def stated_as(c: Claim, value_type: str) -> bool:
     mass ("324 m", "12 miles", "10,100 tonnes"); for "people" a whole count shortly after the
     asked word with no other figure between ("a population of 2,051"; "its population was
     2,772, in 720 families": not 720) or right before a word for people ("2,104 people, 787
-    households": not 787)."""
+    households": not 787); never a decimal or a rate ("885.0 people per square mile")."""
     if value_type == "money":
         return c.kind == "money"
     if c.kind != "count":
@@ -110,7 +112,7 @@ def stated_as(c: Claim, value_type: str) -> bool:
     if value_type != "people":
         units = VALUE_UNITS.get(value_type, ())
         return unit_family(c.unit) in units or unit_family(word) in units
-    if not _WHOLE.fullmatch(c.value):
+    if not _WHOLE.fullmatch(c.value) or "." in c.value_text or _RATE.match(c.sentence, c.value_end - c.start):
         return False
     if word in VALUE_WORDS[value_type]:
         return True

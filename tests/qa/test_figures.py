@@ -156,6 +156,8 @@ def test_code_tells_values_are_what_is_asked_only_by_a_named_measure_money_or_th
     ("In 2000 there were 2,104 people, 787 households, and 497 families in the city.", "2,104", True),
     ("In 2000 there were 2,104 people, 787 households, and 497 families in the city.", "787", False),
     ("The population density was 39.1 inhabitants per square mile.", "39.1", False),    # not a whole count
+    ("The population density was 885.0 people per square mile.", "885.0", False),       # a rate
+    ("The population density was 885 people per square mile.", "885", False),
     ("The village lies 12 miles north of the county seat.", "12", False),
 ])
 def test_a_figure_is_a_population_only_where_its_sentence_states_it_so(sentence, value, stated):
