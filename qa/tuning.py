@@ -58,8 +58,9 @@ class Tuning:
     focus_mismatch: float = _tuned(0.7, "hand-set 2026-12-01 (on/off ablation as focus_weight)")
     # ... and a sentence of the named event's article that is about another event.
     foreign_event: float = _tuned(0.5, "hand-set 2026-12-01 ('count half')")
-    # The decline threshold of the hand-written score when the reader is off
-    # (QA_READER=heuristic); the reader's own thresholds are fitted on public data.
+    # The decline threshold of the hand-written score, in the hybrid (the default, beside the
+    # reader's veto) and with the reader off (QA_READER=heuristic); the reader's own thresholds
+    # are fitted on public data.
     heuristic_threshold: float = _tuned(0.35, "hand-set 2026-11-22 and kept on the team's own questions; checked "
                                               "2026-12-06 with the veto on the SQuADShifts calibrate split (600 "
                                               "questions, scripts/calibrate_veto.py --joint): CRAG 0.480 at 0.35 / "

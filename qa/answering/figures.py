@@ -211,9 +211,10 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
 
 def slot_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candidate],
                 documents: Mapping[str, Document], claims: Sequence[Claim] = ()) -> Answer:
-    """A measure question's values where the sentence score declined: an entity page states
-    "The population was 2,051 at the 2000 census." and names its subject only in its opening,
-    so no sentence shares enough words with "what is the population of Marlette?". The ledger
+    """A measure question's values where no sentence answered: an entity page states "The
+    population was 2,051 at the 2000 census." and names its subject only in its opening, so no
+    sentence shares enough words with "what is the population of Marlette?" (the sentence score
+    declines) or the one it chose is no answer (the reader's veto declines). The ledger
     still holds each figure stated as the asked type (``Need.value_type``); those of documents
     that name every name of the question answer it, each with its sources, as
     ``apply_values`` words them. Unchanged when the answer stands, the question asks for no
