@@ -348,8 +348,7 @@ class Pipeline:
         if spec.kind in ("count", "date"):
             # Every figure or date of the articles retrieval found, not only of the retrieved
             # chunks: an article's lead ("arrived ... on March 21") may sit outside them.
-            hit = list(dict.fromkeys(p.doc_id for p in passages))
-            in_docs = [c for d in hit for c in claims.get(d, ())]
+            in_docs = _claims_of(passages, claims)
             extra = [Passage(chunk_id=f"{c.doc_id}@{c.start}", doc_id=c.doc_id, text=c.sentence, start=c.start,
                              end=c.end, score=0.0)
                      for c in in_docs if not any(p.doc_id == c.doc_id and p.start <= c.value_start < p.end
@@ -370,7 +369,7 @@ class Pipeline:
         if spec.need.value_type and not answer.citations and event is None:
             # "what is the population of X?" over entity pages that name X only in their opening:
             # the sentence score or the reader declined a sentence, code reads the values
-            in_docs = [c for d in dict.fromkeys(p.doc_id for p in passages) for c in claims.get(d, ())]
+            in_docs = _claims_of(passages, claims)
             recon = reconcile(spec.need, in_docs)
             answer = slot_values(answer, recon, ranked, documents, in_docs)
         if event is None:
@@ -509,6 +508,13 @@ class Pipeline:
     def llm_available(self) -> bool:
         """Whether a local model is configured and loads."""
         return self.llm() is not None
+
+
+def _claims_of(passages, claims) -> list:
+    """Every ledger claim of the documents retrieval found, not only of the retrieved chunks
+    (an article's lead, "arrived ... on March 21", may sit outside them), by document in
+    retrieval order."""
+    return [c for d in dict.fromkeys(p.doc_id for p in passages) for c in claims.get(d, ())]
 
 
 def join_notes(*notes: str) -> str:

@@ -61,14 +61,18 @@ def points(row: dict, t: float) -> int:
     return -1 if row["answered"] else 0
 
 
-def at_threshold(rows: list[dict], t: float) -> dict:
-    """accuracy, CRAG and its standard error over ``rows`` with the veto at ``t``."""
-    scores = [points(r, t) for r in rows]
+def summarize(scores: list[int]) -> dict:
+    """accuracy, CRAG and its standard error, and wrong answers over per-question points."""
     n = len(scores) or 1
     mean = sum(scores) / n
     var = sum((s - mean) ** 2 for s in scores) / max(n - 1, 1)
     return {"accuracy": round(sum(s == 1 for s in scores) / n, 4), "crag": round(mean, 4),
             "crag_se": round(math.sqrt(var / n), 4), "wrong": sum(s == -1 for s in scores)}
+
+
+def at_threshold(rows: list[dict], t: float) -> dict:
+    """``summarize`` over ``rows`` with the veto at ``t``."""
+    return summarize([points(r, t) for r in rows])
 
 
 def joint_rows(path: Path, limit: int, out_dir: Path, reader: Reader) -> list[dict]:
@@ -95,13 +99,8 @@ def joint_points(row: dict, score: float, veto: float) -> int:
 
 
 def at_pair(rows: list[dict], score: float, veto: float) -> dict:
-    """``at_threshold`` for a pair of thresholds (``joint_points``)."""
-    scores = [joint_points(r, score, veto) for r in rows]
-    n = len(scores) or 1
-    mean = sum(scores) / n
-    var = sum((s - mean) ** 2 for s in scores) / max(n - 1, 1)
-    return {"score_threshold": score, "veto": veto, "accuracy": round(sum(s == 1 for s in scores) / n, 4),
-            "crag": round(mean, 4), "crag_se": round(math.sqrt(var / n), 4), "wrong": sum(s == -1 for s in scores)}
+    """``summarize`` over ``rows`` for a pair of thresholds (``joint_points``)."""
+    return {"score_threshold": score, "veto": veto, **summarize([joint_points(r, score, veto) for r in rows])}
 
 
 def joint(args, record: dict, reader: Reader) -> dict:
