@@ -393,7 +393,9 @@ class Pipeline:
         across sources, or a set of claims) is judged by its quoted sentences and declines when
         none of them answers, unless code has checked it answers: values of the asked measure,
         a sum of money or the asked unit (``measures_asked``), or a set whose every sentence
-        states the asked relation (``states_relation``). Event answers are left as they are."""
+        states the asked relation (``states_relation``). Event answers are left as they are.
+        A single quoted sentence has the sentence after it read too, and quoted when it is the
+        surer answer (``extractive.reader_check``)."""
         if not answer.answered:
             return answer
         if self._reader is not None:  # "learned": the reader chose it, its score is the confidence
@@ -408,7 +410,9 @@ class Pipeline:
             by_span = {(c.doc_id, c.start): c for c in ranked}
             stated = [by_span.get((c.doc_id, c.start)) for c in answer.citations]
             quoted = [c for c in stated if c is not None][:TUNING.reader_shortlist] or [first]
-        return extractive.reader_check(spec.text, answer, quoted, documents, self._checker, self._veto_threshold())
+        after = extractive.following(first, ranked, documents) if quoted == [first] else None
+        return extractive.reader_check(spec.text, answer, quoted, documents, self._checker, self._veto_threshold(),
+                                       after=after)
 
     def _veto_threshold(self) -> float:
         """The "hybrid" reader's threshold: the setting, else the calibrated one."""

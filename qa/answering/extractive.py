@@ -284,14 +284,34 @@ def reader_passages(ranked: Sequence[Candidate], documents: Mapping[str, Documen
     return out
 
 
+def following(c: Candidate, ranked: Sequence[Candidate], documents: Mapping[str, Document]) -> Candidate | None:
+    """The sentence right after ``c`` in its document, as retrieval found it (a candidate of
+    ``ranked``, with its hand-written evidence); None at the document's end, outside the
+    retrieved passages, or when it is a fragment (``_whole_sentence``)."""
+    nxt = next((s for s, _ in document_sentences(documents[c.doc_id]) if s >= c.end), None)
+    after = next((r for r in ranked if r.doc_id == c.doc_id and r.start == nxt), None) if nxt is not None else None
+    return after if after is not None and _whole_sentence(after.text) else None
+
+
 def reader_check(question: str, answer: Answer, quoted: Sequence[Candidate], documents: Mapping[str, Document],
-                 reader, threshold: float) -> Answer:
+                 reader, threshold: float, after: Candidate | None = None) -> Answer:
     """``answer``, which quotes ``quoted`` (chosen by the hand-written score; several for an
     answer of several parts), with the learned reader's best calibrated probability that one
     of them answers ``question`` as its ``confidence``; declined instead, with the closest
     passages and why, when that probability is under ``threshold`` (the ``hybrid`` answerer's
-    veto)."""
-    p = max(c.score for c in _read(question, list(quoted), range(len(quoted)), documents, reader))
+    veto).
+
+    ``after``: the sentence right after a single quoted one (``following``). The hand-written
+    score finds the sentence that shares the question's words, and the answer is often the next
+    one ("The rivers draining the hills are young." then "These rivers assume turbulent form in
+    the rainy season."); the reader reads it with the quoted sentence as its context. When it
+    answers (probability at least ``threshold``) and more surely than the quoted sentence, it is
+    quoted after it and the answer stands on it."""
+    read = _read(question, [*quoted, after] if after is not None else list(quoted),
+                 range(len(quoted) + (after is not None)), documents, reader)
+    p = max(c.score for c in read[:len(quoted)])
+    if after is not None and read[-1].score >= threshold and read[-1].score > p:
+        return dataclasses.replace(_quoting(answer, read[-1], documents), confidence=read[-1].score)
     if p >= threshold:
         return dataclasses.replace(answer, confidence=p)
     what = ("The closest sentence does not answer" if len(quoted) == 1 else
@@ -300,6 +320,16 @@ def reader_check(question: str, answer: Answer, quoted: Sequence[Candidate], doc
             f"({'' if len(quoted) == 1 else 'best '}reader probability {p:.2f}, below {threshold:.2f}).")
     return dataclasses.replace(abstain(answer.question, answer.passages, note=note),
                                standalone_question=answer.standalone_question, confidence=p)
+
+
+def _quoting(answer: Answer, c: Candidate, documents: Mapping[str, Document]) -> Answer:
+    """``answer`` with sentence ``c`` quoted at its end, as one more statement with its marker
+    (unchanged when it cites ``c`` already)."""
+    if any(q.doc_id == c.doc_id and q.start == c.start for q in answer.citations):
+        return answer
+    marker = f"[{len(answer.citations) + 1}]"
+    return dataclasses.replace(answer, text=f"{answer.text} {inert_markers(c.text)} {marker}",
+                               citations=(*answer.citations, citation_for(c, documents)))
 
 
 def reader_objection(question: str, ranked: Sequence[Candidate], documents: Mapping[str, Document],

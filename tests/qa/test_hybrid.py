@@ -62,9 +62,9 @@ def test_a_sentence_the_reader_judges_an_answer_is_quoted_with_its_confidence(tm
     a = _pipeline(tmp_path, reader).answer(QUESTION, mode="extractive")
     assert a.answered and "Anika Roos" in a.text and len(a.citations) == 1
     assert a.confidence == pytest.approx(0.9)
-    # the quoted sentence is read, and a few of the other story's (its own answer, if any)
+    # the quoted sentence is read, the one after it, and a few of the other story's (its own answer, if any)
     assert a.text.split(" [")[0] in reader.read
-    assert len(reader.read) <= 1 + TUNING.other_story_sentences
+    assert len(reader.read) <= 2 + TUNING.other_story_sentences
 
 
 def test_a_sentence_the_reader_judges_no_answer_is_declined_with_why(tmp_path):
@@ -72,6 +72,36 @@ def test_a_sentence_the_reader_judges_no_answer_is_declined_with_why(tmp_path):
     assert not a.answered and not a.citations
     assert "reader probability 0.10, below 0.50" in a.note
     assert a.passages and a.confidence == pytest.approx(0.1)  # the closest passages stay listed
+
+
+RIVERS = ("Hill rivers\n\nThe rivers draining the Velmora hills are young, for the hills are steep. "
+          "Each rainy season turns them turbulent, and they flood the valley farms.\n",)
+RIVERS_QUESTION = "Are the rivers draining the Velmora hills calm?"
+
+
+def test_the_sentence_after_the_chosen_one_is_quoted_when_it_answers(tmp_path):
+    # The question's words are in the first sentence, its answer in the next: the reader reads
+    # the next with the first as its context, and the answer quotes both, standing on the next.
+    reader = _WordReader("turbulent")
+    a = _pipeline(tmp_path, reader, RIVERS).answer(RIVERS_QUESTION, mode="extractive")
+    assert a.answered and a.confidence == pytest.approx(0.9)
+    assert [c.quote for c in a.citations] == [
+        "The rivers draining the Velmora hills are young, for the hills are steep.",
+        "Each rainy season turns them turbulent, and they flood the valley farms."]
+    assert a.text.endswith("Each rainy season turns them turbulent, and they flood the valley farms. [2]")
+
+
+@pytest.mark.parametrize("reader", [_FixedReader(0.9), _WordReader("young")])
+def test_the_sentence_after_is_left_out_unless_it_answers_more_surely(tmp_path, reader):
+    a = _pipeline(tmp_path, reader, RIVERS).answer(RIVERS_QUESTION, mode="extractive")
+    assert a.answered and [c.quote for c in a.citations] == [
+        "The rivers draining the Velmora hills are young, for the hills are steep."]
+    assert "turns them turbulent" in " ".join(reader.read)  # read, and not quoted
+
+
+def test_the_sentence_after_does_not_rescue_a_veto_when_it_does_not_answer(tmp_path):
+    a = _pipeline(tmp_path, _WordReader("valley farms", veto=0.95), RIVERS).answer(RIVERS_QUESTION, mode="extractive")
+    assert not a.answered and "reader probability 0.10, below 0.95" in a.note
 
 
 def test_the_veto_threshold_setting_overrides_the_calibrated_one(tmp_path):
