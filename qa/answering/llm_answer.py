@@ -192,7 +192,7 @@ def build_prompt(
         n = len(sources) + 1
         block = _block(n, p, doc.text[p.start : p.end])
         if fits(block):
-            sources.append(Source(n, p, p.start, p.end, _label(p)))
+            sources.append(Source(n, p, p.start, p.end))
             blocks.append(block)
             continue
         spans = sentence_spans(doc.text, p.start, p.end)
@@ -203,26 +203,22 @@ def build_prompt(
                 break
             end = e
         if end is not None:
-            sources.append(Source(n, p, p.start, end, _label(p)))
+            sources.append(Source(n, p, p.start, end))
             blocks.append(_block(n, p, doc.text[p.start : end]))
         break
     return Prompt(INSTRUCTIONS, "\n".join(blocks), question), sources
 
 
-def _label(p: Passage) -> str:
-    """What the prompt shows before a passage's text: ``Title (Publisher, date)``, "" for none.
+def _block(n: int, p: Passage, text: str) -> str:
+    """One numbered source: ``[n] Title (Publisher, date): text`` on one line.
 
-    It is data (``quote_data``); a title that addresses the model is left out rather than
-    shown as the source's name."""
+    Everything after ``[n]`` is data (``quote_data``); a title that addresses the model is
+    left out rather than shown as the source's name.
+    """
     title = "" if is_instruction_like(p.title) else p.title
     meta = ", ".join(x for x in (p.publisher, p.date) if x)
-    return quote_data(f"{title} ({meta})" if meta and title else (title or meta))
-
-
-def _block(n: int, p: Passage, text: str) -> str:
-    """One numbered source: ``[n] Title (Publisher, date): text`` on one line, all after
-    ``[n]`` data (``quote_data``)."""
-    head, body = _label(p), quote_data(text)
+    head = quote_data(f"{title} ({meta})" if meta and title else (title or meta))
+    body = quote_data(text)
     return f"[{n}] {head}: {body}" if head else f"[{n}] {body}"
 
 

@@ -83,7 +83,6 @@ class Source:
     passage: Passage
     start: int
     end: int
-    label: str = ""  # what the prompt showed before the text ("Title (Publisher, date)"), "" for none
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +161,6 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
     pieces = _split(raw)
     for i, (sentence, markers) in enumerate(pieces):
         body = _body(sentence)
-        named = _labelled(body, by_number.values())
-        if named is not None:  # the model copied a source's label: its text follows, and it names the source
-            body = body[len(named.label) + 1:].strip()
-            markers = markers or [named.number]
         if not _terms(body) and not re.search(r"\d", body):
             continue  # only markers or punctuation
         key = " ".join(_terms(body))
@@ -254,12 +249,6 @@ def _numbers(text: str) -> list[int]:
             elif part.strip().isdigit():
                 found.append(int(part))
     return list(dict.fromkeys(found))
-
-
-def _labelled(body: str, sources) -> Source | None:
-    """The source whose prompt label (``Source.label``) opens ``body`` as "label:" (a small
-    model copies a source line, "Title: text", as its answer), None when none does."""
-    return next((s for s in sources if s.label and body.startswith(f"{s.label}:")), None)
 
 
 def _body(sentence: str) -> str:

@@ -321,18 +321,3 @@ def test_a_sentence_quoted_whole_is_supported_and_a_changed_figure_is_not():
         assert v.rejected == () and [c.quote for c in v.citations] == [f"{quote}."]
     changed = verify_answer(quote.replace("Thirty-one", "Thirty-two") + " [1].", sources, docs, question=q)
     assert changed.citations == () and changed.rejected
-
-
-def test_a_copied_source_label_is_no_claim_and_names_its_source(sources, docs):
-    # A small model copies a source line, "Title: text", as its answer, without a marker: the
-    # label is the prompt's own, the text after it is checked, and the label names the source.
-    labelled = [dataclasses.replace(s, label=f"Report {s.number} (Yonhap, 2025-06-17)") for s in sources]
-    v = check(f"Report 1 (Yonhap, 2025-06-17): {KILLED}", labelled, docs)
-    assert v.rejected == () and v.text == f"{KILLED[:-1]} [1]."
-    assert [c.quote for c in v.citations] == [KILLED]
-    # the text after a label is checked as any sentence is: a changed figure still fails
-    v = check("Report 1 (Yonhap, 2025-06-17): Around 900 North Korean soldiers have been killed in action.",
-              labelled, docs)
-    assert v.text == "" and "900" in v.rejected[0][1]
-    # without labels shown, the same sentence is a claim about "Report 1" and fails
-    assert check(f"Report 1 (Yonhap, 2025-06-17): {KILLED}", sources, docs).text == ""
