@@ -491,6 +491,8 @@ class Pipeline:
                                self.settings, fallback=lambda: base, history=history, objection=objection):
             if isinstance(item, Answer) and item.mode == "llm":
                 item = with_sources_of(item, base, spec.several)
+                if objection is not None and not item.values:  # the next sentence, when it is the answer
+                    item = extractive.with_following(spec.text, item, ranked, documents, judge, threshold)
             yield item
 
     # -- local model -----------------------------------------------------------------------

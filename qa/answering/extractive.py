@@ -307,11 +307,10 @@ def reader_check(question: str, answer: Answer, quoted: Sequence[Candidate], doc
     the rainy season."); the reader reads it with the quoted sentence as its context. When it
     answers (probability at least ``threshold``) and more surely than the quoted sentence, it is
     quoted after it and the answer stands on it."""
-    read = _read(question, [*quoted, after] if after is not None else list(quoted),
-                 range(len(quoted) + (after is not None)), documents, reader)
-    p = max(c.score for c in read[:len(quoted)])
-    if after is not None and read[-1].score >= threshold and read[-1].score > p:
-        return dataclasses.replace(_quoting(answer, read[-1], documents), confidence=read[-1].score)
+    p = max(c.score for c in _read(question, list(quoted), range(len(quoted)), documents, reader))
+    surer = _surer(question, after, p, documents, reader, threshold)
+    if surer is not None:
+        return dataclasses.replace(_quoting(answer, surer, documents), confidence=surer.score)
     if p >= threshold:
         return dataclasses.replace(answer, confidence=p)
     what = ("The closest sentence does not answer" if len(quoted) == 1 else
@@ -320,6 +319,30 @@ def reader_check(question: str, answer: Answer, quoted: Sequence[Candidate], doc
             f"({'' if len(quoted) == 1 else 'best '}reader probability {p:.2f}, below {threshold:.2f}).")
     return dataclasses.replace(abstain(answer.question, answer.passages, note=note),
                                standalone_question=answer.standalone_question, confidence=p)
+
+
+def with_following(question: str, answer: Answer, ranked: Sequence[Candidate], documents: Mapping[str, Document],
+                   reader, threshold: float) -> Answer:
+    """``answer`` (a model's, verified) with the sentence after its first cited one quoted at
+    its end when the reader judges that one the surer answer, as ``reader_check`` does for the
+    extractive answer: a model cites the sentence sharing the question's words and leaves out
+    the next, which answers."""
+    first = next((c for c in ranked for q in answer.citations[:1] if (c.doc_id, c.start) == (q.doc_id, q.start)), None)
+    if first is None:
+        return answer
+    p = _read(question, [first], [0], documents, reader)[0].score
+    surer = _surer(question, following(first, ranked, documents), p, documents, reader, threshold)
+    return _quoting(answer, surer, documents) if surer is not None else answer
+
+
+def _surer(question: str, after: Candidate | None, p: float, documents: Mapping[str, Document], reader,
+           threshold: float) -> Candidate | None:
+    """``after`` as the reader read it, when it answers ``question`` (probability at least
+    ``threshold``) and more surely than ``p``, the probability of the sentence before it."""
+    if after is None:
+        return None
+    read = _read(question, [after], [0], documents, reader)[0]
+    return read if read.score >= threshold and read.score > p else None
 
 
 def _quoting(answer: Answer, c: Candidate, documents: Mapping[str, Document]) -> Answer:

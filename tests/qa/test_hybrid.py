@@ -215,6 +215,30 @@ def test_a_model_sentence_citing_an_answer_is_kept_and_one_citing_none_is_remove
     assert any("by the reader's judgement" in why for _, why in a.rejected)
 
 
+class _ScaleReader(_FixedReader):
+    """A fake reader: for each sentence, the probability of the first of ``words`` it holds, else 0.1."""
+
+    def __init__(self, words: dict[str, float], veto: float = 0.5) -> None:
+        super().__init__(0.1, veto)
+        self.words = words
+
+    def score(self, question, items):
+        self.read += [s for s, _ in items]
+        return np.array([next((p for w, p in self.words.items() if w in s), 0.1) for s, _ in items], dtype=np.float32)
+
+
+@pytest.mark.parametrize("words, follows", [({"young": 0.6, "turbulent": 0.9}, True), ({"young": 0.9, "turbulent": 0.6}, False)])
+def test_a_model_answer_gets_the_sentence_after_its_cited_one_when_that_is_the_surer_answer(tmp_path, words, follows):
+    from tests.qa.fakes_llm import FakeLLM
+
+    p = _pipeline(tmp_path, _ScaleReader(words), RIVERS)
+    p.llm = lambda: FakeLLM("The rivers draining the Velmora hills are young, for the hills are steep [1].")
+    a = p.answer(RIVERS_QUESTION, mode="llm")
+    assert a.mode == "llm" and a.text.startswith("The rivers draining the Velmora hills are young")
+    after = "Each rainy season turns them turbulent, and they flood the valley farms."
+    assert (after in a.text) is follows and ([c.quote for c in a.citations][1:] == [after]) is follows
+
+
 MEETING = ("Ministers meet\n\nThe fisheries ministers of Velmora and Ostrand met in Ostrand on Monday. "
            "They discussed fishing quotas and a shared patrol boat. The fisheries ministers will meet again in May.\n")
 
