@@ -288,9 +288,14 @@ def following(c: Candidate, ranked: Sequence[Candidate], documents: Mapping[str,
     """The sentence right after ``c`` in its document, as retrieval found it (a candidate of
     ``ranked``, with its hand-written evidence); None at the document's end, outside the
     retrieved passages, or when it is a fragment (``_whole_sentence``)."""
-    nxt = next((s for s, _ in document_sentences(documents[c.doc_id]) if s >= c.end), None)
-    after = next((r for r in ranked if r.doc_id == c.doc_id and r.start == nxt), None) if nxt is not None else None
+    nxt = _next_span(documents[c.doc_id], c.end)
+    after = next((r for r in ranked if r.doc_id == c.doc_id and r.start == nxt[0]), None) if nxt else None
     return after if after is not None and _whole_sentence(after.text) else None
+
+
+def _next_span(doc: Document, end: int) -> tuple[int, int] | None:
+    """``(start, end)`` of the document's first sentence starting at or after offset ``end``."""
+    return next(((s, e) for s, e in document_sentences(doc) if s >= end), None)
 
 
 def reader_check(question: str, answer: Answer, quoted: Sequence[Candidate], documents: Mapping[str, Document],
@@ -327,7 +332,8 @@ def with_following(question: str, answer: Answer, ranked: Sequence[Candidate], d
     its end when the reader judges that one the surer answer, as ``reader_check`` does for the
     extractive answer: a model cites the sentence sharing the question's words and leaves out
     the next, which answers."""
-    first = next((c for c in ranked for q in answer.citations[:1] if (c.doc_id, c.start) == (q.doc_id, q.start)), None)
+    cited = answer.citations[0] if answer.citations else None
+    first = next((c for c in ranked if cited and (c.doc_id, c.start) == (cited.doc_id, cited.start)), None)
     if first is None:
         return answer
     p = _read(question, [first], [0], documents, reader)[0].score
@@ -642,7 +648,7 @@ def continuation(best: Candidate, ranked: Sequence[Candidate], documents: Mappin
     ("During that visit, ...").
     """
     doc = documents[best.doc_id]
-    nxt = next(((s, e) for s, e in document_sentences(doc) if s >= best.end), None)
+    nxt = _next_span(doc, best.end)
     opening = doc.text[nxt[0]:nxt[1]] if nxt else ""
     if nxt is None or doc.text[best.end:nxt[0]].strip() or not (POINTS_BACK.match(opening) or SAME_EVENT.match(opening)):
         return None
