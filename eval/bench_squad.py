@@ -27,6 +27,7 @@ import re
 import string
 import sys
 import time
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -40,8 +41,13 @@ _PUNCT = str.maketrans("", "", string.punctuation)
 
 
 def squad_normalize(text: str) -> str:
-    """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces."""
-    return " ".join(_ARTICLES.sub(" ", text.lower().translate(_PUNCT)).split())
+    """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces.
+
+    SQuAD deletes ASCII punctuation only, which suits the spans it compares; an answer here
+    is free text, where punctuation outside ASCII joins words ("threefold symmetry\u2014triangular
+    snowflakes", \u201cWindows\u201d), so that is read as a space and the gold answer is found."""
+    spaced = "".join(" " if ord(ch) > 127 and unicodedata.category(ch).startswith("P") else ch for ch in text)
+    return " ".join(_ARTICLES.sub(" ", spaced.lower().translate(_PUNCT)).split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,15 @@ def test_answer_counts_only_with_gold_text_and_gold_paragraph_cited():
     assert not bench_squad.judge(item, False, "two delegates", {"toy-1-2"})
 
 
+def test_punctuation_outside_ascii_separates_words_in_the_answer_text():
+    item = bench_squad.Item("q", "What?", "toy/1/2", ("triangular snowflakes",), True)
+    assert bench_squad.judge(item, True, "They form in threefold symmetry\u2014triangular snowflakes.", {"toy-1-2"})
+    assert bench_squad.judge(item, True, "They are called \u201ctriangular snowflakes\u201d.", {"toy-1-2"})
+    assert not bench_squad.judge(item, True, "They form in threefold symmetry\u2014triangular flakes.", {"toy-1-2"})
+    # ASCII punctuation is deleted as SQuAD does: "hard-wood" is "hardwood", never "hard wood"
+    assert bench_squad.holds("a hard-wood floor", "hardwood floor") and not bench_squad.holds("a hard-wood floor", "wood floor")
+
+
 def test_unanswerable_is_right_only_when_declined():
     assert bench_squad.judge(_item(False), False, "", set())
     assert not bench_squad.judge(_item(False), True, "two delegates", {"toy-1-2"})
