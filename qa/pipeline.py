@@ -393,7 +393,8 @@ class Pipeline:
         across sources, or a set of claims) is judged by its quoted sentences and declines when
         none of them answers, unless code has checked it answers: values of the asked measure,
         a sum of money or the asked unit (``measures_asked``), or a set whose every sentence
-        states the asked relation (``states_relation``). Event answers are left as they are.
+        states the asked relation (``states_relation``), other than "what happened", which any
+        sentence with an event word states. Event answers are left as they are.
         A single quoted sentence has the sentence after it read too, and quoted when it is the
         surer answer (``extractive.reader_check``)."""
         if not answer.answered:
@@ -403,7 +404,9 @@ class Pipeline:
             return dataclasses.replace(answer, confidence=first.score) if own else answer
         if self._checker is None or (answer.values and measures_asked(spec.need, answer.values)):
             return answer
-        if spec.several and all(states_relation(c.quote, spec.relation) for c in answer.citations):
+        # "what happened": every sentence with an event word states it, so code checked nothing
+        if (spec.several and spec.relation != "event"
+                and all(states_relation(c.quote, spec.relation) for c in answer.citations)):
             return answer
         quoted = [first]
         if answer.values or spec.several:

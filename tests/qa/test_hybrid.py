@@ -288,3 +288,17 @@ def test_a_population_a_sentence_did_not_answer_is_read_from_the_page_that_names
 def test_a_population_of_a_place_no_page_names_stays_declined(tmp_path):
     a = _entity_pages(tmp_path).answer("What is the population of Kessel?", mode="extractive")
     assert not a.answered and not a.values
+
+
+STORM = ("Storm on the coast\n\nAfter the storm near Velmora the harbour closed for a week. Rescue boats were "
+         "launched from the coast. Fishing began again in the spring.\n",)
+
+
+@pytest.mark.parametrize("reader, kept", [(_FixedReader(0.0), False), (_FixedReader(0.9), True)])
+def test_a_what_happened_set_is_judged_by_the_reader(tmp_path, reader, kept):
+    # Any sentence with an event word "states" what happened, so code has not checked such a
+    # set: the reader judges its sentences.
+    a = _pipeline(tmp_path, reader, STORM).answer("What happened after the storm near Velmora?", mode="extractive")
+    assert a.answered is kept
+    if not kept:
+        assert "answers the question by the reader's judgement" in a.note or "does not answer" in a.note
