@@ -44,8 +44,8 @@ def squad_normalize(text: str) -> str:
     """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces.
 
     SQuAD deletes ASCII punctuation only, which suits the spans it compares; an answer here
-    is free text, where punctuation outside ASCII joins words ("threefold symmetry\u2014triangular
-    snowflakes", \u201cWindows\u201d), so that is read as a space and the gold answer is found."""
+    is free text, where punctuation outside ASCII joins words ("threefold symmetry—triangular
+    snowflakes", “Windows”), so that is read as a space and the gold answer is found."""
     spaced = "".join(" " if ord(ch) > 127 and unicodedata.category(ch).startswith("P") else ch for ch in text)
     return " ".join(_ARTICLES.sub(" ", spaced.lower().translate(_PUNCT)).split())
 
