@@ -485,8 +485,9 @@ class Pipeline:
         read = extractive.reader_passages(ranked, documents) if self._reader is not None else []
         spec = self._spec(question, base.standalone_question, history)
         # The model's cited sentences are judged as the answerer's own are: a sentence true to its
-        # source and no answer to the question is removed. Set answers are left to the model, as
-        # the veto leaves them (each sentence is one part, no part answers the whole).
+        # source and no answer to the question is removed. Set answers are left to the model:
+        # each sentence is one part, and no part answers the whole (the veto judges an
+        # extractive set by its best sentence, or leaves one code has checked).
         judge, threshold = self._judge()
         objection = extractive.reader_objection(spec.text, ranked, documents, judge, threshold) \
             if judge is not None and not spec.several else None
