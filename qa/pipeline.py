@@ -485,7 +485,8 @@ class Pipeline:
         read = extractive.reader_passages(ranked, documents) if self._reader is not None else []
         spec = self._spec(question, base.standalone_question, history)
         # The model's cited sentences are judged as the answerer's own are: a sentence true to its
-        # source and no answer to the question is removed. Set answers are left to the model:
+        # source and no answer to the question is removed, and so is one whose own words, read in
+        # its source's place, are no answer where the source is one. Set answers are left to the model:
         # each sentence is one part, and no part answers the whole (the veto judges an
         # extractive set by its best sentence, or leaves one code has checked).
         judge, threshold = self._judge()

@@ -365,24 +365,40 @@ def reader_objection(question: str, ranked: Sequence[Candidate], documents: Mapp
                      reader, threshold: float) -> Objection:
     """The learned reader's judgement of a sentence a model cites (``verify.Objection``): ""
     when its calibrated probability of answering ``question`` reaches ``threshold`` (the one
-    this mode declines by: the veto in ``hybrid``, the reader's own in ``learned``), else why
-    not. The sentence is judged as the answerer judges its own, with its hand-written evidence
-    from ``ranked``; a sentence that is no candidate there (a caption, page chrome) cannot be
-    judged and draws the objection."""
-    by_span = {(c.doc_id, c.start): c for c in ranked}
-    seen: dict[tuple[str, int], float] = {}
+    this mode declines by: the veto in ``hybrid``, the reader's own in ``learned``), and so
+    does the model's own sentence read in its place; else why not. The sentence is judged as
+    the answerer judges its own, with its hand-written evidence from ``ranked``; a sentence
+    that is no candidate there (a caption, page chrome) cannot be judged and draws the
+    objection.
 
-    def objection(doc_id: str, start: int, end: int) -> str:
+    The model's sentence is read with the cited sentence's context and evidence, so only
+    the words differ: a sentence made of its source's words that leaves out what was asked
+    ("mountainous areas can exist due to the dry air" from a sentence naming desert
+    climates) reads as no answer though its source does. Same threshold: the answer's own
+    text is held to the standard its source is."""
+    by_span = {(c.doc_id, c.start): c for c in ranked}
+    seen: dict[tuple[str, int, str], float] = {}
+
+    def read(c: Candidate, text: str) -> float:
+        key = (c.doc_id, c.start, text)
+        if key not in seen:
+            seen[key] = _read(question, [dataclasses.replace(c, text=text)], [0], documents, reader)[0].score
+        return seen[key]
+
+    def objection(doc_id: str, start: int, end: int, claim: str = "") -> str:
         c = by_span.get((doc_id, start))
         if c is None:
             return "the cited sentence is none the answerer reads as a possible answer"
-        if (doc_id, start) not in seen:
-            seen[(doc_id, start)] = _read(question, [c], [0], documents, reader)[0].score
-        p = seen[(doc_id, start)]
-        if p >= threshold:
-            return ""
-        return (f"the cited sentence does not answer the question by the reader's judgement "
-                f"(reader probability {p:.2f}, below {threshold:.2f})")
+        p = read(c, c.text)
+        if p < threshold:
+            return (f"the cited sentence does not answer the question by the reader's judgement "
+                    f"(reader probability {p:.2f}, below {threshold:.2f})")
+        own = read(c, claim) if claim else p
+        if own < threshold:
+            return (f"the sentence does not answer the question by the reader's judgement, though the "
+                    f"sentence it cites does (reader probability {own:.2f} against {p:.2f}, "
+                    f"threshold {threshold:.2f})")
+        return ""
 
     return objection
 

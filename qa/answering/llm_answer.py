@@ -74,8 +74,9 @@ def llm_stream(
         history: earlier chat turns; unused here because ``standalone`` already
             carries what the follow-up needs, and a small model answers better
             without a transcript.
-        objection: the learned reader's judgement of a cited sentence (``verify_answer``);
-            a sentence of the model's that cites only sentences it objects to is removed.
+        objection: the learned reader's judgement of a cited sentence and of the model's
+            sentence in its place (``verify_answer``); a sentence of the model's that cites only
+            sentences it objects to, or that it objects to in their place, is removed.
 
     Yields:
         ``str`` text pieces (the unverified draft), then one ``Answer`` with mode
@@ -105,8 +106,8 @@ def llm_stream(
         return
     objected: set[str] = set()
 
-    def objecting(doc_id: str, start: int, end: int) -> str:
-        why = objection(doc_id, start, end)
+    def objecting(doc_id: str, start: int, end: int, claim: str) -> str:
+        why = objection(doc_id, start, end, claim)
         if why:
             objected.add(why)
         return why
@@ -114,8 +115,8 @@ def llm_stream(
     checked = verify_answer(raw, sources, documents, question=ask, objection=objecting if objection else None)
     if not checked.citations:
         if any(why in objected for _, why in checked.rejected):
-            note = ("The sentences the local model's answer cites do not answer the question by the reader's "
-                    "judgement; this is the extractive answer.")
+            note = ("The local model's sentences, or the sentences they cite, do not answer the question by the "
+                    "reader's judgement; this is the extractive answer.")
         else:
             note = "No sentence of the local model's answer could be verified against the sources; " \
                    "this is the extractive answer."

@@ -13,7 +13,8 @@ each sentence of the model's answer is held against the sentences of the passage
   cannot be supported are removed and kept with a reason;
 - given an ``Objection`` (the learned reader's judgement, from the pipeline), a sentence
   whose supporting sentences all fail to answer the question is removed too: true and
-  exactly cited, and still no answer.
+  exactly cited, and still no answer; so is one that fails to answer where its supporting
+  sentence does (its words all from the source, and what was asked left out).
 
 What to do when nothing survives (fall back to the extractive answer) is left to
 ``qa/answering/llm_answer.py``; this module only checks and rewrites.
@@ -67,8 +68,9 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
 
 
-# Why a document sentence (doc_id, start, end) does not answer the question, or "" when it does.
-Objection = Callable[[str, int, int], str]
+# Why a document sentence (doc_id, start, end), or the model's statement (the last argument,
+# "" for a bare value or name) read in its place, does not answer the question; "" when both do.
+Objection = Callable[[str, int, int, str], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,9 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         question: the question the model answered; a bare figure ("12,000.") is read
             as the answer to it ("12,000 troops ... deployed"), never as a free number.
         objection: when given, a supported sentence is kept only if at least one of its
-            supporting sentences draws no objection (answers the question).
+            supporting sentences draws no objection: it answers the question, and so does
+            the model's sentence read in its place when that restates the question
+            (``restates``; a bare value or name is left to the exact checks).
 
     Returns:
         A ``Verified`` answer; its ``text`` is "" when no sentence could be supported.
@@ -205,7 +209,10 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
                 rejected.append((body, reason))
                 continue
         if objection is not None:
-            objections = [objection(s.doc.doc_id, s.start, s.end) for s in support]
+            # A bare value or name is the cited sentence's, checked exactly above; a statement
+            # that restates the question is the model's own words, and read in its source's place.
+            claim = body if restates(question, body) else ""
+            objections = [objection(s.doc.doc_id, s.start, s.end, claim) for s in support]
             if all(objections):
                 rejected.append((body, objections[0]))
                 continue
@@ -376,12 +383,11 @@ def addresses(question: str, text: str, quotes: Sequence[str] = ()) -> bool:
     content words, and the answer itself one of them (or a figure or date whose cited
     sentences contain most of them).
     """
-    asked = [t for t in _terms(question) if t not in _QUESTION_WORDS]
+    asked = _asked_terms(question)
     if not asked:
         return True
-    own = _terms(strip_markers(text))
     with_quotes = _terms(" ".join([strip_markers(text), *quotes]))
-    in_own = sum(1 for a in asked if any(same_term(a, h) for h in own))
+    in_own = restates(question, text)
     in_all = sum(1 for a in asked if any(same_term(a, h) for h in with_quotes))
     share = in_all / len(asked)
     if in_own == 0:
@@ -389,6 +395,17 @@ def addresses(question: str, text: str, quotes: Sequence[str] = ()) -> bool:
         # cited sentence must then say most of what was asked.
         return bool(claims_in_text(strip_markers(text))) and share >= 0.6
     return share >= 0.5
+
+
+def _asked_terms(question: str) -> list[str]:
+    return [t for t in _terms(question) if t not in _QUESTION_WORDS]
+
+
+def restates(question: str, text: str) -> int:
+    """How many of ``question``'s content words ``text`` holds: 0 for a bare value or name
+    ("About 600.", "Anika Roos."), more for a statement that restates what was asked."""
+    own = _terms(strip_markers(text))
+    return sum(1 for a in _asked_terms(question) if any(same_term(a, h) for h in own))
 
 
 def asked_count(question: str) -> Claim | None:

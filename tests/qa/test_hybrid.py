@@ -186,13 +186,13 @@ def test_two_places_where_copies_differ_by_the_same_words_are_noted_once(tmp_pat
     assert a.note.count("same text except here") == 1
 
 
-def _llm_answer(tmp_path, reader, reply):
+def _llm_answer(tmp_path, reader, reply, question=QUESTION):
     from tests.qa.fakes_llm import FakeLLM
 
     p = _pipeline(tmp_path, reader)
     fake = FakeLLM(reply)
     p.llm = lambda: fake
-    return p.answer(QUESTION, mode="llm"), fake
+    return p.answer(question, mode="llm"), fake
 
 
 def test_a_model_sentence_citing_what_the_reader_judges_no_answer_falls_back(tmp_path):
@@ -213,6 +213,31 @@ def test_a_model_sentence_citing_an_answer_is_kept_and_one_citing_none_is_remove
     assert [c.quote for c in a.citations] == [
         "The authority's director, Anika Roos, said the deeper channel would let larger ships dock."]
     assert any("by the reader's judgement" in why for _, why in a.rejected)
+
+
+def test_a_model_sentence_that_drops_what_its_answering_source_says_falls_back(tmp_path):
+    # Every word is the cited sentence's and the cited sentence answers, so every check of figures
+    # and citations passes; read in the cited sentence's place, the model's own words leave out who
+    # the director is, and the extractive answer is given instead.
+    a, _ = _llm_answer(tmp_path, _WordReader("Anika"),
+                       "The authority's director said the deeper channel would let larger ships dock [1].")
+    assert a.mode == "extractive-fallback" and "Anika Roos" in a.text
+    assert "by the reader's judgement" in a.note
+    assert any("though the sentence it cites does (reader probability 0.10 against 0.90" in why
+               for _, why in a.rejected)
+    (tmp_path / "again").mkdir()
+    kept, _ = _llm_answer(tmp_path / "again", _WordReader("Anika"),
+                          "Anika Roos is the authority's director [1].")
+    assert kept.mode == "llm" and kept.text.startswith("Anika Roos is the authority's director")
+
+
+def test_a_bare_figure_from_an_answering_source_is_not_read_in_its_place(tmp_path):
+    # "95 minutes" restates nothing of the question: the figure is checked exactly against the
+    # cited sentence, and a reader of sentences has nothing to read in it.
+    reader = _WordReader("crossing")
+    a, _ = _llm_answer(tmp_path, reader, "95 minutes [1].", question="How long does the crossing take?")
+    assert a.mode == "llm" and a.text.startswith("95 minutes")
+    assert "95 minutes" not in reader.read
 
 
 class _ScaleReader(_FixedReader):

@@ -290,7 +290,7 @@ def test_a_sentence_whose_every_support_draws_an_objection_is_removed_with_its_r
            "Approximately 12,000 North Korean soldiers were deployed to Russia last year [2].")
     judged = []
 
-    def objection(doc_id, start, end):
+    def objection(doc_id, start, end, claim):
         judged.append(docs[doc_id].text[start:end])
         return "" if "killed" in docs[doc_id].text[start:end] else "no answer by the judge"
 
