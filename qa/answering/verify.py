@@ -151,7 +151,7 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         objection: when given, a supported sentence is kept only if at least one of its
             supporting sentences draws no objection: it answers the question, and so does
             the model's sentence read in its place when that restates the question
-            (``restates``; a bare value or name is left to the exact checks).
+            (``_restates``; a bare value or name is left to the exact checks).
 
     Returns:
         A ``Verified`` answer; its ``text`` is "" when no sentence could be supported.
@@ -211,7 +211,7 @@ def verify_answer(raw: str, sources: Sequence[Source], documents: Mapping[str, D
         if objection is not None:
             # A bare value or name is the cited sentence's, checked exactly above; a statement
             # that restates the question is the model's own words, and read in its source's place.
-            claim = body if restates(question, body) else ""
+            claim = body if _restates(question, body) else ""
             objections = [objection(s.doc.doc_id, s.start, s.end, claim) for s in support]
             if all(objections):
                 rejected.append((body, objections[0]))
@@ -387,7 +387,7 @@ def addresses(question: str, text: str, quotes: Sequence[str] = ()) -> bool:
     if not asked:
         return True
     with_quotes = _terms(" ".join([strip_markers(text), *quotes]))
-    in_own = restates(question, text)
+    in_own = _restates(question, text)
     in_all = sum(1 for a in asked if any(same_term(a, h) for h in with_quotes))
     share = in_all / len(asked)
     if in_own == 0:
@@ -401,7 +401,7 @@ def _asked_terms(question: str) -> list[str]:
     return [t for t in _terms(question) if t not in _QUESTION_WORDS]
 
 
-def restates(question: str, text: str) -> int:
+def _restates(question: str, text: str) -> int:
     """How many of ``question``'s content words ``text`` holds: 0 for a bare value or name
     ("About 600.", "Anika Roos."), more for a statement that restates what was asked."""
     own = _terms(strip_markers(text))
