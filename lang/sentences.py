@@ -3,12 +3,14 @@
 ``sentence_spans`` finds sentences with NLTK's trained English Punkt model from the data
 llama-index-core ships inside its wheel (the data behind its ``split_by_sentence_tokenizer``),
 so nothing is downloaded; a regex splitter takes over if that is missing. Line breaks are hard
-boundaries: a headline never merges with the sentence below it. The chunker, cleaning, the
-extractive answer and verification split with it.
+boundaries: a headline never merges with the sentence below it. The chunker and cleaning split
+with it.
 
-``joined_sentences`` rejoins its splits after an abbreviation ("Feb. 25", "the U.S. army"): the
-claim reader's sentences. (The chunker does not rejoin: chunk offsets, hence chunk ids and
-stored vectors, would change for every index.)
+``joined_sentences`` rejoins its splits after an abbreviation ("Feb. 25", "the U.S. army",
+"Symphony No. 38"): the sentences the claim reader reads and the answerer scores, quotes and
+verifies, so no answer is a fragment ending in "No.". (The chunker does not rejoin: chunk
+offsets, hence chunk ids and stored vectors, would change for every index; a chunk holds whole
+split sentences, and the answerer joins within a chunk.)
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ _ABBREV_END = re.compile(rf"(?:\b(?:{alternation(ABBREVIATIONS)})|\b[A-Z](?:\.[A
 
 def joined_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """``sentence_spans``, rejoined where a split fell after "Feb." or "U.S." before a digit or
-    a lower-case word: the sentences the claim reader reads figures and dates in."""
+    a lower-case word: the sentences the claim reader reads figures and dates in, and the
+    answerer's sentences."""
     spans = sentence_spans(text, start, end)
     merged: list[tuple[int, int]] = []
     for s, e in spans:

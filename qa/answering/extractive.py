@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lang.sentences import sentence_spans
+from lang.sentences import joined_sentences
 from index.claims import document_sentences, is_caption
 from index.clean import is_stamp
 from index.records import Document
@@ -165,7 +165,7 @@ def candidates(passages: Sequence[Passage], documents: Mapping[str, Document]) -
         doc = documents.get(p.doc_id)
         if doc is None:
             continue
-        for s, e in sentence_spans(doc.text, p.start, p.end):
+        for s, e in joined_sentences(doc.text, p.start, p.end):
             # a stamp ("Published on August 12, 2025") has a date and nothing said about it
             if (p.doc_id, s) not in seen and len(doc.text[s:e].split()) >= 3 and not is_stamp(doc.text[s:e]):
                 seen.add((p.doc_id, s))
@@ -251,7 +251,7 @@ def previous_sentence(doc: Document, start: int) -> str:
 
 def _previous_span(doc: Document, start: int) -> tuple[int, int] | None:
     # 600 characters hold any sentence the chunker keeps whole before a long one
-    spans = sentence_spans(doc.text, max(0, start - 600), start)
+    spans = joined_sentences(doc.text, max(0, start - 600), start)
     return spans[-1] if spans else None
 
 

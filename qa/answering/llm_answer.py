@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from lang.sentences import sentence_spans
+from lang.sentences import joined_sentences
 from index.claims import claims_in_text
 from index.records import Document
 from qa.answering.generate import LLM, Prompt, quote_data
@@ -196,7 +196,7 @@ def build_prompt(
             sources.append(Source(n, p, p.start, p.end))
             blocks.append(block)
             continue
-        spans = sentence_spans(doc.text, p.start, p.end)
+        spans = joined_sentences(doc.text, p.start, p.end)
         # Fewest sentences first is cheap to reject; stop at the longest prefix that fits.
         end = None
         for _, e in spans:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lang.sentences import sentence_spans
+from lang.sentences import joined_sentences
 from index.claims import Claim, claims_in_text, measures_related, supported_by, units_compatible
 from index.clean import is_instruction_like as instruction_like_text
 from index.records import Document
@@ -232,7 +232,7 @@ def _split(raw: str) -> list[tuple[str, list[int]]]:
     """
     text = _LEAD.sub("", raw.strip())
     out: list[tuple[str, list[int]]] = []
-    for s, e in sentence_spans(text):
+    for s, e in joined_sentences(text):
         sentence = _BULLET.sub("", text[s:e]).strip()
         lead = re.match(r"^(?:\s*" + _MARKER.pattern + r")+", sentence, re.IGNORECASE)
         if lead and out and not out[-1][1]:
@@ -272,7 +272,7 @@ def _shown_sentences(sources, documents: Mapping[str, Document]) -> list[_Senten
     out = []
     for src in sources:
         doc = documents[src.passage.doc_id]
-        for s, e in sentence_spans(doc.text, src.start, src.end):
+        for s, e in joined_sentences(doc.text, src.start, src.end):
             out.append(_Sentence(src, doc, s, e))
     return out
 

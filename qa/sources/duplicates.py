@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lang.sentences import sentence_spans
+from lang.sentences import joined_sentences
 from index.records import Document
 from qa.tuning import TUNING
 
@@ -92,7 +92,7 @@ def counterpart(doc: Document, start: int, end: int, other: Document) -> Counter
     if not ours:
         return None
     best, best_ratio = None, 0.0
-    for s, e in sentence_spans(other.text):
+    for s, e in joined_sentences(other.text):
         theirs = _WORD.findall(other.text[s:e])
         ratio = difflib.SequenceMatcher(None, ours, theirs, autojunk=False).ratio()
         if ratio > best_ratio:
@@ -116,7 +116,7 @@ def differences(doc: Document, other: Document) -> list[tuple[int, int, Counterp
     place (``TUNING.same_place_window``) when it shares ``TUNING.same_place`` of its words.
     Sentences only in one text, and a sentence one copy only lengthens (words added, none
     changed), are not differences in wording."""
-    ours, theirs = sentence_spans(doc.text), sentence_spans(other.text)
+    ours, theirs = joined_sentences(doc.text), joined_sentences(other.text)
     a = [_WORD.findall(doc.text[s:e]) for s, e in ours]
     b = [_WORD.findall(other.text[s:e]) for s, e in theirs]
     out = []

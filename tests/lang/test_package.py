@@ -50,3 +50,6 @@ def test_one_sentence_splitter_and_the_claim_readers_rejoined_sentences():
     joined = [text[s:e] for s, e in joined_sentences(text)]
     assert joined[:2] == ["Troops under Gen. 5th Army arrived.", "About approx. 40 stayed."]
     assert "He left in May." in joined
+    text = "Symphony No. 1 in C major, Op. 21, was his first. See Vol. 2 for more."
+    assert [text[s:e] for s, e in joined_sentences(text)] == ["Symphony No. 1 in C major, Op. 21, was his first.",
+                                                             "See Vol. 2 for more."]

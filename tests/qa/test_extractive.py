@@ -438,3 +438,18 @@ def test_the_answer_goes_on_into_a_sentence_that_points_back_or_tells_the_same_e
 ])
 def test_a_count_in_words(sentence, expected):
     assert has_kind(sentence, "count") is expected
+
+
+def test_an_answer_quotes_a_whole_sentence_past_an_abbreviation_before_a_number():
+    # Punkt ends a sentence at "No." before a figure; the answer is the whole sentence, and the
+    # fragment "Quartet No." is never one
+    text = ("String Quartet No. 4 (Halvorsen) The String Quartet No. 4 in D minor was composed by Ada Halvorsen "
+            "in 1911.\nIt was first played in Bergen.")
+    docs = {"quartet": _doc("quartet", text)}
+    passages = [Passage(chunk_id="q-0", doc_id="quartet", text=text, start=0, end=len(text), score=1.0)]
+    embed = HashingEmbedder().embed
+    answer, ranked = answer_extractively("Who composed String Quartet No. 4?", analyze("Who composed String Quartet "
+                                         "No. 4?"), passages, docs, embed, Idf([text]), 0.2)
+    assert answer.answered
+    assert answer.citations[0].quote == text[:text.index("\n")]
+    assert not any(c.text.endswith("No.") for c in ranked)
