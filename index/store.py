@@ -162,11 +162,25 @@ def wipe_local_store(config: IndexConfig) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+# Candidates HNSW keeps while it searches (Chroma's ef_search; its default is 100). At 100 a
+# query's fifth-nearest chunk of 522 was missed, and found, from one process to the next, as the
+# query vector's last bits moved with memory layout: the same question got other passages and
+# another answer. At 150 and more it was found every time (2026-12-07); a search costs about
+# ef_search distances per layer, so this is still milliseconds at a million chunks.
+EF_SEARCH = 512
+
+
 def get_collection(client, name: str, create: bool = True):
-    """The chunk collection: cosine space, no Chroma-side embedding function."""
+    """The chunk collection: cosine space, ``EF_SEARCH``, no Chroma-side embedding function.
+
+    ``create`` (a build's call): made when missing, and a collection made before
+    ``EF_SEARCH`` was set is widened to it (Chroma lets a collection's ef_search change)."""
     if create:
-        return client.get_or_create_collection(
-            name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+        collection = client.get_or_create_collection(
+            name, configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}}, embedding_function=None)
+        if (collection.configuration_json.get("hnsw") or {}).get("ef_search", EF_SEARCH) < EF_SEARCH:
+            collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        return collection
     return client.get_collection(name, embedding_function=None)
 
 

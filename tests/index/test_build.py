@@ -52,6 +52,19 @@ def documents_files(cfg):
     return sorted(p.name for p in cfg.index_dir.glob("documents*.jsonl"))
 
 
+def test_the_collection_searches_wider_than_chromas_default(cfg, corpus_dir):
+    # at Chroma's default ef_search of 100 a near neighbour was missed or found as the query's
+    # last bits moved from one process to the next (index/store.py EF_SEARCH)
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    hnsw = published_collection(cfg).configuration_json["hnsw"]
+    assert hnsw["ef_search"] == store.EF_SEARCH > 100 and hnsw["space"] == "cosine"
+    # a collection made with Chroma's default is widened by the next build
+    published_collection(cfg).modify(configuration={"hnsw": {"ef_search": 100}})
+    assert published_collection(cfg).configuration_json["hnsw"]["ef_search"] == 100
+    build_index(cfg, [corpus_dir], embedder=HashingEmbedder())
+    assert published_collection(cfg).configuration_json["hnsw"]["ef_search"] == store.EF_SEARCH
+
+
 def test_first_build_indexes_every_document(cfg, corpus_dir):
     emb = HashingEmbedder()
     seen = []
