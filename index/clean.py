@@ -171,10 +171,13 @@ _CHROME_RUN = re.compile(rf"{_CHROME_START}{_CHROME_PHRASE}(?:{_SEPARATORS}{_CHR
                          rf"{{{PAGE_CHROME_RUN - 1},}}")
 # MediaWiki's blocks with a fixed frame: the table of contents from its "(Top)" entry to its
 # closing toggle (or the end of a cut-short page), the list of the page's other languages
-# ("10 languages العربية Azərbaycanca ... Edit links"), and the footer from "Retrieved from
-# <address>" on (categories, licence, links).
+# ("10 languages العربية Azərbaycanca ... Edit links"), the footer from "Retrieved from
+# <address>" on (categories, licence, links), and a section's edit link ("History [ edit ]"),
+# which ends the heading before it: cut out, the heading is no longer the first words of the
+# section's first sentence ("Reign [ edit ] Early life [ edit ] It was said that ...").
 _WIKI_BLOCKS = re.compile(
-    r"\(\s*Top\s*\)(?:(?!\(\s*Top\s*\)).){0,3000}?(?:Toggle the table of contents|$)"
+    r"\[\s*edit(?:\s+source)?\s*\]"
+    r"|\(\s*Top\s*\)(?:(?!\(\s*Top\s*\)).){0,3000}?(?:Toggle the table of contents|$)"
     r"|(?<![\w-])\d{1,3}\s+languages(?:(?!languages).){0,1500}?(?=Edit links|Add links|$)"
     r"|Retrieved from\s*(?:``|[\"“'])?\s*https?\s*:\s*//.*$", re.S)
 

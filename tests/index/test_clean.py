@@ -206,6 +206,19 @@ def test_wiki_page_chrome_is_cut_and_its_article_kept():
     assert doc.text == WIKI_PAGE and all(doc.text[s:e].strip() == doc.text[s:e] for s, e in doc.segments)
 
 
+def test_a_wiki_sections_edit_link_is_cut_and_ends_its_heading():
+    page = ("The Halden Barrier is a flood barrier . History [ edit ] Planning [edit] It was planned in 2011 . "
+            "Cost [ edit source ] It cost 4.2 million euros .")
+    kept = kept_lines(clean(make(page)))
+    assert not any("edit" in line for line in kept)
+    # the section's first sentence no longer starts with the headings before it
+    assert any(line.startswith("It was planned in 2011 .") for line in kept)
+    assert any(line.startswith("It cost 4.2 million euros .") for line in kept)
+    # an edit link in prose is no chrome: only the bracketed link is
+    prose = "Editors may edit the page [1] before it is published."
+    assert kept_lines(clean(make(prose))) == [prose]
+
+
 def test_news_and_blog_chrome_runs_are_cut_and_the_sentence_kept():
     kept = kept_lines(clean(make(NEWS_PAGE)))
     assert kept == ["The council approved the flood budget on Monday after a two-hour debate."]
