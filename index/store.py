@@ -163,11 +163,11 @@ def wipe_local_store(config: IndexConfig) -> None:
 
 
 # Candidates HNSW keeps while it searches (Chroma's ef_search; its default is 100). At 100 a
-# query's fifth-nearest chunk of 522 was missed, and found, from one process to the next, as the
-# query vector's last bits moved with memory layout: the same question got other passages and
-# another answer. At 150 and more it was found every time (2026-12-07). On 100,000 clustered
-# synthetic unit vectors, 512 against 100: recall of the 40 nearest 0.86 against 0.48, query
-# p50 4-5.5 ms either way (2 busy cores, two rounds; README "Search width").
+# query's fifth-nearest chunk of 522 was missed, and found, from one process to the next,
+# depending on what the process had loaded before (same index, same question): the same question
+# got other passages and another answer. At 150 and more it was found every time (2026-12-07).
+# On 100,000 clustered synthetic unit vectors, 512 against 100: recall of the 40 nearest 0.86
+# against 0.48, query p50 4-5.5 ms either way (2 busy cores, two rounds; README "Search width").
 EF_SEARCH = 512
 
 
