@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lang.lexicon import alternation
-from lang.vocab import ABBREVIATIONS
+from lang.vocab import ABBREVIATIONS, INTRODUCERS
 
 __all__ = ["sentence_spans", "joined_sentences"]
 
@@ -101,17 +101,19 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 
 _ABBREV_END = re.compile(rf"(?:\b(?:{alternation(ABBREVIATIONS)})|\b[A-Z](?:\.[A-Z])*)\.$")
+_INTRODUCER_END = re.compile(rf"\b(?:{alternation(INTRODUCERS)})\.$")
 
 
 def joined_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """``sentence_spans``, rejoined where a split fell after "Feb." or "U.S." before a digit or
-    a lower-case word: the sentences the claim reader reads figures and dates in, and the
-    answerer's sentences."""
+    a lower-case word, or after "e.g." or "cf." before anything on the same line: the
+    sentences the claim reader reads figures and dates in, and the answerer's sentences."""
     spans = sentence_spans(text, start, end)
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        if merged and _ABBREV_END.search(text[merged[-1][0]:merged[-1][1]]) and "\n" not in text[merged[-1][1]:s] \
-                and re.match(r"[\da-z]", text[s:s + 1]):
+        before = text[merged[-1][0]:merged[-1][1]] if merged else ""
+        if before and "\n" not in text[merged[-1][1]:s] and (
+                _INTRODUCER_END.search(before) or (_ABBREV_END.search(before) and re.match(r"[\da-z]", text[s:s + 1]))):
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))

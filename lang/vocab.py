@@ -93,8 +93,11 @@ MONTH_PATTERN = "|".join(sorted(MONTHS, key=lambda m: (-len(m), m)))
 MONTH_PREFIXES = "|".join(sorted({m[:3] for m in MONTHS}))
 # Words written with a full stop that does not end a sentence: the months' abbreviations
 # ("Feb.", "Sept."; not "May", a whole name) and the titles and short forms of ``vocab.toml``
-# [abbreviations] ("Gen.", "No.", "approx.").
-ABBREVIATIONS: tuple[str, ...] = (*sorted(set(MONTHS) - set(calendar.month_name)), *_V["abbreviations"]["words"])
+# [abbreviations] ("Gen.", "No.", "approx.", "e.g."); INTRODUCERS, those of them a sentence never
+# ends on ("e.g.", "cf.").
+INTRODUCERS: tuple[str, ...] = tuple(_V["abbreviations"]["introducers"])
+ABBREVIATIONS: tuple[str, ...] = (*sorted(set(MONTHS) - set(calendar.month_name)), *_V["abbreviations"]["words"],
+                                  *INTRODUCERS)
 # A regex alternation (no capturing groups) for any ordinal, words or "1st", "22nd", "12th";
 # a day beside its month ("June 12th", "12th of June") is a date, not an ordinal (one
 # fixed-width lookbehind per month name, as ``re`` requires).

@@ -53,7 +53,14 @@ def test_one_sentence_splitter_and_the_claim_readers_rejoined_sentences():
     text = "Symphony No. 1 in C major, Op. 21, was his first. See Vol. 2 for more."
     assert [text[s:e] for s, e in joined_sentences(text)] == ["Symphony No. 1 in C major, Op. 21, was his first.",
                                                              "See Vol. 2 for more."]
-    # "e.g." and "etc." go on before a lower-case word, and end a sentence before a capital
+    # "etc." goes on before a lower-case word and ends a sentence before a capital
     text = "They study sciences (e.g. physics) first, etc. and then clinics. Bring pens, paper, etc. Exams follow."
     assert [text[s:e] for s, e in joined_sentences(text)] == [
         "They study sciences (e.g. physics) first, etc. and then clinics.", "Bring pens, paper, etc.", "Exams follow."]
+    # "e.g.", "i.e.", "cf." announce what follows: no sentence ends on one, whatever follows on its
+    # line; a line break still ends it
+    text = ("The course takes six years (e.g. Anatomy, Surgery) in all. The first (i.e. The Old Hall) closed. "
+            "See cf.\nNotes")
+    assert [text[s:e] for s, e in joined_sentences(text)] == [
+        "The course takes six years (e.g. Anatomy, Surgery) in all.", "The first (i.e. The Old Hall) closed.",
+        "See cf.", "Notes"]
