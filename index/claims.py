@@ -204,6 +204,8 @@ def _attribution(sentence: str) -> str:
             continue
         if i >= 2 and re.match(r"(?i)^(?:the\s+)?(?:visit|meeting|talks|trip|this|it|which|who|he|she|they|we|i)$", who):
             continue
+        if i >= 2 and re.search(r"(?i)\b(?:was|were|is|are|be|been|being)$", who):
+            continue  # passive: in "He was confirmed by the Senate" no one is quoted
         return who
     return ""
 
@@ -263,6 +265,11 @@ class _Reading:
     share_of: str
 
 
+# Nouns that count people by what happened to them.
+_PEOPLE_NOUNS = ("casualties", "deaths", "losses", "fatalities", "injuries")
+_BEFORE_PEOPLE_NOUN = re.compile(rf"(?i)\s+(?:{'|'.join(_PEOPLE_NOUNS)})\b")
+
+
 def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.TimeExpr]) -> _Reading:
     """Qualifier, unit, measure, subject, share and time of one figure."""
     s, e, kind, unit = f.start, f.end, f.kind, f.unit
@@ -307,8 +314,10 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
     about = phrase
     if kind == "calibre":
         about, measure = _noun_phrase(sentence, e)[1], "calibre"
-    if measure_family(measure) in PEOPLE_MEASURES and unit in ("", "casualties", "deaths", "losses",
-                                                                "fatalities", "injuries"):
+    # "4,000 casualties" counts people, and so does "21 civilian deaths", where the word before
+    # the deaths only says whose they are
+    if measure_family(measure) in PEOPLE_MEASURES and (unit in ("",) + _PEOPLE_NOUNS
+                                                       or _BEFORE_PEOPLE_NOUN.match(sentence, pe)):
         pp = _personnel_phrase(sentence, lo, hi) or _personnel_phrase(sentence, 0, len(sentence))
         unit = unit_family(pp.split()[-1]) if pp else "people"
         about = pp or about
@@ -328,6 +337,17 @@ def _read_date(sentence: str, t: timex.TimeExpr) -> tuple[str, str]:
         return "", ""
     about = _object_after(sentence, me, len(sentence)) if sentence[ms:me].lower() in EVENT_NOUNS else ""
     return lemma, about or _subject_before(sentence, lo if lo <= ms else 0, ms)
+
+
+# A rate: "about 1 per 100,000 people", "3 per thousand births". Neither figure counts anything
+# (no one was "100,000 people killed"), and a ledger of counts has no measure for their quotient.
+_PER_FIGURE = re.compile(r"(?i)\s*per\s+(?:\d|(?:a|one)\s+(?:hundred|thousand|million)\b|(?:hundred|thousand|million)\b)")
+_AFTER_PER = re.compile(r"(?i)\bper\s*$")
+
+
+def _in_rate(sentence: str, f: Found) -> bool:
+    """Whether figure ``f`` is a rate's number or its denominator (``_PER_FIGURE``)."""
+    return bool(_PER_FIGURE.match(sentence, f.end) or _AFTER_PER.search(sentence[max(0, f.start - 6):f.start]))
 
 
 def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str = "",
@@ -362,7 +382,7 @@ def claims_in_text(text: str, offset: int = 0, published: str = "", doc_id: str 
     base = dict(doc_id=doc_id, start=offset, end=offset + len(sentence), sentence=sentence,
                 attribution=attribution, reference=published)
     claims: list[Claim] = []
-    found = find_figures(sentence, times)
+    found = [f for f in find_figures(sentence, times) if not _in_rate(sentence, f)]
     for f in found:
         r = _read_figure(sentence, f, found, times)
         claims.append(Claim(**base, value_text=r.value_text, value_start=offset + r.start, value_end=offset + r.end,

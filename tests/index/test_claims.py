@@ -99,6 +99,29 @@ def test_calibres_and_ordinals_are_not_counts():
     assert find(claims, "220").unit == "units"
 
 
+def test_a_passive_verb_quotes_no_one():
+    # invented: "He was confirmed" is the subject confirmed, not a source that confirms
+    date = next(c for c in claims_in_text("He was confirmed by the Senate on August 10, 1966.") if c.kind == "date")
+    assert date.attribution == ""
+    assert one("Officials confirmed that 12,000 troops were sent.").attribution == "Officials"
+
+
+def test_a_rate_and_its_denominator_are_not_counts():
+    # invented: the deaths are counts, "1 per 100,000" and "0.8 per 100,000" are rates, and no
+    # one was "100,000 people killed"
+    claims = claims_in_text("About 25 civilians died in the unrest (about 1 per 100,000 people), falling to 21 "
+                            "civilian deaths in 2013 (or 0.8 per 100,000 people).")
+    assert sorted(c.value for c in claims if c.kind != "date") == ["21", "25"]
+    # "21 civilian deaths" counts people: "civilian" modifies the deaths
+    assert {(c.value, c.unit, c.measure) for c in claims if c.kind != "date"} == \
+        {("21", "people", "killed"), ("25", "people", "killed")}
+    assert (one("There were 40 traffic injuries.").unit, one("Some 300 homes were affected.").unit) == ("people", "homes")
+    assert one("The clinic saw 3 per thousand births and 40 people were treated.").value == "40"
+    # a share "per cent" and a price per share stay what they were
+    assert one("Turnout rose 5 per cent.").kind == "percent"
+    assert one("It paid $12 per share.").kind == "money"
+
+
 @pytest.mark.parametrize("sentence", [
     "Section 11 forces the Senate to proceed regardless.",
     "Apollo 11 astronauts landed on the Moon.",
