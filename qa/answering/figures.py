@@ -199,14 +199,20 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         lead = (f"The sources give no figure for “{recon.need.measure}”; the nearest they give counts "
                 f"something different:")
         return dataclasses.replace(answer, text=f"{lead} {text}", citations=citations, values=values, answered=False)
-    if len(kept) > 1:
-        if len(kept) == len(recon.groups) and recon.summary:
-            summary = recon.summary
-        else:  # the conflicts summary names values we dropped as off-topic: say only what we keep
-            summary = "Sources give different values: " + "; ".join(
-                f"{v.text}{' (' + v.when + ')' if v.when else ''}" for v in values) + "."
-        text = f"{summary} {text}"
+    if len(kept) > 1 and len(recon.groups) == len(kept) and recon.summary:
+        text = f"{recon.summary} {text}"
+    elif different_values(values):  # the conflicts summary names values we dropped as off-topic: say only what we keep
+        text = f"{different_values(values)} {text}"
     return dataclasses.replace(answer, text=text, citations=citations, values=values, answered=True)
+
+
+def different_values(values: Sequence[Value]) -> str:
+    """"Sources give different values: ..." for ``values`` that differ as said, each with when it
+    applies unless that is the value itself (a date); "" when they say one figure (read under two
+    measures, "$5000" is still one figure, not two values)."""
+    said = list(dict.fromkeys(f"{v.text}{' (' + v.when + ')' if v.when and v.when != v.text else ''}"
+                              for v in values))
+    return f"Sources give different values: {'; '.join(said)}." if len(said) > 1 else ""
 
 
 def slot_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candidate],

@@ -9,7 +9,7 @@ import pytest
 from index.claims import claims_in_text, extract_claims
 from index.records import Document
 from qa.answering.extractive import Idf, answer_extractively
-from qa.answering.figures import apply_values, measures_asked, with_claims_of, with_sources_of
+from qa.answering.figures import apply_values, different_values, measures_asked, with_claims_of, with_sources_of
 from qa.question import Need, analyze, read_question
 from qa.records import Answer, Citation, Passage, Value
 from qa.sources.conflicts import reconcile, stated_as
@@ -115,6 +115,19 @@ def test_dates_of_other_peoples_meetings_do_not_answer_when_someone_met():
     assert [g.normalized for g in recon.groups] == ["2024-05-06"]
     out = apply_values(answer, recon, ranked, docs, claims)
     assert out.values == () and "May 6" not in out.text and out.citations[0].doc_id == "b"
+
+
+def test_one_figure_is_never_listed_as_different_values_nor_a_date_beside_itself():
+    def value(text: str, measure: str = "", when: str = "") -> Value:
+        return Value(text=text, normalized=text, unit="", measure=measure, when=when, citations=(1,))
+
+    # one figure read under two measures ("meeting", "paid") is not two values
+    assert different_values([value("$5000", "met"), value("$5000", "spent")]) == ""
+    assert different_values([value("April 1, 1958", when="April 1, 1958"),
+                             value("January 1, 1960", when="January 1, 1960")]) == \
+        "Sources give different values: April 1, 1958; January 1, 1960."
+    assert different_values([value("2,097", when="2010"), value("2,274", when="2000")]) == \
+        "Sources give different values: 2,097 (2010); 2,274 (2000)."
 
 
 def test_a_vague_amount_in_the_best_sentence_does_not_hide_a_precise_one():
