@@ -38,6 +38,7 @@ from eval.questions import EvalError
 MAX_ANSWER_CHARS = 800
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = str.maketrans("", "", string.punctuation)
+_ASCII_DASH = re.compile(r"-{2,}")
 
 
 def squad_normalize(text: str) -> str:
@@ -45,7 +46,10 @@ def squad_normalize(text: str) -> str:
 
     SQuAD deletes ASCII punctuation only, which suits the spans it compares; an answer here
     is free text, where punctuation outside ASCII joins words ("threefold symmetry—triangular
-    snowflakes", “Windows”), so that is read as a space and the gold answer is found."""
+    snowflakes", “Windows”), so that is read as a space and the gold answer is found; so is a
+    dash typed in ASCII as two or more hyphens ("kitchen--mixing"), a single hyphen staying
+    SQuAD's ("hard-wood" is "hardwood")."""
+    text = _ASCII_DASH.sub(" ", text)
     spaced = "".join(" " if ord(ch) > 127 and unicodedata.category(ch).startswith("P") else ch for ch in text)
     return " ".join(_ARTICLES.sub(" ", spaced.lower().translate(_PUNCT)).split())
 

@@ -90,6 +90,8 @@ def test_punctuation_outside_ascii_separates_words_in_the_answer_text():
     assert not bench_squad.judge(item, True, "They form in threefold symmetry\u2014triangular flakes.", {"toy-1-2"})
     # ASCII punctuation is deleted as SQuAD does: "hard-wood" is "hardwood", never "hard wood"
     assert bench_squad.holds("a hard-wood floor", "hardwood floor") and not bench_squad.holds("a hard-wood floor", "wood floor")
+    # ... but a dash typed as two hyphens separates words, as an em dash does
+    assert bench_squad.holds("great in the kitchen--mixing, defrosting", "-mixing, defrosting")
 
 
 def test_unanswerable_is_right_only_when_declined():
