@@ -471,6 +471,21 @@ def other_stories(question: str, ranked: Sequence[Candidate], quoted: Sequence[C
     return sorted(top.values(), key=lambda c: (-c.score, c.doc_id, c.start))
 
 
+def surest_of_document(question: str, group: list[Candidate], ranked: Sequence[Candidate],
+                       documents: Mapping[str, Document], reader) -> list[Candidate]:
+    """``group`` (another document's statement, its best sentence by the hand-written score
+    first), or that document's sentence the learned ``reader`` finds the surer answer among its
+    ``TUNING.other_story_choice`` best: a namesake's page may open with what answers ("Symphony
+    No. 38 (Haydn) ... is a symphony by Joseph Haydn") while a sentence sharing more of the
+    question's words ranks first. Without a reader, ``group``."""
+    own = [c for c in ranked if c.doc_id == group[0].doc_id and not is_caption(c.text)][:TUNING.other_story_choice]
+    if reader is None or len(own) < 2:
+        return group
+    read = _read(question, own, range(len(own)), documents, reader)
+    surest = max(range(len(own)), key=lambda i: (read[i].score, -i))
+    return group if own[surest].start == group[0].start else [own[surest]]
+
+
 def which_is_which(answer: Answer, documents: Mapping[str, Document], embed) -> str:
     """When the documents ``answer`` cites tell different stories (namesakes' pages, articles
     on different things of one name), a note saying which is which: the cited documents
@@ -816,7 +831,7 @@ def answer_extractively(
                     groups.append(g)
                 elif (spec.kind not in ("count", "date", "duration") and names_differ(best.text, g[0].text, spec.text)
                       and another_story(best.doc_id, g[0].doc_id, documents, embed)):
-                    groups.append(g)
+                    groups.append(surest_of_document(spec.text, g, ranked, documents, judge))
                     notes = [OTHER_STORIES_NOTE]
             if judge is not None and TUNING.other_story_reader is not None:
                 more = other_stories(spec.text, ranked, [c for g in groups for c in g], documents, embed, judge,

@@ -6,11 +6,12 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.records import Document
 from qa.answering.extractive import (ABSTAIN_TEXT, Idf, another_story, answer_extractively, has_kind, has_value,
-                                     which_is_which)
+                                     score_sentences, surest_of_document, which_is_which)
 from qa.question import analyze
 from qa.records import Passage
 from tests.index.fakes import HashingEmbedder
@@ -326,6 +327,35 @@ def test_another_story_is_told_by_how_alike_the_documents_leads_are():
     embed = HashingEmbedder().embed
     assert another_story("vane", "kest", docs, embed)
     assert not another_story("vane", "vane-copy", docs, embed)
+
+
+class _NameReader:
+    """A fake reader: 0.9 for a sentence holding ``name``, 0.1 for the others."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def score(self, question, items):
+        return np.array([0.9 if self.name in s else 0.1 for s, _ in items], dtype=np.float32)
+
+    def combine(self, probs, prior, dense, coverage):
+        return np.asarray(probs, dtype=np.float32)
+
+
+def test_another_storys_statement_is_its_sentence_the_reader_finds_surest():
+    # invented: the sentence sharing most of the question's words is not the one that answers
+    text = ("The album Lazy Sunday was reissued as a Lazy Sunday album box in 2010.\n"
+            "It is the debut record of the folk singer Mira Kest.\nShe lives in Dublin.")
+    docs = {"kest": _doc("kest", text)}
+    q = "Who is the artist of the album Lazy Sunday?"
+    passages = [Passage(chunk_id="kest-0", doc_id="kest", text=text, start=0, end=len(text), score=1.0)]
+    ranked, _ = score_sentences(analyze(q), passages, docs, HashingEmbedder().embed, Idf([text, "weather"]))
+    assert "reissued" in ranked[0].text
+    chosen = surest_of_document(q, [ranked[0]], ranked, docs, _NameReader("Mira Kest"))
+    assert [c.text for c in chosen] == ["It is the debut record of the folk singer Mira Kest."]
+    # the reader finds no surer one, or there is none: the statement stays
+    assert surest_of_document(q, [ranked[0]], ranked, docs, _NameReader("Harold Vane")) == [ranked[0]]
+    assert surest_of_document(q, [ranked[0]], ranked, docs, None) == [ranked[0]]
 
 
 def test_another_story_is_never_told_by_parts_of_one_titled_text():
