@@ -134,14 +134,9 @@ INSTRUCTION_LIKE = re.compile(
 # One of these phrases alone can be prose ("Search", "Talk", "Read"); PAGE_CHROME_RUN or more of
 # them in a row, with nothing but spaces and separators between them, are the page's menus and
 # are cut out of the segments, wherever they sit in a line. Exact interface strings, in their
-# case: MediaWiki's (Vector skin, then the older skins' jump links), Wikiwand's (a reader of
-# Wikipedia pages that scrapers collect), then those of news sites and blogs.
-# PAGE_CHROME_ALONE: of those, the phrases no prose says, cut wherever they stand, alone too
-# ("From Royalpedia Jump to navigation Jump to search Cardinal de Guise").
-PAGE_CHROME_ALONE = ("Jump to content", "Jump to navigation", "Jump to search", "move to sidebar",
-                     "Toggle the table of contents", "From Wikipedia, the free encyclopedia", "Skip to main content")
-PAGE_CHROME = PAGE_CHROME_ALONE + (
-    "Main menu", "hide", "Navigation", "Main page", "Contents",
+# case: MediaWiki's (Vector skin), then those of news sites and blogs.
+PAGE_CHROME = (
+    "Jump to content", "Main menu", "move to sidebar", "hide", "Navigation", "Main page", "Contents",
     "Current events", "Random article", "About Wikipedia", "Contact us", "Contribute", "Help", "Learn to edit",
     "Community portal", "Recent changes", "Upload file", "Special pages", "Search", "Appearance", "Donate",
     "Create account", "Log in", "Personal tools", "Pages for logged out editors", "learn more", "Contributions",
@@ -149,10 +144,10 @@ PAGE_CHROME = PAGE_CHROME_ALONE + (
     "View history", "View source", "Tools", "Actions", "General", "What links here", "Related changes",
     "Permanent link", "Page information", "Cite this page", "Get shortened URL", "Download QR code",
     "Print/export", "Download as PDF", "Printable version", "In other projects", "Wikidata item",
-    "Wikimedia Commons", "English", "Privacy policy", "Disclaimers", "Contact Wikipedia", "Code of Conduct",
-    "Developers", "Statistics", "Cookie statement", "Mobile view", "Wikipedia",
-    "Wikiwand", "Top Qs", "Timeline", "Chat", "Perspective", "AI tools", "All Articles", "Dictionary", "Quotes", "Map",
-    "Skip to content", "Menu", "Home", "News", "Sport", "Sports", "Business",
+    "Wikimedia Commons", "From Wikipedia, the free encyclopedia", "Toggle the table of contents", "English",
+    "Privacy policy", "Disclaimers", "Contact Wikipedia", "Code of Conduct", "Developers", "Statistics",
+    "Cookie statement", "Mobile view", "Wikipedia",
+    "Skip to content", "Skip to main content", "Menu", "Home", "News", "Sport", "Sports", "Business",
     "Opinion", "Video", "Videos", "Latest", "Sign in", "Sign up", "Log out", "Subscribe", "Newsletter",
     "Newsletters", "Follow us", "Share", "Share this", "Copy link", "Email", "Print", "Facebook", "Twitter",
     "WhatsApp", "LinkedIn", "Reddit", "Pinterest", "Instagram", "YouTube", "Telegram", "Advertisement",
@@ -174,7 +169,6 @@ _CHROME_START = "(?<![\\w-])(?=[" + "".join(sorted({p[0] for p in PAGE_CHROME}))
 _CHROME_PHRASE = "(?:" + "|".join(_phrase(p) for p in sorted(PAGE_CHROME, key=len, reverse=True)) + ")(?![\\w-])"
 _CHROME_RUN = re.compile(rf"{_CHROME_START}{_CHROME_PHRASE}(?:{_SEPARATORS}{_CHROME_START}{_CHROME_PHRASE})"
                          rf"{{{PAGE_CHROME_RUN - 1},}}")
-_CHROME_ALONE = re.compile("(?<![\\w-])(?:" + "|".join(_phrase(p) for p in PAGE_CHROME_ALONE) + ")(?![\\w-])")
 # MediaWiki's blocks with a fixed frame: the table of contents from its "(Top)" entry to its
 # closing toggle (or the end of a cut-short page), the list of the page's other languages
 # ("10 languages العربية Azərbaycanca ... Edit links"), the footer from "Retrieved from
@@ -319,8 +313,7 @@ def _without_chrome(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of ``text[start:end]`` left when runs of page chrome (``PAGE_CHROME``) and
     MediaWiki's framed blocks are cut out, each trimmed; none left with a word is kept."""
     cuts = sorted([m.span() for m in _WIKI_BLOCKS.finditer(text, start, end)]
-                  + [m.span() for m in _CHROME_RUN.finditer(text, start, end)]
-                  + [m.span() for m in _CHROME_ALONE.finditer(text, start, end)])
+                  + [m.span() for m in _CHROME_RUN.finditer(text, start, end)])
     if not cuts:
         return [(start, end)]
     out, pos = [], start

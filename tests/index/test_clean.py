@@ -219,23 +219,6 @@ def test_a_wiki_sections_edit_link_is_cut_and_ends_its_heading():
     assert kept_lines(clean(make(prose))) == [prose]
 
 
-def test_older_wiki_skins_and_wiki_readers_chrome_is_cut():
-    # invented pages in the frames of MediaWiki's older skins and of Wikiwand's reader
-    page = ("Halden Barrier - Floodpedia Halden Barrier From Floodpedia Jump to navigation Jump to search "
-            "The Halden Barrier is a flood barrier in Norway .")
-    kept = " ".join(kept_lines(clean(make(page))))
-    assert "The Halden Barrier is a flood barrier in Norway" in kept and "Jump to" not in kept
-    page = ("Halden Barrier - Wikiwand English Sign in Top Qs Timeline Chat Perspective AI tools All Articles "
-            "Dictionary Quotes Map Halden Barrier flood barrier in Norway The barrier opened in 2019 .")
-    kept = " ".join(kept_lines(clean(make(page))))
-    assert "The barrier opened in 2019" in kept
-    for chrome in ("Wikiwand", "Top Qs", "Perspective", "Dictionary Quotes Map"):
-        assert chrome not in kept, chrome
-    # the same words in prose stay
-    prose = "The Timeline of the flood and a Map of the river are in the report's Dictionary section."
-    assert kept_lines(clean(make(prose))) == [prose]
-
-
 def test_news_and_blog_chrome_runs_are_cut_and_the_sentence_kept():
     kept = kept_lines(clean(make(NEWS_PAGE)))
     assert kept == ["The council approved the flood budget on Monday after a two-hour debate."]
