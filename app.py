@@ -257,6 +257,21 @@ def launch(app: gr.Blocks, host: str | None = None, port: int | None = None, aut
                       app_kwargs=app_kwargs, **kwargs)
 
 
+def refresh(pipeline) -> None:
+    """Bring the index up to date before serving, as ``qa index`` does: articles added, changed
+    or removed while the chat was down, and a new version's cleaning, are what it answers from
+    (an existing index is otherwise opened as it is). Incremental: unchanged articles are not
+    touched. Where it cannot (another process is building, no corpus folder, no model), it logs
+    why and the chat starts on what is published; a question then gets the same clear error."""
+    try:
+        report = pipeline.build()
+    except QAError as exc:
+        log.warning("index not updated before serving: %s", exc)
+        return
+    log.info("index up to date: %d added, %d updated, %d removed, %d unchanged", report.added, report.updated,
+             report.removed, report.unchanged)
+
+
 def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None,
           auth: str | None = None) -> None:
     """Serve the app on ``settings``' index until interrupted (what ``qa serve`` calls)."""
@@ -264,7 +279,9 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
     from qa.pipeline import Pipeline
 
     settings = settings or Settings()
-    app = build_app(Pipeline(settings), settings=settings)
+    pipeline = Pipeline(settings)
+    refresh(pipeline)
+    app = build_app(pipeline, settings=settings)
     configured = settings.auth.get_secret_value()  # QA_AUTH, kept redacted until here
     launch(app, host=host, port=port, auth=auth or configured or None, max_upload_mb=settings.max_upload_mb)
 

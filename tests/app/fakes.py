@@ -68,6 +68,8 @@ class FakePipeline:
         # question substring -> event: such a question waits for the event (a slow model)
         self.gates: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+        self.builds = 0  # calls of build(); build_error: what the next build raises
+        self.build_error: Exception | None = None
 
     # --- read side -------------------------------------------------------------------------
     def _sentences(self):
@@ -140,6 +142,13 @@ class FakePipeline:
         return self._llm
 
     # --- write side ------------------------------------------------------------------------
+    def build(self, progress=None) -> BuildReport:
+        """Count the call; the documents are already "indexed"."""
+        self.builds += 1
+        if self.build_error is not None:
+            raise self.build_error
+        return BuildReport(unchanged=len(self._docs))
+
     def add_files(self, paths, progress=None) -> BuildReport:
         """Load .txt/.md files as documents; refuse anything else as BadDocument."""
         with self._lock:

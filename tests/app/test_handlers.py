@@ -287,6 +287,42 @@ def test_serve_hands_the_configured_login_to_launch_unredacted(monkeypatch, tmp_
     assert launched["auth"] == "ann:s3cret"
 
 
+@pytest.mark.parametrize("error", [None, IndexBusy("another build is running")])
+def test_serve_brings_the_index_up_to_date_first_and_starts_when_it_cannot(monkeypatch, tmp_path, error):
+    import sys
+    import types
+
+    made, launched = [], []
+
+    def pipeline(settings):
+        made.append(FakePipeline(settings))
+        made[-1].build_error = error
+        return made[-1]
+
+    monkeypatch.setitem(sys.modules, "qa.pipeline", types.SimpleNamespace(Pipeline=pipeline))
+    monkeypatch.setattr(app, "launch", lambda blocks, **kwargs: launched.append(made[0].builds))
+    app.serve(Settings(index_dir=tmp_path / "index"))
+    assert launched == [1]  # built once, before the chat was launched
+
+
+def test_refresh_adds_what_changed_in_the_corpus_to_an_existing_index(tmp_path):
+    from qa.pipeline import Pipeline
+    from tests.index.fakes import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The harbour authority opened a new ferry pier on Monday.", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none")
+    Pipeline(settings, embedder=HashingEmbedder()).build()
+    # an article added while the chat was down: a new process opens the index as it was ...
+    (corpus / "b.txt").write_text("The city council approved the flood budget on Tuesday.", encoding="utf-8")
+    assert set(Pipeline(settings, embedder=HashingEmbedder()).documents()) == {"a"}
+    # ... and serving refreshes it first
+    pipeline = Pipeline(settings, embedder=HashingEmbedder())
+    app.refresh(pipeline)
+    assert set(pipeline.documents()) == {"a", "b"}
+
+
 def test_importing_the_app_loads_no_model_index_or_server():
     import subprocess
     import sys
