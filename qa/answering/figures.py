@@ -201,8 +201,8 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
         return dataclasses.replace(answer, text=f"{lead} {text}", citations=citations, values=values, answered=False)
     if len(kept) > 1 and len(recon.groups) == len(kept) and recon.summary:
         text = f"{recon.summary} {text}"
-    elif different_values(values):  # the conflicts summary names values we dropped as off-topic: say only what we keep
-        text = f"{different_values(values)} {text}"
+    elif summary := different_values(values):  # the conflicts summary names values we dropped: say only what we keep
+        text = f"{summary} {text}"
     return dataclasses.replace(answer, text=text, citations=citations, values=values, answered=True)
 
 
