@@ -117,6 +117,7 @@ def ordinal_value(word: str) -> int | None:
 
 
 MEASURE_SURFACE = {s: lemma for lemma, ss in MEASURE_LEMMAS.items() for s in ss}
+MEASURE_PARTICLES = frozenset(_V["measure_particles"]["after"])
 REPORTING_WORDS = frozenset(REPORTING)
 # Measure families that name events (dated things), as opposed to counted things.
 EVENT_FAMILIES = frozenset(_V["family_relations"]["events"])
@@ -184,15 +185,23 @@ def units_compatible(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _measure_words(sentence: str) -> tuple[tuple[str, int, int], ...]:
-    """(lemma, start, end) of every measure word or phrase in the sentence, in order."""
-    words = [(m.group(0).lower(), m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", sentence)]
+    """(lemma, start, end) of every measure word or phrase in the sentence, in order.
+
+    Not a measure: a phrase followed by a particle of ``vocab.toml`` [measure_particles] ("ended
+    up paying"), nor one that is part of a name, a capitalised word after the sentence's first
+    ("Lost Springs", "the Met Office")."""
+    found = list(re.finditer(r"[A-Za-z]+", sentence))
+    words = [(m.group(0).lower(), m.start(), m.end()) for m in found]
     out, i = [], 0
     while i < len(words):
         for n in (3, 2, 1):  # longest phrase first: "death toll" before "death"
             if i + n <= len(words):
                 phrase = " ".join(w for w, _, _ in words[i:i + n])
                 if phrase in MEASURE_SURFACE:
-                    out.append((MEASURE_SURFACE[phrase], words[i][1], words[i + n - 1][2]))
+                    named = i > 0 and found[i].group(0)[0].isupper()
+                    phrasal = i + n < len(words) and words[i + n][0] in MEASURE_PARTICLES
+                    if not (named or phrasal):
+                        out.append((MEASURE_SURFACE[phrase], words[i][1], words[i + n - 1][2]))
                     i += n
                     break
         else:

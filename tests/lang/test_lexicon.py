@@ -55,3 +55,16 @@ def test_number_words_count_in_order():
 def test_stopword_lists_are_lower_case_words():
     for words in (STOPWORDS, QUESTION_STOPWORDS, table("stopwords")["unit_context"]):
         assert words and all(w == w.lower() and w.replace("'", "").isalpha() for w in words)
+
+
+@pytest.mark.parametrize("sentence, lemmas", [
+    ("The talks ended on Friday.", ["met", "ended"]),
+    ("Killed in the blast were 30 people.", ["killed"]),  # the sentence's first word
+    # a phrasal verb of another sense ([measure_particles])
+    ("I ended up buying it when the price dropped to $25.", []),
+    ("They signed up 400 volunteers.", []),
+    # part of a name: a capitalised word after the first
+    ("The flood reached Lost Springs, where 3 people were killed.", ["killed"]),
+])
+def test_measure_words_leave_out_phrasal_verbs_and_names(sentence, lemmas):
+    assert [lemma for lemma, _, _ in vocab.measure_words(sentence)] == lemmas
