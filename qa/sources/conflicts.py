@@ -301,7 +301,24 @@ def _marked_distinct(c: Claim) -> bool:
     return any(SET_APART.search(c.sentence[max(0, s - 30):s]) for _, s, _ in measure_words(c.sentence))
 
 
+def _one_voice(g1: list[Claim], g2: list[Claim]) -> bool:
+    """Whether one document gives both values in its own voice: every claim of both groups is
+    from that document, and no attribution sets the two apart ("dropped to $25 ... then went
+    down to $23" in one review). A text does not contradict itself; "12,000, according to
+    Seoul" beside "15,000, Kyiv says" in one article are two sources it reports."""
+    if len(_docs(g1) | _docs(g2)) != 1:
+        return False
+    return {c.attribution for c in g1} == {c.attribution for c in g2}
+
+
 def _relation(need: Need, g1: list[Claim], g2: list[Claim]) -> str:
+    """How group ``g1`` relates to ``g2``; never a contradiction between values one document
+    gives in its own voice (``_one_voice``): those are told apart as different times or groups."""
+    rel = _related(need, g1, g2)
+    return DIFFERENT_EVENT if rel == CONTRADICTION and _one_voice(g1, g2) else rel
+
+
+def _related(need: Need, g1: list[Claim], g2: list[Claim]) -> str:
     a, b = g1[0], g2[0]
     if need.kind == "date":
         fam = measure_family(a.measure)

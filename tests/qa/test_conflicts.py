@@ -317,3 +317,24 @@ def test_two_populations_of_one_time_contradict_and_of_two_times_are_not_parts_o
     # the housing units of the same page are no population
     housing = reconcile(need, _population_claims("The population was 2,051 in 2000, in 743 housing units."))
     assert [g.normalized for g in housing.groups] == ["2051"]
+
+
+def _document_claims(doc_id: str, text: str):
+    return extract_claims(Document(doc_id=doc_id, text=text, source=doc_id, content_hash="test", date="2025-03-01"))
+
+
+def test_one_document_in_its_own_voice_does_not_contradict_itself():
+    need = read_question("How many volunteers were sent to the camp?")
+    own_voice = reconcile(need, _document_claims(
+        "a", "In the first week 400 volunteers were sent to the camp. By the end 650 volunteers were sent to the camp."))
+    assert [g.normalized for g in own_voice.groups] == ["400", "650"]
+    assert CONTRADICTION not in {g.relation for g in own_voice.groups}
+    assert not own_voice.summary.startswith("Sources contradict")
+    # one article reporting two sources that disagree: a contradiction between them
+    reported = reconcile(need, _document_claims(
+        "a", "The mayor said 400 volunteers were sent to the camp. The charity said 650 volunteers were sent to the camp."))
+    assert {g.relation for g in reported.groups} == {CONTRADICTION}
+    # and two documents, each in its own voice
+    two = reconcile(need, _document_claims("a", "400 volunteers were sent to the camp.")
+                    + _document_claims("b", "650 volunteers were sent to the camp."))
+    assert {g.relation for g in two.groups} == {CONTRADICTION}
