@@ -32,6 +32,9 @@ COMPATIBLE_FAMILIES = frozenset(frozenset(pair) for pair in _V["family_relations
 RELATED_FAMILIES = frozenset(frozenset(pair) for pair in _V["family_relations"]["related"])
 PEOPLE_MEASURES = frozenset(_V["family_relations"]["people"])
 REPORTING: tuple[str, ...] = tuple(_V["reporting"]["words"])
+SOURCE_REFERENCES: tuple[str, ...] = tuple(_V["source_references"]["words"])
+# irregular past tense or participle -> its verb ("fought" -> "fight")
+IRREGULAR_FORMS: dict[str, str] = {form: base for base, forms in _V["irregular_forms"].items() for form in forms}
 ATTRIBUTION_VERBS: tuple[str, ...] = tuple(_V["reporting"]["attribution"])
 WIRE_AGENCIES: tuple[str, ...] = tuple(_V["agencies"]["wire"])
 

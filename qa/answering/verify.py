@@ -9,6 +9,10 @@ each sentence of the model's answer is held against the sentences of the passage
 - the figures, dates and names a sentence states must appear in its cited sentence,
   attached to the same thing: a figure cited from "600 soldiers have been killed" does
   not support "600 troops were deployed" (``index.claims.supports`` decides that);
+- every other word it states must be its cited sentence's or the question's (words about
+  the sources, "according to the passage", aside): an answer lifted from the sentence
+  before the cited one ("the valley soils") is not that sentence's, however many of its
+  other words are;
 - sentences that echo instruction-like text from a passage, repeat, are cut off or
   cannot be supported are removed and kept with a reason;
 - given an ``Objection`` (the learned reader's judgement, from the pipeline), a sentence
@@ -36,7 +40,8 @@ from lang.numbers import canon
 from lang.questions import WH_OPENING
 from lang.names import name_words
 from lang.text import STOPWORDS, same_term, stem, words
-from lang.vocab import ORDINAL, PARAPHRASES, SCALE_ABBREVIATIONS, SCALE_WORDS, SCALES
+from lang.vocab import (IRREGULAR_FORMS, ORDINAL, PARAPHRASES, REPORTING, SCALE_ABBREVIATIONS, SCALE_WORDS, SCALES,
+                        SOURCE_REFERENCES)
 from qa.records import Citation, Passage
 from qa.tuning import TUNING
 
@@ -53,6 +58,9 @@ _ABSTAIN = re.compile(
     r"[^.]{0,20}\b(?:say|mention|state|answer|provide|specify|give)|\bno information\b",
     re.IGNORECASE,
 )
+# What a model says about its sources or who said what ("According to the sources", "reported"):
+# no word of the news its cited sentence must hold.
+_FRAMING = (*SOURCE_REFERENCES, *REPORTING)
 _QUESTION_WORDS = frozenset({"whose", "many", "much", "reportedly", "according"})
 _REPORTING = frozenset({"identified", "confirmed", "announced", "included", "issued"})
 # Ordinals count events ("his third visit") but are no figure to the claim reader.
@@ -335,7 +343,16 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     stray = [w for w, v in figure_tokens(body, skip=dates) if v not in given]
     if stray:
         return None, f"{stray[0]!r} is not a figure the cited sentence gives"
+    # Every other word is the cited sentence's or the question's: "The subject to high amounts
+    # of erosion is the valley soils" cited to "Soil on the steep hill slopes is subject to high
+    # erosion" takes its answer from another sentence, though most of its words are the source's.
+    # Figures and names have their own checks (above; below, with the passage before the
+    # sentence as context).
     names = name_words(body)
+    said = _terms(" ".join([question, *(c.text for c in chosen), *names, *_FRAMING]))
+    novel = [w for w in _terms(body) if not re.search(r"\d", w) and not any(same_term(w, h) for h in said)]
+    if novel:
+        return None, f"the cited sentence does not say {novel[0]!r}"
     # A name may be introduced before its sentence ("Shoigu arrived ... He said ...") or in
     # the title, never only after it: a later sentence is about something else.
     context = " ".join(f"{c.source.passage.title} {c.doc.text[c.source.start : c.end]}" for c in chosen)
@@ -491,12 +508,13 @@ def _claims_of(text: str, offset: int, published: str, doc_id: str) -> tuple[Cla
 
 
 def _terms(text: str) -> list[str]:
-    """Content words of ``text``, stemmed, synonyms merged, without repeats."""
+    """Content words of ``text``, stemmed (an irregular verb form as its verb), synonyms merged,
+    without repeats."""
     out = []
     for w in words(text):
         if w.lower() in STOPWORDS:
             continue
-        t = stem(w)
+        t = stem(IRREGULAR_FORMS.get(w.lower(), w))
         out.append(PARAPHRASES.get(t, t))
     return list(dict.fromkeys(out))
 

@@ -275,6 +275,38 @@ def test_figures_equal_after_normalisation_are_kept(invented, raw):
     assert v.rejected == () and len(v.citations) == 1
 
 
+@pytest.fixture(scope="module")
+def soils():
+    """An invented passage whose answer sentence follows one naming something else."""
+    import hashlib
+
+    from index.records import Document
+
+    text = ("Soils of the region\n\nThe valley soils contain loam and sand. "
+            "Soil on the steep hill slopes is subject to high erosion, resulting in gullies.\n")
+    doc = Document(doc_id="soil", text=text, source="soil.txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                   title="Soils of the region", date="2025-03-09")
+    p = passage(doc, "The valley soils", "Soil on the steep")
+    return [Source(1, p, p.start, p.end)], {"soil": doc}
+
+
+def test_a_word_neither_the_cited_sentence_nor_the_question_says_is_rejected(soils):
+    sources, docs = soils
+    question = "What is subject to high amounts of erosion?"
+    # most words are the cited sentence's, but the answer is taken from the sentence before it
+    v = verify_answer("The soil on the valley floor is subject to high erosion [1].", sources, docs, question=question)
+    assert v.citations == () and v.rejected[0][1] == "the cited sentence does not say 'valley'"
+    # the source's own words, the question's, and words about the sources are kept
+    for raw in ("The soil on the steep hill slopes is subject to high amounts of erosion [1].",
+                "According to the passage, soil on the steep hill slopes is subject to high erosion [1]."):
+        v = verify_answer(raw, sources, docs, question=question)
+        assert v.rejected == () and v.citations[0].quote.startswith("Soil on the steep hill slopes")
+    # an irregular verb form is its verb: "rose" restates the question's "rise"
+    v = verify_answer("The erosion rose on the steep hill slopes [1].", sources, docs,
+                      question="Where did the erosion rise?")
+    assert v.rejected == ()
+
+
 def test_figure_tokens_split_ranges_apply_scales_and_skip_spans():
     from qa.answering.verify import figure_tokens
 
