@@ -350,7 +350,9 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     # sentence as context).
     names = name_words(body)
     said = _terms(" ".join([question, *(c.text for c in chosen), *names, *_FRAMING]))
-    novel = [w for w in _terms(body) if not re.search(r"\d", w) and not any(same_term(w, h) for h in said)]
+    said += [part for h in said for part in h.split("-")]  # "non-stick" says "non stick", and back
+    novel = [w for w in _terms(body) if not re.search(r"\d", w)
+             and not all(any(same_term(part, h) for h in said) for part in w.split("-") if part)]
     if novel:
         return None, f"the cited sentence does not say {novel[0]!r}"
     # A name may be introduced before its sentence ("Shoigu arrived ... He said ...") or in

@@ -298,7 +298,8 @@ def test_a_word_neither_the_cited_sentence_nor_the_question_says_is_rejected(soi
     assert v.citations == () and v.rejected[0][1] == "the cited sentence does not say 'valley'"
     # the source's own words, the question's, and words about the sources are kept
     for raw in ("The soil on the steep hill slopes is subject to high amounts of erosion [1].",
-                "According to the passage, soil on the steep hill slopes is subject to high erosion [1]."):
+                "According to the passage, soil on the steep hill slopes is subject to high erosion [1].",
+                "Soil on the steep hill-slopes is subject to high erosion [1]."):  # a hyphen joins the same words
         v = verify_answer(raw, sources, docs, question=question)
         assert v.rejected == () and v.citations[0].quote.startswith("Soil on the steep hill slopes")
     # an irregular verb form is its verb: "rose" restates the question's "rise"
