@@ -192,7 +192,7 @@ def _measure_words(sentence: str) -> tuple[tuple[str, int, int], ...]:
 
     Not a measure: a phrase followed by a particle of ``vocab.toml`` [measure_particles] ("ended
     up paying"), nor one that is part of a name, a capitalised word after the sentence's first
-    ("Lost Springs", "the Met Office")."""
+    ("Lost Springs", "the Met Office"; not a word in capitals, "THE TROOPS WERE SENT")."""
     found = list(re.finditer(r"[A-Za-z]+", sentence))
     words = [(m.group(0).lower(), m.start(), m.end()) for m in found]
     out, i = [], 0
@@ -201,7 +201,8 @@ def _measure_words(sentence: str) -> tuple[tuple[str, int, int], ...]:
             if i + n <= len(words):
                 phrase = " ".join(w for w, _, _ in words[i:i + n])
                 if phrase in MEASURE_SURFACE:
-                    named = i > 0 and found[i].group(0)[0].isupper()
+                    word = found[i].group(0)
+                    named = i > 0 and word[0].isupper() and not word.isupper()  # "SENT" in capitals names nothing
                     phrasal = i + n < len(words) and words[i + n][0] in MEASURE_PARTICLES
                     if not (named or phrasal):
                         out.append((MEASURE_SURFACE[phrase], words[i][1], words[i + n - 1][2]))

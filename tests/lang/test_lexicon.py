@@ -65,6 +65,7 @@ def test_stopword_lists_are_lower_case_words():
     ("They signed up 400 volunteers.", []),
     # part of a name: a capitalised word after the first
     ("The flood reached Lost Springs, where 3 people were killed.", ["killed"]),
+    ("THE TROOPS WERE SENT TO THE FRONT.", ["sent"]),  # capitals name nothing
 ])
 def test_measure_words_leave_out_phrasal_verbs_and_names(sentence, lemmas):
     assert [lemma for lemma, _, _ in vocab.measure_words(sentence)] == lemmas
