@@ -30,7 +30,7 @@ from lang.cues import AUXILIARIES, EVENT_NOUNS, IRREGULAR_VERBS
 from lang.lexicon import alternation, table
 from lang.numbers import COUNT_WORDS, QUAL_RE, WORDNUM, Found, find_figures, value_range
 from lang.vocab import (ATTRIBUTION_VERBS, EVENT_FAMILIES, LOWER_BOUND, MEASURE_LEMMAS, MEASURE_SURFACE, MONTH_PREFIXES,
-                         PEOPLE_MEASURES, PERSON_UNITS, REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND,
+                         PEOPLE_MEASURES, PEOPLE_NOUNS, PERSON_UNITS, REPORTING_WORDS, TIME_UNITS, UNIT_LOOKUP, UPPER_BOUND,
                          VAGUE_AMOUNTS, is_caption, measure_family, measure_words, measures_related, qualifier_direction,
                          unit_family, units_compatible)
 
@@ -265,9 +265,8 @@ class _Reading:
     share_of: str
 
 
-# Nouns that count people by what happened to them.
-_PEOPLE_NOUNS = ("casualties", "deaths", "losses", "fatalities", "injuries")
-_BEFORE_PEOPLE_NOUN = re.compile(rf"(?i)\s+(?:{'|'.join(_PEOPLE_NOUNS)})\b")
+# "21 civilian deaths": a people noun after the figure's next word
+_BEFORE_PEOPLE_NOUN = re.compile(rf"(?i)\s+(?:{'|'.join(PEOPLE_NOUNS)})\b")
 
 
 def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.TimeExpr]) -> _Reading:
@@ -316,7 +315,7 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
         about, measure = _noun_phrase(sentence, e)[1], "calibre"
     # "4,000 casualties" counts people, and so does "21 civilian deaths", where the word before
     # the deaths only says whose they are
-    if measure_family(measure) in PEOPLE_MEASURES and (unit in ("",) + _PEOPLE_NOUNS
+    if measure_family(measure) in PEOPLE_MEASURES and (unit in ("",) + PEOPLE_NOUNS
                                                        or _BEFORE_PEOPLE_NOUN.match(sentence, pe)):
         pp = _personnel_phrase(sentence, lo, hi) or _personnel_phrase(sentence, 0, len(sentence))
         unit = unit_family(pp.split()[-1]) if pp else "people"

@@ -31,6 +31,7 @@ COMPATIBLE_FAMILIES = frozenset(frozenset(pair) for pair in _V["family_relations
 # Families that measure related but different things (a reader must be told which is which).
 RELATED_FAMILIES = frozenset(frozenset(pair) for pair in _V["family_relations"]["related"])
 PEOPLE_MEASURES = frozenset(_V["family_relations"]["people"])
+PEOPLE_NOUNS: tuple[str, ...] = tuple(_V["people_nouns"]["words"])
 REPORTING: tuple[str, ...] = tuple(_V["reporting"]["words"])
 SOURCE_REFERENCES: tuple[str, ...] = tuple(_V["source_references"]["words"])
 # irregular past tense or participle -> its verb ("fought" -> "fight")
