@@ -349,7 +349,7 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     # Figures and names have their own checks (above; below, with the passage before the
     # sentence as context).
     names = name_words(body)
-    said = _terms(" ".join([question, *(c.text for c in chosen), *names, *_FRAMING]))
+    said = _terms(" ".join([question, *(c.text for c in chosen), *names])) + list(_framing_terms())
     said += [part for h in said for part in h.split("-")]  # "non-stick" says "non stick", and back
     novel = [w for w in _terms(body) if not re.search(r"\d", w)
              and not all(any(same_term(part, h) for h in said) for part in w.split("-") if part)]
@@ -507,6 +507,12 @@ def _source_claims(c: _Sentence) -> tuple[Claim, ...]:
 def _claims_of(text: str, offset: int, published: str, doc_id: str) -> tuple[Claim, ...]:
     # Every answer sentence is held against every shown sentence: read each one once.
     return tuple(claims_in_text(text, offset=offset, published=published, doc_id=doc_id))
+
+
+@lru_cache(maxsize=1)
+def _framing_terms() -> tuple[str, ...]:
+    """``_FRAMING``'s words as ``_terms`` reads them, read once."""
+    return tuple(_terms(" ".join(_FRAMING)))
 
 
 def _terms(text: str) -> list[str]:
