@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lang.lexicon import alternation
-from lang.vocab import INDEFINITE_COUNTS, MONTH_PREFIXES, MONTHS, SMALL_NUMBERS, TENS
+from lang.vocab import INDEFINITE_COUNTS, MONTH_PREFIXES, MONTHS, PAST_YEAR_AFTER, PAST_YEAR_BEFORE, SMALL_NUMBERS, TENS
 
 __all__ = ["TimeExpr", "Period", "period", "find_times", "parse_reference", "bounds", "overlaps", "contains",
            "label", "reference_date", "latest_stated_day", "shift_months"]
@@ -73,6 +73,13 @@ _YEAR = r"(?:19|20)\d{2}(?![\d%])"
 # four-digit number is the year whatever its century; alone, only 1900-2099 is taken for a
 # year (an "1870" in running text may be a count).
 _DATED_YEAR = r"(?:1\d|20)\d{2}(?![\d%])"
+# ... and a number from 100 to 1899 is a year where the words around it say so (``_past_year``,
+# ``vocab.toml`` [past_years]): "founded in 1856.", "(1544–1547)", "the 1850s".
+_PAST_YEAR = r"(?:1[0-8]\d{2}|[1-9]\d{2})"
+_PAST_BEFORE = re.compile(rf"(?i:(?<![\w.])(?:{'|'.join(re.escape(w) for w in PAST_YEAR_BEFORE)})\s+)$")
+_PAST_AFTER = re.compile(rf"\s*(?:$|[,.;:)\]!?]|(?i:(?:{'|'.join(re.escape(w) for w in PAST_YEAR_AFTER)})\b))")
+# "one in 500", "2 in 1000": a ratio, not a year
+_RATIO_BEFORE = re.compile(rf"(?i:(?:\d|\b(?:{alternation(_NUMWORDS)}))\s+in\s+)$")
 _NUM = rf"(?:\d+|{alternation(_NUMWORDS)})"
 _UNIT = r"(?:days?|weeks?|months?|years?|decades?)"
 _REL = r"(?:last|this|next|previous|past|current|coming|following|same)"
@@ -99,8 +106,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("rel_month", rf"\b(?=[lLtTnNeE])(?P<rel>{_RELM})\s+(?P<m>{_MON})"),
     ("month", rf"(?<![\w-])(?P<m>{_MON})(?!\s*\d)"),
     ("year_range", rf"(?<![\w$€£.,-])(?P<y1>{_YEAR})\s*[-–—]\s*(?P<y2>(?:19|20)?\d{{2}})(?![\d%])"),
-    ("decade", rf"(?P<y>(?:19|20)\d0)'?s\b"),
+    ("past_year_range", rf"(?<![\w$€£.,-])(?P<y1>1[0-8]\d{{2}})\s*[-–—]\s*(?P<y2>1\d{{3}}|20\d{{2}})(?![\d%])"),
+    ("decade", rf"(?P<y>(?:1\d|20)\d0)'?s\b"),
     ("year", rf"(?<![\w$€£.,-])(?P<y>{_YEAR})(?![.,]\d|-\d)"),
+    ("past_year", rf"(?<![\w$€£.,-])(?P<y>{_PAST_YEAR})(?![\d%]|[.,]\d|-\d)"),
     ("season", rf"(?i:\b(?=last|this|next|previous|past|current|coming|following|same|the|early|late|in|during|spring|summer|fall|autumn|winter)(?:(?P<rel>{_REL}|the\s+{_REL}|early|late|in\s+(?:the\s+)?|during\s+(?:the\s+)?)\s*)?(?P<s>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?)"),
     ("quarter", rf"(?:\bQ(?P<q>[1-4])|(?i:\b(?=the|first|second|third|fourth|last|final)(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter))(?:\s+(?:{_OF}\s+)?(?P<y>{_YEAR}))?"),
     ("rel_unit", rf"(?i:\b(?=last|this|next|previous|past|current|coming|following|same|the|earlier|later|early|late|so)(?P<rel>{_REL}|the\s+{_REL}|earlier\s+this|later\s+this|early\s+this|late\s+this|earlier\s+in\s+the|later\s+in\s+the|so\s+far\s+this)\s+(?P<u>year|month|week|day|decade))\b"),
@@ -271,7 +280,19 @@ def _decade(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolv
 
 
 def _year(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
-    return g["y"], "year", False
+    return g["y"].zfill(4), "year", False  # "373" -> "0373": values sort as text
+
+
+def _past_year(text: str, m: re.Match) -> bool:
+    """Whether a number before 1900 (``past_year``, ``past_year_range``) reads as a year here:
+    the words of ``vocab.toml`` [past_years] before it (a range needs none: "(1544–1547)") and
+    the end of a clause, or a word that is no counted noun, after it."""
+    if not _PAST_AFTER.match(text, m.end()):
+        return False  # "in 500 homes", "1200-1500 troops"
+    if "y1" in m.groupdict():
+        return True
+    before = text[:m.start()]
+    return bool(_PAST_BEFORE.search(before)) and not _RATIO_BEFORE.search(before)
 
 
 def _season(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
@@ -414,6 +435,7 @@ _RESOLVERS = {
     "iso": _day, "mdy": _day, "dmy": _day, "md": _day_in_year, "dm": _day_in_year,
     "part_month": _month, "month_year": _month, "month": _month, "month_relyear": _month_relyear,
     "rel_month": _rel_month, "year_range": _year_range, "decade": _decade, "year": _year,
+    "past_year_range": _year_range, "past_year": _year,
     "season": _season, "quarter": _quarter,
 }
 _FROM_REFERENCE = {
@@ -555,14 +577,15 @@ def label(value: str) -> str:
             return f"since {label(a)}"
         return f"{label(a)} to {label(b)}"
     parts = value.split("-")
+    year = parts[0].lstrip("0") if parts[0].isdigit() else parts[0]  # "0373" is written 373
     try:
         if len(parts) == 3:
-            return f"{calendar.month_name[int(parts[1])]} {int(parts[2])}, {parts[0]}"
+            return f"{calendar.month_name[int(parts[1])]} {int(parts[2])}, {year}"
         if len(parts) == 2:
-            return f"{calendar.month_name[int(parts[1])]} {parts[0]}"
+            return f"{calendar.month_name[int(parts[1])]} {year}"
     except (ValueError, IndexError):
         return value
-    return value
+    return year if len(parts) == 1 else value
 
 
 _ANY_TIME = re.compile(rf"(?i)\d|{MONTH_PREFIXES}|day|week|month|year|"
@@ -578,6 +601,7 @@ _GATE_OF = {
     "iso": r"\d{4}-\d\d-\d\d", "mdy": _MONTH_GATE, "dmy": _MONTH_GATE, "md": _MONTH_GATE, "dm": _MONTH_GATE,
     "part_month": _MONTH_GATE, "month_year": _MONTH_GATE, "month_relyear": _MONTH_GATE, "rel_month": _MONTH_GATE,
     "month": _MONTH_GATE, "year_range": r"(?:19|20)\d\d", "decade": r"\d0'?s", "year": r"(?:19|20)\d\d",
+    "past_year_range": r"1\d{3}\s*[-–—]", "past_year": r"\d{3}",
     "season": r"(?i)spring|summer|fall|autumn|winter", "quarter": r"(?i)Q[1-4]|quarter",
     "rel_unit": _UNIT_GATE, "ago": _UNIT_GATE, "within": _UNIT_GATE, "span_after": _UNIT_GATE,
     "weekday": r"(?i)day", "dayword": r"(?i)yesterday|today|tomorrow|tonight",
@@ -595,6 +619,8 @@ def _raw_matches(text: str, ref: date | None, loose: bool, year_ref: date | None
         if _GATE_OF[name] not in open_gates:
             continue
         for m in rx.finditer(text):
+            if name.startswith("past_year") and not _past_year(text, m):
+                continue
             if name == "month" and m.group("m") == "May":
                 before = text[max(0, m.start() - 10):m.start()].lower()
                 if not re.search(r"\b(in|since|by|until|till|during|of|from|to|early|late|mid|last|next|this)\s+$", before):

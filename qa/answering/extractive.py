@@ -101,6 +101,11 @@ class Candidate:
     read: bool = False  # ``score`` is the learned reader's probability
 
 
+def _is_years(t: timex.TimeExpr) -> bool:
+    """A year, a decade or a period between stated years ("1544–1547"), which is no count."""
+    return t.granularity in ("year", "decade") or (t.granularity == "range" and bool(t.value) and not t.relative)
+
+
 def has_kind(sentence: str, kind: str, question: str = "") -> bool:
     """Whether ``sentence`` contains the kind of thing a ``kind`` question asks for.
 
@@ -110,9 +115,15 @@ def has_kind(sentence: str, kind: str, question: str = "") -> bool:
     pattern = _HAS.get(kind)
     if pattern is None:
         return True
+    if kind == "date":  # "founded in 1856.": a year before 1900 is one where its words say so
+        return bool(pattern.search(sentence)) or any(_is_years(t) for t in timex.find_times(sentence))
     if kind == "count":
-        # the day of a date ("April 2, 2025") is no figure: dates are blanked before looking
+        # the day of a date ("April 2, 2025") and a year ("in 1856") are no figures: they are
+        # blanked before looking
         undated = _DAY_OF_MONTH.sub(lambda m: " " * len(m.group(0)), sentence)
+        for t in timex.find_times(sentence):
+            if _is_years(t):
+                undated = undated[:t.start] + " " * (t.end - t.start) + undated[t.end:]
         return any(not _YEAR_ONLY.match(m.group(0).strip(",.")) for m in pattern.finditer(undated))
     if kind == "place" and question:
         asked = set(terms(question))

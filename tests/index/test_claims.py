@@ -312,3 +312,10 @@ def test_a_sentence_counting_only_in_vague_words_is_read(sentence):
     # every vague amount of the lexicon passes the cheap pre-filter, not only four of them
     doc = Document(doc_id="v", text=sentence, source="v", content_hash="v")
     assert [c for c in extract_claims(doc) if c.kind == "vague"]
+
+
+def test_a_year_before_1900_is_a_date_not_a_count_of_the_dead():
+    # "In 1373, the king died." had been read as 1,373 people killed
+    claims = claims_in_text("In 1373, the king died.")
+    assert [(c.kind, c.value) for c in claims] == [("date", "1373")]
+    assert [(c.kind, c.unit) for c in claims_in_text("The regiment lost 1870 men.")] == [("count", "personnel")]

@@ -163,6 +163,34 @@ def test_a_lone_number_before_1900_is_not_taken_for_a_year():
     assert [t.value for t in find_times("The regiment lost 1870 men.", "2025-06-04")] == []
 
 
+@pytest.mark.parametrize("text, value", [
+    ("The parish was founded in 1856.", "1856"),
+    ("In 1650 the king died.", "1650"),
+    ("The church distanced itself when, in 373, King Pap appointed Husik.", "0373"),
+    ("The town was founded in 873 by Vikings.", "0873"),
+    ("Halsted Ritter was born 1827 in Ohio.", "1827"),
+    ("The church was built in 1544–1547, the oldest in Goa.", "1544/1547"),
+    ("Many mills closed in the 1850s.", "1850/1859"),
+])
+def test_a_number_before_1900_is_a_year_where_its_words_say_so(text, value):
+    assert [t.value for t in find_times(text, "2025-06-04")] == [value]
+
+
+@pytest.mark.parametrize("text", [
+    "The regiment lost 1870 men.",        # a counted noun follows
+    "The storm destroyed homes in 500 villages.",
+    "The risk is one in 500.",            # a ratio
+    "The total rose by 1500.",            # "by" is left out: a difference
+    "From 1200-1500 troops were sent.",   # a range of a count
+])
+def test_a_number_before_1900_stays_a_count_elsewhere(text):
+    assert find_times(text, "2025-06-04") == []
+
+
+def test_an_early_year_is_written_without_its_padding():
+    assert label("0373") == "373" and label("0373/0375") == "373 to 375" and label("2025-06") == "June 2025"
+
+
 def test_a_period_is_read_once_with_its_days_or_its_month_and_day():
     from datetime import date
 

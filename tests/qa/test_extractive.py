@@ -97,6 +97,15 @@ def test_kind_detection_for_figures_dates_and_durations():
     assert not has_kind("He arrived on June 4.", "duration")
 
 
+def test_a_year_before_1900_answers_when_and_is_no_count():
+    # "When was the parish founded?" must not mark down its answer as lacking a date, and a
+    # founding year answers no "how many" or population question
+    assert has_kind("The parish was founded in 1856.", "date")
+    assert not has_kind("The parish was founded in 1856.", "count")
+    assert not has_value("Casnovia was founded in 1850.", "people")
+    assert has_kind("The regiment lost 1870 men.", "count")
+
+
 def test_the_day_of_a_date_is_no_figure_for_a_count_question():
     # a dateline ("TROMSO, April 2, 2025 - ...") must not outrank the sentence with the amount
     assert not has_kind("TROMSO, April 2, 2025 - Dredging of the harbour finished on Wednesday.", "count")
