@@ -63,6 +63,8 @@ _ABSTAIN = re.compile(
 _FRAMING = (*SOURCE_REFERENCES, *REPORTING)
 _QUESTION_WORDS = frozenset({"whose", "many", "much", "reportedly", "according"})
 _REPORTING = frozenset({"identified", "confirmed", "announced", "included", "issued"})
+# Where a sentence's parts divide, for finding the part a restatement restates.
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]")
 # Ordinals count events ("his third visit") but are no figure to the claim reader.
 _ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b")
 _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
@@ -367,9 +369,26 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     extra = [o for o in dict.fromkeys(_ORDINAL.findall(body.lower())) if not re.search(rf"\b{o}\b", said)]
     if extra:
         return None, f"the cited sentence does not say {extra[0]!r}"
-    if bool(NEGATION.search(body)) != bool(NEGATION.search(best.text)):
+    if bool(NEGATION.search(body)) != bool(NEGATION.search(best.text)) and not _negated_elsewhere(body, best.text):
         return None, "the cited sentence says the opposite (negation differs)"
     return list(dict.fromkeys(chosen)), ""
+
+
+def _negated_elsewhere(body: str, source: str) -> bool:
+    """Whether the negation of ``source`` is in a part ``body`` does not restate: ``body`` has
+    none, and the one part of ``source`` (between commas, semicolons, colons, brackets) holding
+    most of ``body``'s words has none either. "... degrees and not doctorates of research (...),
+    many ... publish; an academic physician whose work emphasizes basic research is called a
+    physician-scientist" says, not denies, "an academic physician who focuses on research is
+    called a physician-scientist". A tie between parts is no answer: the check stands."""
+    if NEGATION.search(body):
+        return False
+    want = _terms(body)
+    held = sorted(((sum(1 for w in want if any(same_term(w, h) for h in _terms(part))), part)
+                   for part in _CLAUSE_BREAK.split(source)), key=lambda x: -x[0])
+    if not held or held[0][0] == 0 or (len(held) > 1 and held[1][0] == held[0][0]):
+        return False
+    return not NEGATION.search(held[0][1])
 
 
 def _verbatim(sentence: str) -> str:

@@ -354,3 +354,30 @@ def test_a_sentence_quoted_whole_is_supported_and_a_changed_figure_is_not():
         assert v.rejected == () and [c.quote for c in v.citations] == [f"{quote}."]
     changed = verify_answer(quote.replace("Thirty-one", "Thirty-two") + " [1].", sources, docs, question=q)
     assert changed.citations == () and changed.rejected
+
+
+@pytest.fixture
+def degrees():
+    """An invented passage whose one sentence denies something in one part and states the answer in another."""
+    import hashlib
+
+    from index.records import Document
+
+    text = ("Medical degrees\n\nEven though the MD is a professional degree and not a doctorate of research, "
+            "many holders publish in journals; an academic physician whose work emphasizes research is "
+            "called a physician-scientist.\n")
+    doc = Document(doc_id="deg", text=text, source="deg.txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                   title="Medical degrees", date="2025-03-09")
+    p = passage(doc, "Even though the MD", "called a physician-scientist.")
+    return [Source(1, p, p.start, p.end)], {"deg": doc}
+
+
+def test_a_negation_in_a_part_the_sentence_does_not_restate_is_no_opposite(degrees):
+    sources, docs = degrees
+    question = "What is an academic physician called whose work emphasizes research?"
+    v = verify_answer("An academic physician whose work emphasizes research is called a physician-scientist [1].",
+                      sources, docs, question=question)
+    assert v.rejected == () and v.citations
+    # the part that is denied stays denied
+    v = verify_answer("The MD is a doctorate of research [1].", sources, docs, question="Is the MD a doctorate?")
+    assert v.citations == () and "negation" in v.rejected[0][1]
