@@ -287,8 +287,10 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
     pe_ex = pe + comp.end() if kind not in ("fraction", "vague") and comp else pe
     measure = ""
     verb = _FOLLOWING_VERB.match(sentence, max(pe, e))
-    if verb and kind != "fraction":
-        measure = MEASURE_SURFACE[verb.group(1).lower()]  # "3,000 residents were evacuated"
+    # "3,000 residents were evacuated"; not "4 people, Lost Springs is ...": the verb must be
+    # a measure word as measure_words reads the sentence (a name's word or "ended up" is none)
+    if verb and kind != "fraction" and any(ms == verb.start(1) for _, ms, _ in measure_words(sentence)):
+        measure = MEASURE_SURFACE[verb.group(1).lower()]
     if head and MEASURE_SURFACE.get(head):
         measure = MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
     if kind not in ("money", "quantity", "calibre"):

@@ -319,3 +319,10 @@ def test_a_year_before_1900_is_a_date_not_a_count_of_the_dead():
     claims = claims_in_text("In 1373, the king died.")
     assert [(c.kind, c.value) for c in claims] == [("date", "1373")]
     assert [(c.kind, c.unit) for c in claims_in_text("The regiment lost 1870 men.")] == [("count", "personnel")]
+
+
+def test_a_name_after_a_figure_is_no_verb_measuring_it():
+    # "Lost" of "Lost Springs" had measured the four people as casualties
+    claims = claims_in_text("With 4 people , Lost Springs is the 193rd most populated town in Wyoming.")
+    assert [(c.value, c.unit, c.measure) for c in claims if c.kind == "count"] == [("4", "people", "")]
+    assert [c.measure for c in claims_in_text("About 3,000 residents were evacuated.")] == ["evacuated"]
