@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lang.lexicon import alternation
-from lang.vocab import INDEFINITE_COUNTS, MONTH_PREFIXES, MONTHS, PAST_YEAR_AFTER, PAST_YEAR_BEFORE, SMALL_NUMBERS, TENS
+from lang.vocab import (INDEFINITE_COUNTS, MONTH_PREFIXES, MONTHS, PAST_YEAR_AFTER, PAST_YEAR_BEFORE, PAST_YEAR_OPENING,
+                        SMALL_NUMBERS, TENS, YEAR_ERAS)
 
 __all__ = ["TimeExpr", "Period", "period", "find_times", "parse_reference", "bounds", "overlaps", "contains",
            "label", "reference_date", "latest_stated_day", "shift_months"]
@@ -76,8 +77,12 @@ _DATED_YEAR = r"(?:1\d|20)\d{2}(?![\d%])"
 # ... and a number from 100 to 1899 is a year where the words around it say so (``_past_year``,
 # ``vocab.toml`` [past_years]): "founded in 1856.", "(1544–1547)", "the 1850s".
 _PAST_YEAR = r"(?:1[0-8]\d{2}|[1-9]\d{2})"
-_PAST_BEFORE = re.compile(rf"(?i:(?<![\w.])(?:{'|'.join(re.escape(w) for w in PAST_YEAR_BEFORE)})\s+)$")
+_PAST_BEFORE = re.compile(rf"(?:(?i:(?<![\w.])(?:{'|'.join(re.escape(w) for w in PAST_YEAR_BEFORE)}))|"
+                          rf"(?<![\w.])(?:{'|'.join(re.escape(w) for w in PAST_YEAR_OPENING)}))\s+$")
+# the end of a clause or a function word; not a capitalised word, which may begin what is
+# counted ("in 300 Ukrainian villages")
 _PAST_AFTER = re.compile(rf"\s*(?:$|[,.;:)\]!?]|(?i:(?:{'|'.join(re.escape(w) for w in PAST_YEAR_AFTER)})\b))")
+_ERA = "|".join(sorted(YEAR_ERAS, key=len, reverse=True))
 # "one in 500", "2 in 1000": a ratio, not a year
 _RATIO_BEFORE = re.compile(rf"(?i:(?:\d|\b(?:{alternation(_NUMWORDS)}))\s+in\s+)$")
 _NUM = rf"(?:\d+|{alternation(_NUMWORDS)})"
@@ -110,6 +115,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("decade", rf"(?P<y>(?:1\d|20)\d0)'?s\b"),
     ("year", rf"(?<![\w$€£.,-])(?P<y>{_YEAR})(?![.,]\d|-\d)"),
     ("past_year", rf"(?<![\w$€£.,-])(?P<y>{_PAST_YEAR})(?![\d%]|[.,]\d|-\d)"),
+    ("era_year", rf"(?<![\w$€£.,-])(?P<y>\d{{1,4}})\s?(?P<era>{_ERA})\b|\bAD\s?(?P<ad>\d{{1,4}})(?![\d%]|[.,]\d)"),
     ("season", rf"(?i:\b(?=last|this|next|previous|past|current|coming|following|same|the|early|late|in|during|spring|summer|fall|autumn|winter)(?:(?P<rel>{_REL}|the\s+{_REL}|early|late|in\s+(?:the\s+)?|during\s+(?:the\s+)?)\s*)?(?P<s>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?)"),
     ("quarter", rf"(?:\bQ(?P<q>[1-4])|(?i:\b(?=the|first|second|third|fourth|last|final)(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter))(?:\s+(?:{_OF}\s+)?(?P<y>{_YEAR}))?"),
     ("rel_unit", rf"(?i:\b(?=last|this|next|previous|past|current|coming|following|same|the|earlier|later|early|late|so)(?P<rel>{_REL}|the\s+{_REL}|earlier\s+this|later\s+this|early\s+this|late\s+this|earlier\s+in\s+the|later\s+in\s+the|so\s+far\s+this)\s+(?P<u>year|month|week|day|decade))\b"),
@@ -283,14 +289,22 @@ def _year(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved
     return g["y"].zfill(4), "year", False  # "373" -> "0373": values sort as text
 
 
+def _era_year(g: dict, m: re.Match, ref: date | None, yref: date | None) -> Resolved:
+    """"75 BC", "500 CE", "AD 79": a year of the common era as a year; one before it unresolved
+    (values are ISO years, which have none)."""
+    if g.get("ad"):
+        return g["ad"].zfill(4), "year", False
+    return ("" if g["era"].startswith("B") else g["y"].zfill(4)), "year", False
+
+
 def _past_year(text: str, m: re.Match) -> bool:
-    """Whether a number before 1900 (``past_year``, ``past_year_range``) reads as a year here:
-    the words of ``vocab.toml`` [past_years] before it (a range needs none: "(1544–1547)") and
-    the end of a clause, or a word that is no counted noun, after it."""
+    """Whether a number before 1900 (``past_year``, ``past_year_range``, ``era_year``) reads as a
+    year here: the words of ``vocab.toml`` [past_years] before it (a range or an era needs none:
+    "(1544–1547)", "75 BC") and the end of a clause or a function word after it."""
     if not _PAST_AFTER.match(text, m.end()):
-        return False  # "in 500 homes", "1200-1500 troops"
-    if "y1" in m.groupdict():
-        return True
+        return False  # "in 500 homes", "1200-1500 troops", "3 AD patients"
+    if "y1" in m.groupdict() or "era" in m.groupdict():
+        return True  # a range of years or an era's says so itself
     before = text[:m.start()]
     return bool(_PAST_BEFORE.search(before)) and not _RATIO_BEFORE.search(before)
 
@@ -435,7 +449,7 @@ _RESOLVERS = {
     "iso": _day, "mdy": _day, "dmy": _day, "md": _day_in_year, "dm": _day_in_year,
     "part_month": _month, "month_year": _month, "month": _month, "month_relyear": _month_relyear,
     "rel_month": _rel_month, "year_range": _year_range, "decade": _decade, "year": _year,
-    "past_year_range": _year_range, "past_year": _year,
+    "past_year_range": _year_range, "past_year": _year, "era_year": _era_year,
     "season": _season, "quarter": _quarter,
 }
 _FROM_REFERENCE = {
@@ -601,7 +615,7 @@ _GATE_OF = {
     "iso": r"\d{4}-\d\d-\d\d", "mdy": _MONTH_GATE, "dmy": _MONTH_GATE, "md": _MONTH_GATE, "dm": _MONTH_GATE,
     "part_month": _MONTH_GATE, "month_year": _MONTH_GATE, "month_relyear": _MONTH_GATE, "rel_month": _MONTH_GATE,
     "month": _MONTH_GATE, "year_range": r"(?:19|20)\d\d", "decade": r"\d0'?s", "year": r"(?:19|20)\d\d",
-    "past_year_range": r"1\d{3}\s*[-–—]", "past_year": r"\d{3}",
+    "past_year_range": r"1\d{3}\s*[-–—]", "past_year": r"\d{3}", "era_year": rf"\b(?:{_ERA})\b",
     "season": r"(?i)spring|summer|fall|autumn|winter", "quarter": r"(?i)Q[1-4]|quarter",
     "rel_unit": _UNIT_GATE, "ago": _UNIT_GATE, "within": _UNIT_GATE, "span_after": _UNIT_GATE,
     "weekday": r"(?i)day", "dayword": r"(?i)yesterday|today|tomorrow|tonight",
@@ -619,7 +633,7 @@ def _raw_matches(text: str, ref: date | None, loose: bool, year_ref: date | None
         if _GATE_OF[name] not in open_gates:
             continue
         for m in rx.finditer(text):
-            if name.startswith("past_year") and not _past_year(text, m):
+            if name in ("past_year", "past_year_range", "era_year") and not _past_year(text, m):
                 continue
             if name == "month" and m.group("m") == "May":
                 before = text[max(0, m.start() - 10):m.start()].lower()

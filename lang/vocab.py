@@ -124,7 +124,9 @@ MEASURE_SURFACE = {s: lemma for lemma, ss in MEASURE_LEMMAS.items() for s in ss}
 MEASURE_PARTICLES = frozenset(_V["measure_particles"]["after"])
 # the words around a number before 1900 that make it a year (lang/timex.py)
 PAST_YEAR_BEFORE = tuple(_V["past_years"]["before"])
+PAST_YEAR_OPENING = tuple(_V["past_years"]["opening"])
 PAST_YEAR_AFTER = tuple(_V["past_years"]["after"])
+YEAR_ERAS = tuple(_V["past_years"]["eras"])
 REPORTING_WORDS = frozenset(REPORTING)
 # Measure families that name events (dated things), as opposed to counted things.
 EVENT_FAMILIES = frozenset(_V["family_relations"]["events"])

@@ -65,7 +65,11 @@ _HAS = {
     "date": re.compile(rf"\b({MONTH_PATTERN})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({MONTH_PATTERN})\b|\b(19|20)\d\d\b|"
                        r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
                        r"\b(yesterday|today|tomorrow|tonight|(later|earlier)\s+(in\s+)?(the|that)\s+(day|week|month|year)|"
-                       r"the\s+(same|next|following|previous)\s+(day|week|month|year)|\w+\s+(days|weeks|months|years)\s+(ago|later|earlier))\b|"
+                       r"the\s+(same|next|following|previous)\s+(day|week|month|year)|\w+\s+(days|weeks|months|years|decades|centuries)\s+(ago|later|earlier))\b|"
+                       # a time of day, a century, a decade in two digits ("at 1:58 AM", "the 17th
+                       # century", "the late 80s") answer "when" as a date does
+                       r"\b\d{1,2}:\d{2}(?!\d)|\b\d{1,2}\s*[ap]\.?m\b\.?|\b(noon|midnight)\b|"
+                       r"\b\w+(st|nd|rd|th)[- ]centur(y|ies)\b|(?<![\w.,])['’]?\d0['’]?s\b|"
                        r"\b(last|this|next|previous)\s+(year|month|week|fall|autumn|spring|summer|winter)\b|"
                        rf"\b(early|late|mid)[- ]({MONTH_PATTERN})\b|\b(in|since|until|by)\s+({MONTH_PATTERN})\b", re.I),
     "duration": re.compile(rf"\b(\d[\d,.]*|an?|{WORDNUM}|several|few|"

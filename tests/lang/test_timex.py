@@ -171,6 +171,9 @@ def test_a_lone_number_before_1900_is_not_taken_for_a_year():
     ("Halsted Ritter was born 1827 in Ohio.", "1827"),
     ("The church was built in 1544–1547, the oldest in Goa.", "1544/1547"),
     ("Many mills closed in the 1850s.", "1850/1859"),
+    ("By 1630, Africans had replaced the Tupani.", "1630"),          # an opening "By"
+    ("Abgar V converted in 30 AD.", "0030"),                          # an era
+    ("The city proper begins around 660 BCE, when settlers came.", ""),  # before the era: unresolved
 ])
 def test_a_number_before_1900_is_a_year_where_its_words_say_so(text, value):
     assert [t.value for t in find_times(text, "2025-06-04")] == [value]
@@ -182,6 +185,9 @@ def test_a_number_before_1900_is_a_year_where_its_words_say_so(text, value):
     "The risk is one in 500.",            # a ratio
     "The total rose by 1500.",            # "by" is left out: a difference
     "From 1200-1500 troops were sent.",   # a range of a count
+    "The clinic saw 3 AD patients.",      # an era's letters before a counted noun
+    "Around 600 North Korean soldiers were killed.",  # a capitalised word may begin what is counted
+    "Fighting raged in 300 Ukrainian villages.",
 ])
 def test_a_number_before_1900_stays_a_count_elsewhere(text):
     assert find_times(text, "2025-06-04") == []

@@ -106,6 +106,16 @@ def test_a_year_before_1900_answers_when_and_is_no_count():
     assert has_kind("The regiment lost 1870 men.", "count")
 
 
+@pytest.mark.parametrize("sentence", [
+    "At approximately 1:58 AM I noticed a light in the sky.", "The show starts at 7 pm.",
+    "The church was rebuilt in the 17th century.", "It was popular in the late 80s.",
+    "The tradition began five centuries ago.",
+])
+def test_a_time_of_day_a_century_or_a_decade_answers_when(sentence):
+    assert has_kind(sentence, "date")
+    assert not has_kind("He scored 20 points in the final.", "date")
+
+
 def test_the_day_of_a_date_is_no_figure_for_a_count_question():
     # a dateline ("TROMSO, April 2, 2025 - ...") must not outrank the sentence with the amount
     assert not has_kind("TROMSO, April 2, 2025 - Dredging of the harbour finished on Wednesday.", "count")
