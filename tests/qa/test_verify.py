@@ -38,6 +38,18 @@ def check(raw, sources, docs):
     return verify_answer(raw, sources, docs)
 
 
+def one_passage(doc_id, title, text, first, last, date=""):
+    """An invented document and its passage from ``first`` to ``last`` as the one source [1]."""
+    import hashlib
+
+    from index.records import Document
+
+    doc = Document(doc_id=doc_id, text=text, source=f"{doc_id}.txt", title=title, date=date,
+                   content_hash=hashlib.sha256(text.encode()).hexdigest())
+    p = passage(doc, first, last)
+    return [Source(1, p, p.start, p.end)], {doc_id: doc}
+
+
 def test_supported_figure_is_kept_with_the_exact_sentence_as_quote(sources, docs):
     v = check("Approximately 12,000 North Korean soldiers were deployed to Russia last year [2].", sources, docs)
     assert v.rejected == ()
@@ -239,17 +251,10 @@ def test_answer_must_address_the_question_not_just_be_true():
 def invented():
     """An invented report whose figures no claim reader covers whole (a date range's end,
     a model number) beside ones it does."""
-    import hashlib
-
-    from index.records import Document
-
     text = ("Season report\n\nThe league season ran from June 3 to 12 in 2024, the coach said.\n"
             "The air force flew F-16 jets over the stadium.\n"
             "The ministry spent 4.2 million dollars on the new stands.\n")
-    doc = Document(doc_id="inv", text=text, source="inv.txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                   title="Season report", date="2025-03-09")
-    p = passage(doc, "The league season", "The ministry")
-    return [Source(1, p, p.start, p.end)], {"inv": doc}
+    return one_passage("inv", "Season report", text, "The league season", "The ministry", "2025-03-09")
 
 
 @pytest.mark.parametrize("raw, stray", [
@@ -278,16 +283,9 @@ def test_figures_equal_after_normalisation_are_kept(invented, raw):
 @pytest.fixture(scope="module")
 def soils():
     """An invented passage whose answer sentence follows one naming something else."""
-    import hashlib
-
-    from index.records import Document
-
     text = ("Soils of the region\n\nThe valley soils contain loam and sand. "
             "Soil on the steep hill slopes is subject to high erosion, resulting in gullies.\n")
-    doc = Document(doc_id="soil", text=text, source="soil.txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                   title="Soils of the region", date="2025-03-09")
-    p = passage(doc, "The valley soils", "Soil on the steep")
-    return [Source(1, p, p.start, p.end)], {"soil": doc}
+    return one_passage("soil", "Soils of the region", text, "The valley soils", "Soil on the steep", "2025-03-09")
 
 
 def test_a_word_neither_the_cited_sentence_nor_the_question_says_is_rejected(soils):
@@ -337,16 +335,9 @@ def test_a_sentence_whose_every_support_draws_an_objection_is_removed_with_its_r
 def test_a_sentence_quoted_whole_is_supported_and_a_changed_figure_is_not():
     # "Thirty-one of the current 50 states" names no unit the claim reader reads, so a figure
     # of it alone cannot be checked; quoted whole, it says what its source says, no more.
-    import hashlib
-
-    from index.records import Document
-
     text = ("Territories\n\nThirty-one of the current 50 states were organized incorporated territories "
             "before their admission to the Union. Others were admitted directly.\n")
-    doc = Document(doc_id="ter", text=text, source="ter.txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                   title="Territories")
-    p = passage(doc, "Thirty-one", "Others")
-    sources, docs = [Source(1, p, p.start, p.end)], {"ter": doc}
+    sources, docs = one_passage("ter", "Territories", text, "Thirty-one", "Others")
     q = "How many of the current states were territories before becoming states?"
     quote = "Thirty-one of the current 50 states were organized incorporated territories before their admission to the Union"
     for raw in (f"{quote} [1].", f"[1] {quote}.", f"{quote}."):
@@ -359,17 +350,10 @@ def test_a_sentence_quoted_whole_is_supported_and_a_changed_figure_is_not():
 @pytest.fixture
 def degrees():
     """An invented passage whose one sentence denies something in one part and states the answer in another."""
-    import hashlib
-
-    from index.records import Document
-
     text = ("Medical degrees\n\nEven though the MD is a professional degree and not a doctorate of research, "
             "many holders publish in journals; an academic physician whose work emphasizes research is "
             "called a physician-scientist.\n")
-    doc = Document(doc_id="deg", text=text, source="deg.txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                   title="Medical degrees", date="2025-03-09")
-    p = passage(doc, "Even though the MD", "called a physician-scientist.")
-    return [Source(1, p, p.start, p.end)], {"deg": doc}
+    return one_passage("deg", "Medical degrees", text, "Even though the MD", "Even though the MD", "2025-03-09")
 
 
 def test_a_negation_in_a_part_the_sentence_does_not_restate_is_no_opposite(degrees):
