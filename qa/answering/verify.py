@@ -384,8 +384,9 @@ def _negated_elsewhere(body: str, source: str) -> bool:
     if NEGATION.search(body):
         return False
     want = _terms(body)
-    held = sorted(((sum(1 for w in want if any(same_term(w, h) for h in _terms(part))), part)
-                   for part in _CLAUSE_BREAK.split(source)), key=lambda x: -x[0])
+    parts = [(part, _terms(part)) for part in _CLAUSE_BREAK.split(source)]
+    held = sorted(((sum(1 for w in want if any(same_term(w, h) for h in have)), part) for part, have in parts),
+                  key=lambda x: -x[0])
     if not held or held[0][0] == 0 or (len(held) > 1 and held[1][0] == held[0][0]):
         return False
     return not NEGATION.search(held[0][1])
