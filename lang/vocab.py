@@ -62,6 +62,7 @@ VALUE_WORDS: dict[str, frozenset[str]] = {kind: frozenset(ws) | frozenset(_V["va
 # Some units are people; "people" is the generic one every person-unit is compatible with.
 PERSON_UNITS = frozenset(_V["unit_types"]["person"])
 TIME_UNITS = frozenset(_V["unit_types"]["time"])
+TIME_FILLERS = tuple(_V["unit_types"]["time_fillers"])
 
 QUALIFIERS: tuple[str, ...] = tuple(_V["qualifiers"]["all"])
 LOWER_BOUND = frozenset(_V["qualifiers"]["lower"])

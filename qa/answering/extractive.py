@@ -35,7 +35,7 @@ from lang.lexicon import alternation
 from lang.names import name_words
 from lang.references import POINTS_BACK, SAME_EVENT
 from lang.text import has_term, stem, terms
-from lang.vocab import MONTH_PATTERN, TIME_UNITS, VALUE_UNITS, unit_family
+from lang.vocab import MONTH_PATTERN, TIME_FILLERS, TIME_UNITS, VALUE_UNITS, unit_family
 from qa.answering.verify import Objection, inert_markers
 from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
@@ -60,6 +60,7 @@ OPENING_CHARS = 200
 # text that opens with the sentence quoted" twice): enough for the subject, "X (born 1950)".
 QUOTED_OPENING_CHARS = 60
 
+_TIME_UNIT = alternation(sorted(TIME_UNITS))
 _HAS = {
     "count": re.compile(rf"(?<![\w.])\d[\d,.]*(?!\d)(?!th\b|st\b|nd\b|rd\b)|\b({COUNT_WORDS})\b", re.I),
     "date": re.compile(rf"\b({MONTH_PATTERN})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({MONTH_PATTERN})\b|\b(19|20)\d\d\b|"
@@ -72,8 +73,13 @@ _HAS = {
                        r"\b\w+(st|nd|rd|th)[- ]centur(y|ies)\b|(?<![\w.,])['’]?\d0['’]?s\b|"
                        r"\b(last|this|next|previous)\s+(year|month|week|fall|autumn|spring|summer|winter)\b|"
                        rf"\b(early|late|mid)[- ]({MONTH_PATTERN})\b|\b(in|since|until|by)\s+({MONTH_PATTERN})\b", re.I),
-    "duration": re.compile(rf"\b(\d[\d,.]*|an?|{WORDNUM}|several|few|"
-                           r"many|\w+-(hour|day|week|month|year))[- ](seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b|"
+    # a figure and a unit of time, with at most three words for the same span between ("5+
+    # hours", "2 and a half months", "a couple of months"), or units of time with no figure
+    # ("for years", "all night", "since 2003", "a while")
+    "duration": re.compile(rf"\b(\d[\d,.]*\+?|an?|{WORDNUM}|several|few|many|couple|dozen|"
+                           rf"\w+-({_TIME_UNIT}))(?:[- ]+(?:{alternation(TIME_FILLERS)})){{0,3}}[- ]*({_TIME_UNIT})\b|"
+                           rf"\bfor\s+(?:(?:many|several|some)\s+)?({_TIME_UNIT})\b|\bsince\s+(?:the\s+)?\d|"
+                           r"\b(a\s+while|a\s+long\s+time|ages|forever)\b|"
                            r"\b(all|half|most\s+of)\s+(the\s+)?(day|night|week|morning|afternoon)\b", re.I),
     "person": re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b|"
                          rf"\b({alternation(ROLE_WORDS)})\b"),

@@ -107,6 +107,18 @@ def test_a_year_before_1900_answers_when_and_is_no_count():
 
 
 @pytest.mark.parametrize("sentence", [
+    "Air drying takes 5+ hours.", "It takes 10- 20 mins to cool down.", "I have used it for 2 and a half months.",
+    "It arrived in 5 business days.", "I have had it a couple of months.", "The bike has been out for months.",
+    "We have had our machine since 2003.",
+])
+def test_a_duration_in_everyday_words_answers_how_long(sentence):
+    # abbreviated units, "+", words between the figure and its unit, units with no figure
+    assert has_kind(sentence, "duration")
+    assert not has_kind("I bought 2 of them last year.", "duration")
+    assert not has_kind("There were 5 cars in the lot.", "duration")
+
+
+@pytest.mark.parametrize("sentence", [
     "At approximately 1:58 AM I noticed a light in the sky.", "The show starts at 7 pm.",
     "The church was rebuilt in the 17th century.", "It was popular in the late 80s.",
     "The tradition began five centuries ago.",
