@@ -77,12 +77,12 @@ _DATED_YEAR = r"(?:1\d|20)\d{2}(?![\d%])"
 # ... and a number from 100 to 1899 is a year where the words around it say so (``_past_year``,
 # ``vocab.toml`` [past_years]): "founded in 1856.", "(1544–1547)", "the 1850s".
 _PAST_YEAR = r"(?:1[0-8]\d{2}|[1-9]\d{2})"
-_PAST_BEFORE = re.compile(rf"(?:(?i:(?<![\w.])(?:{'|'.join(re.escape(w) for w in PAST_YEAR_BEFORE)}))|"
-                          rf"(?<![\w.])(?:{'|'.join(re.escape(w) for w in PAST_YEAR_OPENING)}))\s+$")
+_PAST_BEFORE = re.compile(rf"(?:(?i:(?<![\w.])(?:{alternation(PAST_YEAR_BEFORE)}))|"
+                          rf"(?<![\w.])(?:{alternation(PAST_YEAR_OPENING)}))\s+$")
 # the end of a clause or a function word; not a capitalised word, which may begin what is
 # counted ("in 300 Ukrainian villages")
-_PAST_AFTER = re.compile(rf"\s*(?:$|[,.;:)\]!?]|(?i:(?:{'|'.join(re.escape(w) for w in PAST_YEAR_AFTER)})\b))")
-_ERA = "|".join(sorted(YEAR_ERAS, key=len, reverse=True))
+_PAST_AFTER = re.compile(rf"\s*(?:$|[,.;:)\]!?]|(?i:(?:{alternation(PAST_YEAR_AFTER)})\b))")
+_ERA = alternation(YEAR_ERAS)
 # "one in 500", "2 in 1000": a ratio, not a year
 _RATIO_BEFORE = re.compile(rf"(?i:(?:\d|\b(?:{alternation(_NUMWORDS)}))\s+in\s+)$")
 _NUM = rf"(?:\d+|{alternation(_NUMWORDS)})"

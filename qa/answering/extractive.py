@@ -60,7 +60,7 @@ OPENING_CHARS = 200
 # text that opens with the sentence quoted" twice): enough for the subject, "X (born 1950)".
 QUOTED_OPENING_CHARS = 60
 
-_TIME_UNIT = alternation(sorted(TIME_UNITS))
+_TIME_UNIT = alternation(TIME_UNITS)
 _HAS = {
     "count": re.compile(rf"(?<![\w.])\d[\d,.]*(?!\d)(?!th\b|st\b|nd\b|rd\b)|\b({COUNT_WORDS})\b", re.I),
     "date": re.compile(rf"\b({MONTH_PATTERN})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({MONTH_PATTERN})\b|\b(19|20)\d\d\b|"
