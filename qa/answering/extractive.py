@@ -75,9 +75,10 @@ _HAS = {
                        rf"\b(early|late|mid)[- ]({MONTH_PATTERN})\b|\b(in|since|until|by)\s+({MONTH_PATTERN})\b", re.I),
     # a figure and a unit of time, with at most three words for the same span between ("5+
     # hours", "2 and a half months", "a couple of months"), or units of time with no figure
-    # ("for years", "all night", "since 2003", "a while")
+    # ("for years", "all night", "since 2003", "a while"); only digits may touch their unit
+    # ("5hrs"; "Amin" is no "a min")
     "duration": re.compile(rf"\b(\d[\d,.]*\+?|an?|{WORDNUM}|several|few|many|couple|dozen|"
-                           rf"\w+-({_TIME_UNIT}))(?:[- ]+(?:{alternation(TIME_FILLERS)})){{0,3}}[- ]*({_TIME_UNIT})\b|"
+                           rf"\w+-({_TIME_UNIT}))(?:[- ]+(?:{alternation(TIME_FILLERS)})){{0,3}}(?:[- ]+|(?<=[\d+]))({_TIME_UNIT})\b|"
                            rf"\bfor\s+(?:(?:many|several|some)\s+)?({_TIME_UNIT})\b|\bsince\s+(?:the\s+)?\d|"
                            r"\b(a\s+while|a\s+long\s+time|ages|forever)\b|"
                            r"\b(all|half|most\s+of)\s+(the\s+)?(day|night|week|morning|afternoon)\b", re.I),

@@ -116,6 +116,8 @@ def test_a_duration_in_everyday_words_answers_how_long(sentence):
     assert has_kind(sentence, "duration")
     assert not has_kind("I bought 2 of them last year.", "duration")
     assert not has_kind("There were 5 cars in the lot.", "duration")
+    assert not has_kind("Amin arrived later.", "duration")  # a name, not "a min"
+    assert has_kind("It took 5hrs.", "duration")
 
 
 @pytest.mark.parametrize("sentence", [
