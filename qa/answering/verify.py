@@ -74,6 +74,12 @@ _FIGURE_TOKEN = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(" + "|".join(SCALE_WORDS) + r")\b|(" + "|".join(SCALE_ABBREVIATIONS) + r")\b)?",
     re.IGNORECASE)
+# What a figure is counted per ("jobs per $1 million", "deaths per year"): the word or figure
+# after "per", a currency sign passed over. "per cent" is a percent sign (lang/numbers.py).
+_PER = re.compile(r"\bper\s+(?!cent\b)(?:[$€£¥]\s*)?([\w.,]*\w)", re.IGNORECASE)
+# Words a figure may be from its "per" and still be what is counted per it ("600,000
+# additional jobs per ..."): a noun phrase, not the rest of the clause.
+_PER_GAP = 3
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
 
@@ -345,6 +351,13 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     stray = [w for w, v in figure_tokens(body, skip=dates) if v not in given]
     if stray:
         return None, f"{stray[0]!r} is not a figure the cited sentence gives"
+    # Every token can be the source's and the figure still moved onto another's rate: "between
+    # 100,000 and 600,000 jobs per $1 million" from "1-6 jobs per $1 million ...; a $100
+    # billion investment would generate between 100,000 and 600,000 jobs".
+    rates = {(v, per) for c in chosen for _, v, per in figure_rates(c.text)}
+    moved = [(w, per) for w, v, per in figure_rates(body) if (v, per) not in rates]
+    if moved:
+        return None, f"{moved[0][0]!r} is not given per {moved[0][1]} in the cited sentence"
     # Every other word is the cited sentence's or the question's: "The subject to high amounts
     # of erosion is the valley soils" cited to "Soil on the steep hill slopes is subject to high
     # erosion" takes its answer from another sentence, though most of its words are the source's.
@@ -406,12 +419,33 @@ def figure_tokens(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[tuple
     to 21" for "June 3 to 12" or drops a digit changes a token that no claim may cover,
     and a sentence holding a figure its source lacks is never kept.
     """
+    return [(m.group(0), _figure_value(m)) for m in _FIGURE_TOKEN.finditer(text)
+            if not any(a <= m.start() < b for a, b in skip)]
+
+
+def _figure_value(m: re.Match) -> str:
+    """A ``_FIGURE_TOKEN`` match's normalised value, its scale applied."""
+    scale = SCALES[(m.group(2) or m.group(3)).lower()] if m.group(2) or m.group(3) else 1
+    return canon(float(m.group(1).replace(",", "")) * scale)
+
+
+def figure_rates(text: str) -> list[tuple[str, str, str]]:
+    """Each figure in digits that ``text`` gives per something, as ``(as written, normalised
+    value, what it is per)``: "600,000 jobs per $1 million" -> ``("600,000", "600000",
+    "1000000")``, "3 deaths per day" -> ``("3", "3", "day")``. The "per" must follow the figure
+    within ``_PER_GAP`` words, in the same clause, with no other figure between; what it is
+    per is a figure's normalised value or a word's stem."""
+    figures = list(_FIGURE_TOKEN.finditer(text))
     out = []
-    for m in _FIGURE_TOKEN.finditer(text):
-        if any(a <= m.start() < b for a, b in skip):
+    for i, m in enumerate(figures):
+        per = _PER.search(text, m.end())
+        if per is None or (i + 1 < len(figures) and figures[i + 1].start() < per.start()):
             continue
-        scale = SCALES[(m.group(2) or m.group(3)).lower()] if m.group(2) or m.group(3) else 1
-        out.append((m.group(0), canon(float(m.group(1).replace(",", "")) * scale)))
+        between = text[m.end() : per.start()]
+        if len(between.split()) > _PER_GAP or _CLAUSE_BREAK.search(between) or re.search(r"[.!?]", between):
+            continue
+        of = _FIGURE_TOKEN.match(text, per.start(1))
+        out.append((m.group(0), _figure_value(m), _figure_value(of) if of else stem(per.group(1).lower())))
     return out
 
 

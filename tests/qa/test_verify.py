@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from index.claims import claims_in_text
-from qa.answering.verify import Source, addresses, answers_count, asked_count, is_instruction_like, verify_answer
+from qa.answering.verify import (Source, addresses, answers_count, asked_count, figure_rates, is_instruction_like,
+                                 verify_answer)
 from tests.qa.fakes_llm import corpus_document, passage
 
 KILLED = "Reports from South Korea indicate that around 600 North Korean soldiers have been killed in action."
@@ -263,10 +264,23 @@ def invented():
     ("The air force flew F-15 jets over the stadium [1].", "15"),
 ])
 def test_figure_missing_from_the_cited_sentence_is_rejected_token_for_token(invented, raw, stray):
-    sources, docs = invented
+    assert rejection(invented, raw) == f"{stray!r} is not a figure the cited sentence gives"
+
+
+def rejection(source, raw):
+    """Why the one sentence of ``raw`` was rejected against ``source`` (a ``one_passage``),
+    nothing of it kept."""
+    sources, docs = source
     v = verify_answer(raw, sources, docs)
     assert v.text == "" and v.citations == ()
-    assert v.rejected[0][1] == f"{stray!r} is not a figure the cited sentence gives"
+    return v.rejected[0][1]
+
+
+def kept_whole(source, raw):
+    """Whether the one sentence of ``raw`` was kept against ``source``, citing one sentence."""
+    sources, docs = source
+    v = verify_answer(raw, sources, docs)
+    return v.rejected == () and len(v.citations) == 1
 
 
 @pytest.mark.parametrize("raw", [
@@ -275,9 +289,43 @@ def test_figure_missing_from_the_cited_sentence_is_rejected_token_for_token(inve
     "The ministry spent $4,200,000 on the new stands [1].",  # the same figure in other digits
 ])
 def test_figures_equal_after_normalisation_are_kept(invented, raw):
-    sources, docs = invented
-    v = verify_answer(raw, sources, docs)
-    assert v.rejected == () and len(v.citations) == 1
+    assert kept_whole(invented, raw)
+
+
+@pytest.fixture(scope="module")
+def rates():
+    """An invented passage giving figures per something beside totals."""
+    text = ("Jobs estimate\n\nThe office estimated that road building creates 1-6 jobs per $1 million "
+            "invested; in other words, a $100 billion programme would create between 100,000 and 600,000 "
+            "jobs. The yard reported 3 layoffs per day in May.\n")
+    return one_passage("rate", "Jobs estimate", text, "The office estimated", "The yard reported", "2025-03-09")
+
+
+@pytest.mark.parametrize("raw, moved, per", [
+    # every token is the source's; the totals were moved onto the rate
+    ("Road building creates between 100,000 and 600,000 jobs per $1 million invested [1].", "600,000", "1000000"),
+    ("The yard reported 3 layoffs per month in May [1].", "3", "month"),
+])
+def test_a_figure_moved_onto_another_rate_is_rejected(rates, raw, moved, per):
+    assert rejection(rates, raw) == f"{moved!r} is not given per {per} in the cited sentence"
+
+
+@pytest.mark.parametrize("raw", [
+    "Road building creates 1-6 jobs per $1 million invested, the office estimated [1].",
+    "A $100 billion programme would create between 100,000 and 600,000 jobs [1].",
+    "In May, the yard reported 3 layoffs per day [1].",
+])
+def test_a_rate_as_the_source_gives_it_is_kept(rates, raw):
+    assert kept_whole(rates, raw)
+
+
+def test_figure_rates_reads_what_a_figure_is_per():
+    assert figure_rates("between 100,000 and 600,000 additional jobs per $1 million") == [("600,000", "600000", "1000000")]
+    assert figure_rates("3 deaths per day, 40 per 100,000 people") == [("3", "3", "day"), ("40", "40", "100000")]
+    # "per cent" is a percent sign; a "per" past the clause or the noun phrase is not the figure's
+    assert figure_rates("Unemployment fell to 5 per cent.") == []
+    assert figure_rates("It cost 5 dollars, paid per month.") == []
+    assert figure_rates("They hired 40 workers in the first half of the year per the report.") == []
 
 
 @pytest.fixture(scope="module")
