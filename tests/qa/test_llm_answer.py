@@ -108,6 +108,18 @@ def test_echoed_prompt_injection_falls_back(passages, docs):
     assert "instruction-like" in final.rejected[0][1]
 
 
+def test_instructions_offer_the_model_no_sentence_for_declining():
+    # Offered "write: The sources do not say.", small instruct models wrote it for questions
+    # their sources answer (README, "Using a local model"); declining is the product's job.
+    assert "do not say" not in INSTRUCTIONS and "not answer" not in INSTRUCTIONS
+
+
+def test_a_model_that_declines_anyway_falls_back(passages, docs):
+    _, final, calls = run(FakeLLM("The sources do not say."), passages, docs)
+    assert final.mode == "extractive-fallback" and calls == [1]
+    assert final.rejected == (("The sources do not say.", "the model found no answer in the sources"),)
+
+
 def test_empty_output_falls_back(passages, docs):
     _, final, _ = run(FakeLLM("   "), passages, docs)
     assert final.mode == "extractive-fallback"
