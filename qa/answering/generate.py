@@ -79,11 +79,14 @@ class Prompt:
         sources: the numbered passages, one ``[n] ...`` line each, already trimmed to fit;
             their text passed through ``quote_data``.
         question: the self-contained question, passed through ``quote_data``.
+        decline: what a base model (a plain completion prompt) is told to write when the
+            sources do not answer; chat models are not offered it (``llm_answer.BASE_DECLINE``).
     """
 
     instructions: str
     sources: str
     question: str
+    decline: str = ""
 
 
 @runtime_checkable
@@ -115,9 +118,11 @@ class LLM(Protocol):
 
 
 def completion_text(prompt: Prompt) -> str:
-    """The plain completion prompt for base models: instructions, sources, question, "Answer:"."""
+    """The plain completion prompt for base models: instructions (and what to write when the
+    sources do not answer), sources, question, "Answer:"."""
+    rules = f"{prompt.instructions} {prompt.decline}" if prompt.decline else prompt.instructions
     return (
-        f"{prompt.instructions}\n\n"
+        f"{rules}\n\n"
         f"Sources:\n{prompt.sources}\n\n"
         f"Question: {prompt.question}\n"
         "Answer:"

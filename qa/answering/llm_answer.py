@@ -31,12 +31,13 @@ from qa.records import Answer, Passage
 if TYPE_CHECKING:
     from qa.config import Settings
 
-# No sentence to write when the sources do not answer: offered one ("If the sources do not
-# answer the question, write: The sources do not say."), Qwen2.5-Coder-1.5B-Instruct wrote it
-# word for word for 10 of the 15 own questions it was asked, all answerable, and each answer
-# fell back to the extractive one (README, "Using a local model"). A model that still writes it is
-# recognised (verify._ABSTAIN); whether the sources answer is decided by verification, the
-# reader and the extractive answerer's decline, not by the model.
+# What to write when the sources do not answer is offered to base models only. Offered it,
+# Qwen2.5-Coder-1.5B-Instruct wrote it word for word for 10 of the 15 own questions it was
+# asked, all answerable, and each answer fell back to the extractive one; without it, the
+# bundled base Gemma kept 2 of 15 answers instead of 4, one more wrong (README, "Using a local
+# model"). A chat model that declines anyway is recognised (verify._ABSTAIN); whether the
+# sources answer is decided by verification, the reader and the extractive answerer's decline.
+BASE_DECLINE = "If the sources do not answer the question, write: The sources do not say."
 INSTRUCTIONS = (
     "Answer the question in one to three short sentences, using only the numbered sources. "
     "Copy figures, dates and names exactly as the source states them, and say what each figure counts. "
@@ -189,7 +190,7 @@ def build_prompt(
     question = quote_data(question)
 
     def fits(extra: str) -> bool:
-        return llm.prompt_tokens(Prompt(INSTRUCTIONS, "\n".join(blocks + [extra]), question)) <= budget
+        return llm.prompt_tokens(Prompt(INSTRUCTIONS, "\n".join(blocks + [extra]), question, BASE_DECLINE)) <= budget
 
     for p in passages:
         doc = documents.get(p.doc_id)
@@ -212,7 +213,7 @@ def build_prompt(
             sources.append(Source(n, p, p.start, end))
             blocks.append(_block(n, p, doc.text[p.start : end]))
         break
-    return Prompt(INSTRUCTIONS, "\n".join(blocks), question), sources
+    return Prompt(INSTRUCTIONS, "\n".join(blocks), question, BASE_DECLINE), sources
 
 
 def _block(n: int, p: Passage, text: str) -> str:

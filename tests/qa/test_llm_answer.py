@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.llm_answer import INSTRUCTIONS, build_prompt, llm_stream, stream_with_deadline, GenerationTimeout
+from qa.answering.generate import chat_messages, completion_text
+from qa.answering.llm_answer import (BASE_DECLINE, INSTRUCTIONS, build_prompt, llm_stream, stream_with_deadline,
+                                     GenerationTimeout)
 from qa.config import Settings
 from qa.records import Answer
 from tests.qa.fakes_llm import HANG, FakeLLM, corpus_document, extractive_stand_in, passage
@@ -108,10 +110,13 @@ def test_echoed_prompt_injection_falls_back(passages, docs):
     assert "instruction-like" in final.rejected[0][1]
 
 
-def test_instructions_offer_the_model_no_sentence_for_declining():
-    # Offered "write: The sources do not say.", small instruct models wrote it for questions
-    # their sources answer (README, "Using a local model"); declining is the product's job.
-    assert "do not say" not in INSTRUCTIONS and "not answer" not in INSTRUCTIONS
+def test_only_a_base_model_is_offered_a_sentence_for_declining(passages, docs):
+    # Offered "write: The sources do not say.", a small instruct model wrote it for questions
+    # its sources answer, and the base Gemma did better with it (README, "Using a local model").
+    prompt, _ = build_prompt(QUESTION, passages, docs, FakeLLM("x"))
+    assert prompt.decline == BASE_DECLINE and "do not say" not in INSTRUCTIONS
+    assert BASE_DECLINE in completion_text(prompt)
+    assert not any(BASE_DECLINE in content for _, content in chat_messages(prompt))
 
 
 def test_a_model_that_declines_anyway_falls_back(passages, docs):
