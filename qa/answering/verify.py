@@ -78,7 +78,8 @@ _FIGURE_TOKEN = re.compile(
 # after "per", a currency sign passed over. "per cent" is a percent sign (lang/numbers.py).
 _PER = re.compile(r"\bper\s+(?!cent\b)(?:[$€£¥]\s*)?([\w.,]*\w)", re.IGNORECASE)
 # Words a figure may be from its "per" and still be what is counted per it ("600,000
-# additional jobs per ..."): a noun phrase, not the rest of the clause.
+# additional jobs per ..."): a noun phrase, not the rest of the clause. Hand-set 2026-12-07,
+# not fitted: no data here marks which figure a "per" belongs to.
 _PER_GAP = 3
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LEAD = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE | re.MULTILINE)
