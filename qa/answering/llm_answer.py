@@ -189,8 +189,12 @@ def build_prompt(
 
     question = quote_data(question)
 
+    def prompt(lines: list[str]) -> Prompt:
+        # one place, so the prompt measured against the budget is the prompt sent
+        return Prompt(INSTRUCTIONS, "\n".join(lines), question, BASE_DECLINE)
+
     def fits(extra: str) -> bool:
-        return llm.prompt_tokens(Prompt(INSTRUCTIONS, "\n".join(blocks + [extra]), question, BASE_DECLINE)) <= budget
+        return llm.prompt_tokens(prompt(blocks + [extra])) <= budget
 
     for p in passages:
         doc = documents.get(p.doc_id)
@@ -213,7 +217,7 @@ def build_prompt(
             sources.append(Source(n, p, p.start, end))
             blocks.append(_block(n, p, doc.text[p.start : end]))
         break
-    return Prompt(INSTRUCTIONS, "\n".join(blocks), question, BASE_DECLINE), sources
+    return prompt(blocks), sources
 
 
 def _block(n: int, p: Passage, text: str) -> str:
