@@ -37,7 +37,7 @@ from lang.references import POINTS_BACK, SAME_EVENT
 from lang.text import has_term, stem, terms
 from lang.vocab import MONTH_PATTERN, TIME_FILLERS, TIME_UNITS, VALUE_UNITS, unit_family
 from qa.answering.verify import Objection, inert_markers
-from qa.question import QuestionSpec, concept_of, relation_terms, states_relation
+from qa.question import LENGTH_OR_TIME, QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
 from qa.sources import duplicates
 from qa.sources.events import DateHits, EventScope
@@ -121,7 +121,8 @@ def has_kind(sentence: str, kind: str, question: str = "") -> bool:
     """Whether ``sentence`` contains the kind of thing a ``kind`` question asks for.
 
     A place already named in the question does not count: "in Ukraine" does not answer
-    "in which region did they fight against Ukraine's forces?".
+    "in which region did they fight against Ukraine's forces?". "How long is ...?" takes a
+    length as well as a time (``qa.question.LENGTH_OR_TIME``).
     """
     pattern = _HAS.get(kind)
     if pattern is None:
@@ -136,6 +137,8 @@ def has_kind(sentence: str, kind: str, question: str = "") -> bool:
             if _is_years(t):
                 undated = undated[:t.start] + " " * (t.end - t.start) + undated[t.end:]
         return any(not _YEAR_ONLY.match(m.group(0).strip(",.")) for m in pattern.finditer(undated))
+    if kind == "duration" and LENGTH_OR_TIME.search(question) and has_value(sentence, "length"):
+        return True
     if kind == "place" and question:
         asked = set(terms(question))
         return any(not set(terms(m.group(0).split()[-1])) <= asked for m in pattern.finditer(sentence))

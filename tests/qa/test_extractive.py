@@ -120,6 +120,23 @@ def test_a_duration_in_everyday_words_answers_how_long(sentence):
     assert has_kind("It took 5hrs.", "duration")
 
 
+def test_how_long_is_takes_a_length_or_a_time():
+    # "How long is the cord?" asks for a length; "how long did it take?" only for a time
+    assert has_kind("The cord is 3 ft long.", "duration", "How long is the cord?")
+    assert has_kind("The flight takes nine hours.", "duration", "How long is the flight?")
+    assert not has_kind("The cord is 3 ft long.", "duration", "How long did the repair take?")
+    assert not has_kind("The cord is black.", "duration", "How long is the cord?")
+
+
+def test_the_length_a_how_long_question_asks_is_answered():
+    # written for this test: the length sentence must not be marked down as lacking a time,
+    # below a sentence that states one
+    a = _answer_over({"bridge": "Building the Orla footbridge took two years.\n"
+                                "The Orla footbridge is 240 metres long and links the two banks."},
+                     "How long is the Orla footbridge?")
+    assert a.answered and a.text.startswith("The Orla footbridge is 240 metres long")
+
+
 @pytest.mark.parametrize("sentence", [
     "At approximately 1:58 AM I noticed a light in the sky.", "The show starts at 7 pm.",
     "The church was rebuilt in the 17th century.", "It was popular in the late 80s.",
