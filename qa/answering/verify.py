@@ -314,10 +314,15 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     # answer's times are resolved against each candidate's publication date.
     by_date: dict[str, list[Claim]] = {}
     scored = []
+    # A figure the question states is restated, and counts what the question counts ("Who
+    # estimated a figure around 150,000?" - "Wells Fargo economists estimated a figure around
+    # 150,000."); its token must still be the cited sentence's (below).
+    stated = {v for _, v in figure_tokens(question)}
     for c in candidates:
         if c.doc.date not in by_date:
             claimed, filled_from = _answer_claims(body, question, c.doc.date)
-            bare = [cl for cl in claimed if cl.kind != "date" and not cl.unit and not cl.measure]
+            bare = [cl for cl in claimed if cl.kind != "date" and not cl.unit and not cl.measure
+                    and cl.value not in stated]
             if bare:
                 return None, f"{bare[0].value_text!r} does not say what it counts"
             if filled_from:

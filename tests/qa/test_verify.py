@@ -218,6 +218,20 @@ def test_short_answer_naming_the_person_asked_about_is_rejected(docs):
     assert right.citations and "Putin" in right.citations[0].quote
 
 
+def test_a_figure_the_question_states_is_restated_not_claimed():
+    # written for this test: "around 40,000" is the question's figure, not a bare count
+    text = "Forecasts. Harbour Bank analysts put the figure at around 40,000 in March 2021."
+    src = one_passage("forecast", "Forecasts", text, "Harbour Bank", "March 2021.")
+    q = "Who put the figure at around 40,000 in March 2021?"
+    right = verify_answer("In March 2021, Harbour Bank analysts put the figure at around 40,000 [1].", *src, question=q)
+    assert right.rejected == () and len(right.citations) == 1
+    # a figure the question does not state is still a bare count, and its source's token
+    # is still checked
+    other = verify_answer("In March 2021, Harbour Bank analysts put the figure at around 45,000 [1].", *src,
+                          question=q)
+    assert other.text == "" and "45,000" in other.rejected[0][1]
+
+
 def test_one_word_answer_is_too_short_to_check(sources, docs):
     v = verify_answer("Russian [1]", sources, docs, question="What did they sign?")
     assert v.text == "" and v.rejected[0][1] == "too short to check against a source"
