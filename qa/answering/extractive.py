@@ -53,6 +53,10 @@ UNDISCLOSED_TEXT = "The sources don't say; the closest one states that it is not
 # and of other documents' answers are in qa/tuning.py (TUNING), each with what it was fitted on.
 OTHER_STORIES_NOTE = ("Some documents tell other stories, perhaps of another person or thing of the same name: "
                       "each one's answer is quoted from it, with its source.")
+# Questions a figure or a date answers: their sentences differ by figures, not by names.
+_FIGURE_KINDS = ("count", "date", "duration")
+NAMES_DIFFER_NOTE = ("Documents telling one story give different answers, naming different things: they may "
+                     "disagree; each is quoted with its source.")
 # How much of a document's opening the which-is-which note quotes (a display bound: enough for
 # a page's subject and its first description, "X (born 1950) is an American ...").
 OPENING_CHARS = 200
@@ -462,6 +466,16 @@ def names_differ(a: str, b: str, question: str) -> bool:
     return bool(na) and bool(nb) and not (na <= nb or nb <= na)
 
 
+def names_disjoint(a: str, b: str, question: str) -> bool:
+    """Whether two sentences name only different things beyond the question's names: each names
+    something, and nothing the other does ("born in Utrecht" and "born in Leiden"), so where a
+    name answers they give two answers. Sentences sharing a name ("Putin" in both) may well give
+    one answer in other words."""
+    asked = question_names(question)
+    na, nb = question_names(a) - asked, question_names(b) - asked
+    return bool(na) and bool(nb) and not na & nb
+
+
 def another_story(a: str, b: str, documents: Mapping[str, Document], embed) -> bool:
     """Whether documents ``a`` and ``b`` tell different stories: their leads (first
     ``TUNING.lead_chars`` characters) are less alike than ``TUNING.other_story_similarity``,
@@ -592,18 +606,22 @@ def _whole_sentence(text: str) -> bool:
     return len(text.split()) >= 3 and not first.islower()
 
 
-def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relation: str = "") -> list[int]:
+def same_fact(best: int, ranked: Sequence[Candidate], vectors: np.ndarray, relation: str = "",
+              question: str = "") -> list[int]:
     """Indices of sentences in other articles that state what ``ranked[best]`` states: close
     in meaning, or giving the same figures, and nearly as good an answer to the question
     (stating the ``relation`` it asks about, when it names one). A sentence giving other
-    figures (``figures_differ``) is never the same fact, however close in meaning."""
+    figures (``figures_differ``) is never the same fact, however close in meaning; nor, given
+    the ``question`` a name answers, one naming something the other lacks (``names_differ``):
+    "born in Leiden" is no second source for "born in Utrecht"."""
     top = ranked[best]
     out, docs = [], {top.doc_id}
     sims = vectors @ vectors[best]
     figures = _figures(top.text)
     for i, c in enumerate(ranked):
         if (c.doc_id in docs or c.score < TUNING.same_fact_score_share * top.score
-                or not states_relation(c.text, relation) or figures_differ(top.text, c.text)):
+                or not states_relation(c.text, relation) or figures_differ(top.text, c.text)
+                or (question and names_differ(top.text, c.text, question))):
             continue
         if sims[i] >= TUNING.same_fact_similarity or (figures and figures <= _figures(c.text)):
             out.append(i)
@@ -621,10 +639,12 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
     listed.
 
     A sentence close in meaning to a listed claim that adds little to it (at most
-    ``TUNING.same_claim_new_terms`` new content terms) is cited with that claim instead.
+    ``TUNING.same_claim_new_terms`` new content terms) is cited with that claim instead, unless
+    a name answers the question and it names something the claim lacks (``names_differ``).
     """
     groups, heads = [[ranked[0]]], [0]
     floor = max(threshold, share * ranked[0].score)
+    by_name = spec.kind not in _FIGURE_KINDS  # "born in Leiden" is no second source for "born in Utrecht"
     asked = set(spec.terms)
     # what the best claim is about: the names of the question it mentions ("Ri", "Shoigu")
     subject = {n for n in question_names(spec.text) if names_in(n, ranked[0].text)}
@@ -638,7 +658,8 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
         new = set(terms(c.text)) - asked
         same = next((g for g, h in zip(groups, heads) if float(vectors[i] @ vectors[h]) >= TUNING.same_claim_similarity
                      and len(new - set(terms(ranked[h].text))) <= TUNING.same_claim_new_terms
-                     and not figures_differ(c.text, ranked[h].text)), None)
+                     and not figures_differ(c.text, ranked[h].text)
+                     and not (by_name and names_differ(c.text, ranked[h].text, spec.text))), None)
         if same is not None:
             if c.doc_id not in {x.doc_id for x in same}:
                 same.append(c)
@@ -841,7 +862,8 @@ def answer_extractively(
     if spec.several:
         groups = distinct_claims(ranked, vectors, spec, threshold)
     else:
-        groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation)]]
+        by_name = spec.text if spec.kind not in _FIGURE_KINDS else ""  # figures answer these
+        groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation, by_name)]]
         cited_docs = {c.doc_id for c in groups[0]}
         if ranked[0].read and TUNING.other_answer_share is not None:  # each other document's own answer
             groups += [g for g in distinct_claims(ranked, vectors, spec, threshold, TUNING.other_answer_share)[1:]
@@ -854,10 +876,16 @@ def answer_extractively(
                     continue
                 if figures_differ(best.text, g[0].text):
                     groups.append(g)
-                elif (spec.kind not in ("count", "date", "duration") and names_differ(best.text, g[0].text, spec.text)
-                      and another_story(best.doc_id, g[0].doc_id, documents, embed)):
-                    groups.append(surest_of_document(spec.text, g, ranked, documents, judge))
-                    notes = [OTHER_STORIES_NOTE]
+                elif spec.kind not in _FIGURE_KINDS and names_differ(best.text, g[0].text, spec.text):
+                    if another_story(best.doc_id, g[0].doc_id, documents, embed):
+                        groups.append(surest_of_document(spec.text, g, ranked, documents, judge))
+                        notes = [OTHER_STORIES_NOTE]
+                    elif (names_disjoint(best.text, g[0].text, spec.text) and judge is not None
+                          and TUNING.other_story_reader is not None
+                          and _read(spec.text, g, [0], documents, judge)[0].score >= TUNING.other_story_reader):
+                        # one story told with another name that answers: the sources disagree
+                        groups.append(g)
+                        notes = [n for n in notes if n != NAMES_DIFFER_NOTE] + [NAMES_DIFFER_NOTE]
             if judge is not None and TUNING.other_story_reader is not None:
                 more = other_stories(spec.text, ranked, [c for g in groups for c in g], documents, embed, judge,
                                      TUNING.other_story_reader)

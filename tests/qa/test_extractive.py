@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -406,6 +407,52 @@ def test_another_storys_statement_is_its_sentence_the_reader_finds_surest():
     # the reader finds no surer one, or there is none: the statement stays
     assert surest_of_document(q, [ranked[0]], ranked, docs, _NameReader("Harold Vane")) == [ranked[0]]
     assert surest_of_document(q, [ranked[0]], ranked, docs, None) == [ranked[0]]
+
+
+# One story told with two birthplaces: written for these tests.
+BIRTHPLACES = {
+    "utrecht": "Ida Brandt (1901-1978) was a Dutch composer born in Utrecht. She wrote three symphonies and a requiem.",
+    "leiden": "The Dutch composer Ida Brandt was born in Leiden. She wrote three symphonies and a requiem.",
+}
+
+
+def _statements(answer):
+    """(statement, the documents its markers cite) for each quoted statement of ``answer``."""
+    out = []
+    for text, markers in re.findall(r"\s*(.*?)\s*((?:\[\d+\])+)", answer.text):
+        out.append((text, {answer.citations[int(n) - 1].doc_id for n in re.findall(r"\d+", markers)}))
+    return out
+
+
+def _birthplace(articles, judge=None):
+    docs = {k: _doc(k, v) for k, v in articles.items()}
+    embed = HashingEmbedder().embed
+    assert not another_story("utrecht", "leiden", docs, embed)  # one story, as these tests need
+    passages = [Passage(chunk_id=f"{k}-0", doc_id=k, text=d.text, start=0, end=len(d.text), score=1.0)
+                for k, d in docs.items()]
+    q = "Where was the composer Ida Brandt born?"
+    a, _ = answer_extractively(q, analyze(q), passages, docs, embed, Idf([d.text for d in docs.values()]), 0.2,
+                               judge=judge)
+    return a, _statements(a)
+
+
+@pytest.mark.parametrize("judge", [None, _NameReader("born")])
+def test_a_document_naming_another_answer_is_never_cited_as_a_second_source(judge):
+    a, said = _birthplace(BIRTHPLACES, judge)
+    assert said and all(not ("Utrecht" in t and "leiden" in cited) and not ("Leiden" in t and "utrecht" in cited)
+                        for t, cited in said)
+
+
+def test_another_answer_in_a_document_of_one_story_is_quoted_when_the_reader_finds_it_answers():
+    # the two sentences share no name: two answers; the reader (fake: any sentence with
+    # "born") finds each answers, so both are quoted, and the note says they may disagree
+    apart = {k: v.replace("Dutch ", "") for k, v in BIRTHPLACES.items()}
+    a, said = _birthplace(apart, _NameReader("born"))
+    assert any("Leiden" in t for t, _ in said) and any("Utrecht" in t for t, _ in said)
+    assert "different answers" in a.note
+    # without the reader, the hand-written score does not tell an answer from a mention
+    a, said = _birthplace(apart)
+    assert len([t for t, _ in said if "born in" in t]) == 1
 
 
 def test_another_story_is_never_told_by_parts_of_one_titled_text():
