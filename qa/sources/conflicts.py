@@ -343,7 +343,11 @@ def _related(need: Need, g1: list[Claim], g2: list[Claim]) -> str:
         if _disjoint_times(g1, g2):
             return DIFFERENT_EVENT
         return COMPATIBLE if _bounds_agree(a, b) else CONTRADICTION
-    if not a.measure or not b.measure or measures_related(a.measure, b.measure) not in ("same", "compatible"):
+    # "has eight moons" and "has twelve known moons", for "how many moons does it have?": no verb
+    # measures either figure, and each counts the unit asked for, so they count the same thing
+    plain = not need.measure and not a.measure and not b.measure and bool(need.unit) and a.unit == b.unit == need.unit
+    if not plain and (not a.measure or not b.measure
+                      or measures_related(a.measure, b.measure) not in ("same", "compatible")):
         return DIFFERENT_MEASURE  # a contradiction needs two figures known to count the same thing
     pair = _disjoint_times(g1, g2)
     if pair:

@@ -319,6 +319,19 @@ def test_two_populations_of_one_time_contradict_and_of_two_times_are_not_parts_o
     assert [g.normalized for g in housing.groups] == ["2051"]
 
 
+def test_two_counts_of_the_asked_thing_with_no_verb_contradict():
+    # written for this test: neither figure is measured by a verb, both count the moons asked for
+    need = read_question("How many moons does the planet Kereth have?")
+    r = reconcile(need, _population_claims("Astronomers say the planet Kereth has eight moons.",
+                                           "The planet Kereth has twelve known moons, a survey found."))
+    assert sorted(g.normalized for g in r.groups) == ["12", "8"]
+    assert r.summary.startswith("Sources contradict") and "different things" not in r.summary
+    # a figure a verb measures still counts something else than one no verb measures
+    sent = reconcile(read_question("How many soldiers does Estria have?"),
+                     _population_claims("Estria has 40,000 soldiers.", "Estria sent 3,000 soldiers abroad."))
+    assert CONTRADICTION not in {g.relation for g in sent.groups}
+
+
 def _document_claims(doc_id: str, text: str):
     return extract_claims(Document(doc_id=doc_id, text=text, source=doc_id, content_hash="test", date="2025-03-01"))
 
