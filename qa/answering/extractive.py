@@ -51,8 +51,9 @@ UNDISCLOSED_TEXT = "The sources don't say; the closest one states that it is not
 
 # The tuned numbers of the sentence score, of what an answer quotes besides its best sentence
 # and of other documents' answers are in qa/tuning.py (TUNING), each with what it was fitted on.
-OTHER_STORIES_NOTE = ("Some documents tell other stories, perhaps of another person or thing of the same name: "
-                      "each one's answer is quoted from it, with its source.")
+# Leads unalike may be namesakes' pages or short texts that disagree on one thing: the note says both.
+OTHER_STORIES_NOTE = ("Some documents tell other stories, perhaps of another person or thing of the same name, "
+                      "or disagree: each one's answer is quoted from it, with its source.")
 # Questions a figure or a date answers: their sentences differ by figures, not by names.
 _FIGURE_KINDS = ("count", "date", "duration")
 NAMES_DIFFER_NOTE = ("Documents telling one story give different answers, naming different things: they may "
