@@ -645,7 +645,7 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
     """
     groups, heads = [[ranked[0]]], [0]
     floor = max(threshold, share * ranked[0].score)
-    by_name = spec.kind not in _FIGURE_KINDS  # "born in Leiden" is no second source for "born in Utrecht"
+    by_name = spec.kind not in _FIGURE_KINDS  # then "born in Leiden" is no second source for "born in Utrecht"
     asked = set(spec.terms)
     # what the best claim is about: the names of the question it mentions ("Ri", "Shoigu")
     subject = {n for n in question_names(spec.text) if names_in(n, ranked[0].text)}
@@ -863,8 +863,9 @@ def answer_extractively(
     if spec.several:
         groups = distinct_claims(ranked, vectors, spec, threshold)
     else:
-        by_name = spec.text if spec.kind not in _FIGURE_KINDS else ""  # figures answer these
-        groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation, by_name)]]
+        by_name = spec.kind not in _FIGURE_KINDS
+        groups = [[ranked[0]] + [ranked[i] for i in same_fact(0, ranked, vectors, spec.relation,
+                                                              spec.text if by_name else "")]]
         cited_docs = {c.doc_id for c in groups[0]}
         if ranked[0].read and TUNING.other_answer_share is not None:  # each other document's own answer
             groups += [g for g in distinct_claims(ranked, vectors, spec, threshold, TUNING.other_answer_share)[1:]
@@ -877,21 +878,21 @@ def answer_extractively(
                     continue
                 if figures_differ(best.text, g[0].text):
                     groups.append(g)
-                elif spec.kind not in _FIGURE_KINDS and names_differ(best.text, g[0].text, spec.text):
+                elif by_name and names_differ(best.text, g[0].text, spec.text):
                     if another_story(best.doc_id, g[0].doc_id, documents, embed):
                         groups.append(surest_of_document(spec.text, g, ranked, documents, judge))
-                        notes = [OTHER_STORIES_NOTE]
+                        notes = _with(notes, OTHER_STORIES_NOTE)
                     elif (names_disjoint(best.text, g[0].text, spec.text) and judge is not None
                           and TUNING.other_story_reader is not None
                           and _read(spec.text, g, [0], documents, judge)[0].score >= TUNING.other_story_reader):
-                        # one story told with another name that answers: the sources disagree
+                        # one story told with another name that answers: the sources may disagree
                         groups.append(g)
-                        notes = [n for n in notes if n != NAMES_DIFFER_NOTE] + [NAMES_DIFFER_NOTE]
+                        notes = _with(notes, NAMES_DIFFER_NOTE)
             if judge is not None and TUNING.other_story_reader is not None:
                 more = other_stories(spec.text, ranked, [c for g in groups for c in g], documents, embed, judge,
                                      TUNING.other_story_reader)
                 groups += [[c] for c in more]
-                notes = [OTHER_STORIES_NOTE] if more else notes
+                notes = _with(notes, OTHER_STORIES_NOTE) if more else notes
     for docs in scope.per_event:  # a question that fits several events is answered for each of them
         if not any(c.doc_id in docs for g in groups for c in g):
             best = next((c for c in ranked if c.doc_id in docs and c.score >= threshold and not is_caption(c.text)
@@ -910,6 +911,11 @@ def answer_extractively(
     text, citations = compose(groups, documents)
     return Answer(question=question, text=text, answered=True, citations=citations, mode="extractive",
                   standalone_question=spec.text, passages=tuple(passages), note=" ".join(notes + copies)), ranked
+
+
+def _with(notes: list[str], note: str) -> list[str]:
+    """``notes`` with ``note`` added once."""
+    return notes if note in notes else [*notes, note]
 
 
 def copy_conflicts(question: str, ranked: Sequence[Candidate], documents: Mapping[str, Document], reader,
