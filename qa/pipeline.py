@@ -495,7 +495,13 @@ class Pipeline:
         for item in llm_stream(question, base.standalone_question, read or base.passages or (), documents, llm,
                                self.settings, fallback=lambda: base, history=history, objection=objection):
             if isinstance(item, Answer) and item.mode == "llm":
-                item = with_sources_of(item, base, spec.several)
+                # other documents' other answers (namesakes, or one story told with another name)
+                # are added to the model's as a set's claims are: a model quotes one side
+                others = extractive.other_answers_note(base)
+                completed = with_sources_of(item, base, spec.several or bool(others))
+                if others and completed is not item:
+                    completed = dataclasses.replace(completed, note=join_notes(completed.note, others))
+                item = completed
                 if objection is not None and not item.values:  # the next sentence, when it is the answer
                     item = extractive.with_following(spec.text, item, ranked, documents, judge, threshold)
             yield item

@@ -913,6 +913,12 @@ def answer_extractively(
                   standalone_question=spec.text, passages=tuple(passages), note=" ".join(notes + copies)), ranked
 
 
+def other_answers_note(answer: Answer) -> str:
+    """What ``answer``'s note says of the other documents' other answers it quotes (other
+    stories, or one story told with other names), or "" when it quotes none."""
+    return " ".join(n for n in (OTHER_STORIES_NOTE, NAMES_DIFFER_NOTE) if n in answer.note)
+
+
 def _with(notes: list[str], note: str) -> list[str]:
     """``notes`` with ``note`` added once."""
     return notes if note in notes else [*notes, note]

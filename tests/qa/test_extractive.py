@@ -14,7 +14,7 @@ from index.records import Document
 from qa.answering.extractive import (ABSTAIN_TEXT, Idf, another_story, answer_extractively, has_kind, has_value,
                                      score_sentences, surest_of_document, which_is_which)
 from qa.question import analyze
-from qa.records import Passage
+from qa.records import Answer, Passage
 from tests.index.fakes import HashingEmbedder
 
 ARTICLES = {
@@ -524,6 +524,25 @@ def test_which_is_which_says_nothing_when_the_texts_tell_one_story():
     b = _answer_over(copies, "Who is the artist of the album Lazy Sunday?")
     assert len({c.doc_id for c in b.citations}) == 2
     assert which_is_which(b, _untitled(copies), HashingEmbedder().embed) == ""  # leads alike
+
+
+def test_a_models_answer_for_one_namesake_gets_the_others_answer(tmp_path):
+    from qa.config import Settings
+    from qa.pipeline import Pipeline
+    from tests.qa.fakes_llm import FakeLLM
+    from tests.qa.test_library import _corpus
+
+    corpus = _corpus(tmp_path, "album", list(NAMESAKES.values()))
+    p = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
+                          reader="heuristic"), embedder=HashingEmbedder())
+    p.build()
+    q = "Who is the artist of the album Lazy Sunday?"
+    p.llm = lambda: FakeLLM("Lazy Sunday is an album by Harold Vane [1].")  # one namesake only
+    final = [x for x in p.stream(q, mode="llm") if isinstance(x, Answer)][-1]
+    assert final.mode == "llm", final.note
+    assert "Harold Vane" in final.text and "Mira Kest" in final.text and "other stories" in final.note
+    docs = p.documents()
+    assert all(docs[c.doc_id].text[c.start:c.end] == c.quote for c in final.citations)
 
 
 def test_the_pipeline_says_which_namesake_each_answer_is_from(tmp_path):
