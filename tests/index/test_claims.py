@@ -294,6 +294,17 @@ def test_the_counted_noun_ends_where_its_verb_begins(sentence, unit, measure):
         assert c.measure == measure
 
 
+@pytest.mark.parametrize("sentence, unit", [
+    ("The reservoir holds 3.1 cubic kilometres of water.", "volume"),
+    ("The lake covers 12 square kilometres.", "square"),
+    ("The park covers 40 sq km.", "square"),
+    ("The road to the pass runs for 12 kilometres.", "km"),
+])
+def test_a_word_before_a_unit_of_length_makes_an_area_or_a_volume(sentence, unit):
+    # "3.1 cubic kilometres" answers no "how high?"; "12 kilometres" still measures a length
+    assert one(sentence).unit == unit
+
+
 def test_a_number_in_a_measure_compound_is_not_a_count():
     from index.claims import claims_in_text
 

@@ -332,6 +332,14 @@ def test_two_counts_of_the_asked_thing_with_no_verb_contradict():
     assert CONTRADICTION not in {g.relation for g in sent.groups}
 
 
+def test_a_volume_is_no_height():
+    # written for this test: the reservoir's cubic kilometres are no value of the dam's height
+    r = reconcile(read_question("How high is the Lumen dam?"), _population_claims(
+        "It is 142 metres high and holds back a reservoir of 3.1 cubic kilometres.",
+        "It is 165 metres high and holds back a reservoir of 3.1 cubic kilometres."))
+    assert sorted(g.normalized for g in r.groups) == ["142", "165"]
+
+
 def _document_claims(doc_id: str, text: str):
     return extract_claims(Document(doc_id=doc_id, text=text, source=doc_id, content_hash="test", date="2025-03-01"))
 
