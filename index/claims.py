@@ -265,9 +265,9 @@ class _Reading:
     share_of: str
 
 
-# "21 civilian deaths": a people noun after the figure's next word
 # Unit families a word before a unit of length makes of it ("square kilometres", "cubic metres").
 _AREA_OR_VOLUME = frozenset({"square", "volume"})
+# "21 civilian deaths": a people noun after the figure's next word
 _BEFORE_PEOPLE_NOUN = re.compile(rf"(?i)\s+(?:{'|'.join(PEOPLE_NOUNS)})\b")
 
 
@@ -298,7 +298,7 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
     if kind not in ("money", "quantity", "calibre"):
         unit = unit_family(head) if head else ""
         # "12 square kilometres" is an area and "3.1 cubic kilometres" a volume, not a length
-        scale = unit_family(phrase.split()[0]) if phrase.split() else ""
+        scale = unit_family(phrase.split(maxsplit=1)[0]) if phrase.strip() else ""
         unit = scale if scale in _AREA_OR_VOLUME else unit
     if kind in ("count", "vague") and head in TIME_UNITS:
         kind = "duration"  # "three months", "19 years": how long, not how many

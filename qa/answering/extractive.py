@@ -462,8 +462,7 @@ def names_differ(a: str, b: str, question: str) -> bool:
     """Whether two sentences name different things the question does not: each has a
     capitalised name the other lacks ("an album by Barbra Streisand" and "an album by Harold
     Land"), so they answer with two values, each quoted."""
-    asked = question_names(question)
-    na, nb = question_names(a) - asked, question_names(b) - asked
+    na, nb = _names_beyond(question, a, b)
     return bool(na) and bool(nb) and not (na <= nb or nb <= na)
 
 
@@ -472,9 +471,14 @@ def names_disjoint(a: str, b: str, question: str) -> bool:
     something, and nothing the other does ("born in Utrecht" and "born in Leiden"), so where a
     name answers they give two answers. Sentences sharing a name ("Putin" in both) may well give
     one answer in other words."""
-    asked = question_names(question)
-    na, nb = question_names(a) - asked, question_names(b) - asked
+    na, nb = _names_beyond(question, a, b)
     return bool(na) and bool(nb) and not na & nb
+
+
+def _names_beyond(question: str, a: str, b: str) -> tuple[set[str], set[str]]:
+    """The names of ``a`` and of ``b`` that ``question`` does not name."""
+    asked = question_names(question)
+    return question_names(a) - asked, question_names(b) - asked
 
 
 def another_story(a: str, b: str, documents: Mapping[str, Document], embed) -> bool:
