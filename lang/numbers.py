@@ -33,8 +33,13 @@ COUNT_WORDS = alternation(set(
 _PERCENT = r"%|percent\b|per\s+cent\b"
 _NUM_RE = re.compile(
     rf"(?i)(?<![\w.,/$€£-])(?P<cur>[$€£])?\s?(?P<n1>{_NUMBER})"
-    rf"(?:\s*(?:to|-|–|and)\s*(?P=cur)?(?P<n2>{_NUMBER}))?"
+    rf"(?:\s*(?P<sep>to|-|–|and)\s*(?P=cur)?(?P<n2>{_NUMBER}))?"
     rf"(?P<pct>\s*(?:{_PERCENT}))?")
+# One figure alone, where _NUM_RE's two figures are no range ("$9 billion and 23,000 employees",
+# "from 5,000 to 3,000"): the second is a figure of its own.
+_ONE_NUM_RE = re.compile(rf"(?i)(?P<cur>[$€£])?\s?(?P<n1>{_NUMBER})(?P<n2>)(?P<pct>\s*(?:{_PERCENT}))?")
+# "and" joins the two ends of a range only after "between" ("between 9 and 12").
+_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
 _FRACTION_RE = re.compile(r"(?i)\b(?:" + "|".join(re.escape(f) for f in sorted(FRACTIONS, key=len, reverse=True)) + r")\b")
 _VAGUE_RE = re.compile(r"(?i)\b(?:" + "|".join(re.escape(v) for v in sorted(VAGUE_AMOUNTS, key=len, reverse=True)) + r")\b")
 QUAL_RE = re.compile(r"(?i)(?:\b(?:" + "|".join(re.escape(q) for q in sorted(QUALIFIERS, key=len, reverse=True)) + r"))\s+$")
@@ -151,22 +156,25 @@ def find_figures(sentence: str, times: list[timex.TimeExpr]) -> list[Found]:
     for m in _VAGUE_RE.finditer(sentence):
         if free(*m.span()):
             found.append(Found(m.start(), m.end(), m.group(0), " ".join(m.group(0).lower().split()), "vague"))
-    for m in _NUM_RE.finditer(sentence):
+    pos = 0
+    while (m := _NUM_RE.search(sentence, pos)) is not None:
+        n1 = _to_number(m.group("n1"))
+        n2 = _to_number(m.group("n2")) if m.group("n2") else None
+        if n1 is not None and n2 is not None:
+            scale = _scale_of(m.group("n2"))
+            if scale and not _scale_of(m.group("n1")):
+                n1 *= SCALES[scale]  # "4.2 to 5.8 million": the scale belongs to both
+            if n2 <= n1 or (m.group("sep").lower() == "and" and not _BETWEEN.search(sentence[:m.start()])):
+                # no range: the first figure alone, and the second is read next
+                m, n1, n2 = _ONE_NUM_RE.match(sentence, m.start()), _to_number(m.group("n1")), None
+        pos = max(m.end(), pos + 1)
         s, e = m.span()
         while e > s and sentence[e - 1].isspace():
             e -= 1
         if not free(s, e) or not free(m.start("n1"), m.end("n1")) or _skip_number(sentence, m.start("n1"), e, m.group("n1")):
             continue
-        n1 = _to_number(m.group("n1"))
         if n1 is None:
             continue
-        n2 = _to_number(m.group("n2")) if m.group("n2") else None
-        if n2 is not None:
-            scale = _scale_of(m.group("n2"))
-            if scale and not _scale_of(m.group("n1")):
-                n1 *= SCALES[scale]  # "4.2 to 5.8 million": the scale belongs to both
-            if n2 <= n1:
-                n2 = None
         value = canon(n1) if n2 is None else f"{canon(n1)}-{canon(n2)}"
         kind, unit = "count", ""
         if m.group("pct"):

@@ -90,6 +90,19 @@ def test_shipments_containers_and_a_range_of_rounds():
     assert (rounds.unit, rounds.value_text) == ("ammunition", "an estimated 4.2 to 5.8 million")
 
 
+@pytest.mark.parametrize("sentence, figures", [
+    # two figures joined by "and" are a range only after "between"; a second figure no larger
+    # than the first ends no range: each is a figure of its own, with its own unit
+    ("The company would have sales of about $9 billion and 23,000 employees in 14 countries.",
+     {"9000000000": "USD", "23000": "people", "14": "countries"}),
+    ("The ticket price fell from $500 to $300.", {"500": "USD", "300": "USD"}),
+    ("Between 9 and 12 soldiers were wounded.", {"9-12": "personnel"}),
+    ("Officials reported 4.2 to 5.8 million rounds.", {"4200000-5800000": "ammunition"}),
+])
+def test_two_figures_make_a_range_only_when_they_read_as_one(sentence, figures):
+    assert {c.value: c.unit for c in claims_in_text(sentence)} == figures
+
+
 def test_calibres_and_ordinals_are_not_counts():
     claims = extract_claims(corpus_doc("000")) + extract_claims(corpus_doc("002"))
     calibres = {c.value: c for c in claims if c.kind == "calibre"}
