@@ -26,8 +26,8 @@ from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
 from lang.vocab import ORDINAL
 from qa.answering import extractive
-from qa.answering.figures import (apply_values, measures_asked, resolved_times, slot_values, values_required,
-                                  with_sources_of)
+from qa.answering.figures import (apply_values, measures_asked, on_subject, resolved_times, slot_values,
+                                  values_required, with_sources_of)
 from qa.answering.reader import reader as reader_model
 from qa.answering.vectors import SentenceVectors
 from qa.chat import check_question, condense
@@ -357,7 +357,8 @@ class Pipeline:
                 more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates, self._reader)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
             recon = reconcile(spec.need, in_docs)
-            with_values = apply_values(answer, recon, ranked, documents, in_docs,
+            with_values = apply_values(answer, on_subject(recon, ranked[0], documents) if ranked else recon,
+                                       ranked, documents, in_docs,
                                        several=event is not None and event.ambiguous)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):
                 # Asked for a figure of a kind the ledger reads, and no source gives one.

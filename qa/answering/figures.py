@@ -17,8 +17,9 @@ from index.records import Document
 from lang import timex
 from lang.questions import SEVERAL
 from lang.references import POINTS_BACK
+from lang.text import terms
 from qa.answering.extractive import Candidate, compose, names_in, question_names
-from qa.question import Need
+from qa.question import Need, concept_of
 from qa.records import Answer, Citation, Value
 from qa.sources import duplicates
 from qa.sources.events import Event
@@ -204,6 +205,40 @@ def apply_values(answer: Answer, recon: Reconciliation, ranked: Sequence[Candida
     elif summary := different_values(values):  # the conflicts summary names values we dropped: say only what we keep
         text = f"{summary} {text}"
     return dataclasses.replace(answer, text=text, citations=citations, values=values, answered=True)
+
+
+def on_subject(recon: Reconciliation, top: Candidate, documents: Mapping[str, Document]) -> Reconciliation:
+    """``recon`` without the values of documents that name nothing the question names.
+
+    The ledger says what a figure measures, not what it is about: "how many died in the quake?"
+    over a flood report and an earthquake report finds both stories' dead, and the answer said
+    the sources differ. A document that names none of the question's subject terms
+    (``Need.terms``; a word for the same thing counts, ``qa.question.concept_of``) tells another
+    story, when the best sentence's document names one. Only a document naming none is left
+    out: articles on one story name it in their own words ("rounds of ammunition", not
+    "artillery"), and one term in common is enough.
+    """
+    asked = list(dict.fromkeys(terms(" ".join(recon.need.terms))))
+    if not recon.groups or not asked or top.doc_id not in documents:
+        return recon
+    names: dict[str, bool] = {}
+
+    def names_any(doc_id: str) -> bool:
+        if doc_id not in names:
+            words = set(terms(documents[doc_id].text))
+            said = {concept_of(w) for w in words} - {""}
+            names[doc_id] = any(t in words or (concept_of(t) or "-") in said for t in asked)
+        return names[doc_id]
+
+    if not names_any(top.doc_id):
+        return recon
+    groups = tuple(kept for kept in (dataclasses.replace(g, claims=tuple(c for c in g.claims if c.doc_id in documents
+                                                                        and names_any(c.doc_id)))
+                                     for g in recon.groups) if kept.claims)
+    if sum(len(g.claims) for g in groups) == sum(len(g.claims) for g in recon.groups):
+        return recon
+    # the summary names every value: with some dropped, apply_values words the kept ones
+    return dataclasses.replace(recon, groups=groups, summary="", total="")
 
 
 def different_values(values: Sequence[Value]) -> str:

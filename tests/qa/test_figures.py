@@ -192,3 +192,29 @@ def test_a_measure_question_asks_for_its_type_and_the_measure_word_is_not_its_su
     assert read_question("How many troops were deployed?").value_type == ""
     assert read_question("How high is the percentage of renters?").value_type == ""      # a share, not a length
     assert read_question("How heavy was the cost of the war?").value_type == "money"
+
+
+FLOOD = ("Floods kill dozens in Moravia\n"
+         "At least 42 people have died in floods in southern Moravia after the Svratka river burst its banks, "
+         "officials said on Tuesday.\n"
+         "The army deployed 600 soldiers to build flood barriers.")
+QUAKE = ("Earthquake shakes western Anatolia\n"
+         "A magnitude 6.1 quake struck western Turkey on Saturday, damaging dozens of buildings, the disaster "
+         "agency said.\n"
+         "In February 2023, two earthquakes killed more than 50,000 people in the south of the country.")
+
+
+def test_a_figure_from_a_story_that_never_names_what_was_asked_is_no_value_of_it(tmp_path):
+    # the ledger reads both death tolls as "killed"; only the quake's article names a quake
+    from qa.config import Settings
+    from qa.pipeline import Pipeline
+    from tests.qa.test_library import _corpus
+
+    corpus = _corpus(tmp_path, "news", [FLOOD, QUAKE])
+    p = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
+                          reader="heuristic"), embedder=HashingEmbedder())
+    p.build()
+    a = p.answer("How many people died in the quake?", mode="extractive")
+    assert a.answered and "50,000" in a.text
+    assert "42" not in a.text and not any(c.doc_id.startswith("news-0") for c in a.citations)
+    assert [v.normalized for v in a.values] == ["50000"]
