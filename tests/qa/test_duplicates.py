@@ -202,15 +202,10 @@ def test_a_statement_cited_from_copies_says_how_many_sources_are_independent():
 
 
 def test_the_pipeline_notes_copies_cited_as_support(tmp_path):
-    from qa.config import Settings
-    from qa.pipeline import Pipeline
-    from tests.qa.test_library import _corpus
+    from tests.qa.test_library import built_pipeline
 
     copy = STORY.replace("Harbour town floods", "Velmora: harbour town floods")
-    corpus = _corpus(tmp_path, "flood", [STORY, copy, OTHER])
-    p = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
-                          reader="heuristic"), embedder=HashingEmbedder())
-    p.build()
+    p = built_pipeline(tmp_path, "flood", [STORY, copy, OTHER])
     a = p.answer("Who thanked the volunteers who filled sandbags?", mode="extractive")
     assert a.answered and {c.doc_id for c in a.citations} >= {"flood-0", "flood-1"}
     assert "2 documents, 1 independent" in a.note

@@ -527,15 +527,10 @@ def test_which_is_which_says_nothing_when_the_texts_tell_one_story():
 
 
 def test_a_models_answer_for_one_namesake_gets_the_others_answer(tmp_path):
-    from qa.config import Settings
-    from qa.pipeline import Pipeline
     from tests.qa.fakes_llm import FakeLLM
-    from tests.qa.test_library import _corpus
+    from tests.qa.test_library import built_pipeline
 
-    corpus = _corpus(tmp_path, "album", list(NAMESAKES.values()))
-    p = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
-                          reader="heuristic"), embedder=HashingEmbedder())
-    p.build()
+    p = built_pipeline(tmp_path, "album", list(NAMESAKES.values()))
     q = "Who is the artist of the album Lazy Sunday?"
     p.llm = lambda: FakeLLM("Lazy Sunday is an album by Harold Vane [1].")  # one namesake only
     final = [x for x in p.stream(q, mode="llm") if isinstance(x, Answer)][-1]
@@ -546,14 +541,9 @@ def test_a_models_answer_for_one_namesake_gets_the_others_answer(tmp_path):
 
 
 def test_the_pipeline_says_which_namesake_each_answer_is_from(tmp_path):
-    from qa.config import Settings
-    from qa.pipeline import Pipeline
-    from tests.qa.test_library import _corpus
+    from tests.qa.test_library import built_pipeline
 
-    corpus = _corpus(tmp_path, "album", list(NAMESAKES.values()))
-    p = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
-                          reader="heuristic"), embedder=HashingEmbedder())
-    p.build()
+    p = built_pipeline(tmp_path, "album", list(NAMESAKES.values()))
     a = p.answer("Who is the artist of the album Lazy Sunday?", mode="extractive")
     assert a.answered and "Harold Vane" in a.text and "Mira Kest" in a.text
     told = a.note[a.note.index("Which is which"):]
@@ -608,14 +598,9 @@ CATHEDRAL = ("Tarnow Cathedral\nThe cathedral in Tarnow is a Gothic church built
 
 
 def test_a_page_that_never_names_whom_the_question_names_does_not_answer_it(tmp_path):
-    from qa.config import Settings
-    from qa.pipeline import Pipeline
-    from tests.qa.test_library import _corpus
+    from tests.qa.test_library import built_pipeline
 
-    corpus = _corpus(tmp_path, "pages", [COMPOSER, CATHEDRAL])
-    p = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
-                          reader="heuristic"), embedder=HashingEmbedder())
-    p.build()
+    p = built_pipeline(tmp_path, "pages", [COMPOSER, CATHEDRAL])
     a = p.answer("How many symphonies and songs did Padovano write?", mode="extractive")
     assert not any(c.doc_id.startswith("pages-0") for c in a.citations), a.text
     b = p.answer("How many symphonies did Marwitz write?", mode="extractive")

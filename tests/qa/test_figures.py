@@ -206,14 +206,9 @@ QUAKE = ("Earthquake shakes western Anatolia\n"
 
 def test_a_figure_from_a_story_that_never_names_what_was_asked_is_no_value_of_it(tmp_path):
     # the ledger reads both death tolls as "killed"; only the quake's article names a quake
-    from qa.config import Settings
-    from qa.pipeline import Pipeline
-    from tests.qa.test_library import _corpus
+    from tests.qa.test_library import built_pipeline
 
-    corpus = _corpus(tmp_path, "news", [FLOOD, QUAKE])
-    p = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.2,
-                          reader="heuristic"), embedder=HashingEmbedder())
-    p.build()
+    p = built_pipeline(tmp_path, "news", [FLOOD, QUAKE])
     a = p.answer("How many people died in the quake?", mode="extractive")
     assert a.answered and "50,000" in a.text
     assert "42" not in a.text and not any(c.doc_id.startswith("news-0") for c in a.citations)

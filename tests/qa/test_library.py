@@ -28,6 +28,18 @@ def _corpus(root, name, articles):
     return folder
 
 
+def built_pipeline(root, name, articles):
+    """A Pipeline over the ``articles`` (files ``name-0.txt`` ...), built with the hashing
+    fake embedder and the hand-written score (whose fake cosines run low: threshold 0.2)."""
+    from qa.config import Settings
+    from qa.pipeline import Pipeline
+
+    p = Pipeline(Settings(corpus_dir=_corpus(root, name, articles), index_dir=root / "index", llm="none",
+                          abstain_threshold=0.2, reader="heuristic"), embedder=HashingEmbedder())
+    p.build()
+    return p
+
+
 @pytest.fixture
 def two(tmp_path):
     """Two libraries over two corpora, open at once, each with its own fake embedder (whose
