@@ -135,9 +135,10 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int, int]:
         if not tok[0].isalpha() or low in _STOP or low in REPORTING_WORDS:
             break
         if words and (MEASURE_SURFACE.get(low) or _MEASURE_PHRASE.match(sentence, s) or low in IRREGULAR_VERBS
-                      or (len(low) > 4 and low.endswith("ed"))):
+                      or (len(low) > 4 and low.endswith(("ed", "ing")))):
             # a verb after a noun ends the phrase ("troops sent", "workers walked out", "workers
-            # took part"); a measure word first is the counted thing itself ("4,000 casualties")
+            # took part", "ships waiting offshore"); a measure word first is the counted thing
+            # itself ("4,000 casualties"), and a participle first describes it ("300 fishing boats")
             break
         words.append((tok, s, e))
         if MEASURE_SURFACE.get(low):

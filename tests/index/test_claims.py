@@ -103,6 +103,19 @@ def test_two_figures_make_a_range_only_when_they_read_as_one(sentence, figures):
     assert {c.value: c.unit for c in claims_in_text(sentence)} == figures
 
 
+@pytest.mark.parametrize("sentence, value, unit, measure", [
+    # every form of a measure's verb names it; a participle after the counted noun ends its phrase
+    ("The quake damaged dozens of buildings, injuring at least 35 people, the agency said.", "35", "people",
+     "wounded"),
+    ("Police were evacuating 2,000 residents on Sunday.", "2000", "people", "evacuated"),
+    ("The strike left more than 80 container ships waiting offshore.", "80", "ships", ""),
+    ("The navy sent 300 fishing boats to help.", "300", "boats", "sent"),
+])
+def test_the_unit_and_measure_of_a_figure(sentence, value, unit, measure):
+    c = next(c for c in claims_in_text(sentence) if c.value == value)
+    assert (c.unit, c.measure) == (unit, measure)
+
+
 def test_calibres_and_ordinals_are_not_counts():
     claims = extract_claims(corpus_doc("000")) + extract_claims(corpus_doc("002"))
     calibres = {c.value: c for c in claims if c.kind == "calibre"}
