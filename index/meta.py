@@ -9,8 +9,9 @@ Date evidence, strongest first:
 2. a line that is only a date ("June 4, 2025"),
 3. a full date in the first content sentences that are not photo captions
    ("arrived ... on Wednesday, June 4, 2025"),
-4. a month and day in the first sentences ("reported on March 21") when the same
-   opening lines state a year.
+4. a month and day after a reporting verb in the first sentences ("Yonhap reported on March
+   21") when the same opening lines state a year ("the strike began on March 3" dates an event,
+   not the report).
 
 A photo caption's date is never taken: it dates the picture, which may be older than the
 article (article 002 of the bundled corpus reports the June visit under a March photo).
@@ -34,7 +35,7 @@ from index.load import text_hash
 from index.records import Document
 from lang.cues import CAPTION_LINE_WORDS
 from lang.lexicon import alternation
-from lang.vocab import MONTH_PATTERN, MONTHS, WIRE_AGENCIES
+from lang.vocab import ATTRIBUTION_VERBS, MONTH_PATTERN, MONTHS, WIRE_AGENCIES
 
 SIDECAR = "metadata.json"
 FIELDS = ("title", "publisher", "date", "url")
@@ -50,6 +51,10 @@ DATE_PATTERNS = (
 )
 MONTH_DAY = re.compile(rf"\b(?:on|since|from)\s+(?:\w+day,?\s+)?{_MONTH_RE}\s+{_DAY_RE}\b(?!,?\s*(?:19|20)\d\d)",
                        re.IGNORECASE)
+# "Yonhap reported on March 21" dates the report; "the strike began on March 3" dates an event
+# the report may be years after, so a month and day without a year counts only after a
+# reporting verb.
+_REPORTED = re.compile(rf"\b(?:{alternation(ATTRIBUTION_VERBS)})\s+$", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 EXPLICIT_DATE = re.compile(r"^\s*(posted|published|publish date|first published|date|dated)\b(\s+on)?\s*:?\s*",
                            re.IGNORECASE)
@@ -184,7 +189,7 @@ def extract_date(doc: Document) -> str:
     for line in opening:
         if CAPTION.search(line):
             continue
-        m = MONTH_DAY.search(line)
+        m = next((m for m in MONTH_DAY.finditer(line) if _REPORTED.search(line[:m.start()])), None)
         if m:
             years = YEAR.findall(" ".join(opening))
             if years:

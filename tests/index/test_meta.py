@@ -68,6 +68,15 @@ def test_no_stated_date_gives_empty_string():
     assert extract(make("Envoy visits Pyongyang\nShoigu arrived on Tuesday, officials said.")).date == ""
 
 
+def test_a_day_an_event_began_is_no_publication_date():
+    # the month and day of an event and a year of another sentence made "1989-03-03"
+    text = ("Dock workers end strike\nDock workers returned to work on Friday after an 11-day strike.\n"
+            "The strike began on March 3 after talks broke down. It was the longest stoppage since 1989.")
+    assert extract(make(text)).date == ""
+    reported = text.replace("The strike began on March 3", "Local radio reported on March 3 that talks")
+    assert extract(make(reported)).date == "1989-03-03"  # a report's day: the rule it was made for
+
+
 def test_last_updated_is_not_the_publication_date():
     text = "Envoy visits\nLast updated: January 23, 2026\nPosted on June 17, 2025\nBody text here."
     assert extract(make(text)).date == "2025-06-17"
