@@ -15,11 +15,11 @@ import calendar
 import re
 from functools import lru_cache
 
-from lang.lexicon import table
+from lang.lexicon import alternation, table
 
 __all__ = ["MEASURE_LEMMAS", "MEASURE_SURFACE", "ATTRIBUTION_VERBS", "WIRE_AGENCIES", "EVENT_FAMILIES",
            "measure_family", "unit_family", "measures_related", "units_compatible", "measure_words",
-           "qualifier_direction", "is_caption"]
+           "qualifier_direction", "is_caption", "is_distance"]
 
 _V = table("vocab")
 
@@ -59,6 +59,10 @@ VALUE_UNITS: dict[str, tuple[str, ...]] = {kind: tuple(us) for kind, us in _V["v
 # The words that say a bare figure is of a value type: the asked measure words and [value_words].
 VALUE_WORDS: dict[str, frozenset[str]] = {kind: frozenset(ws) | frozenset(_V["value_words"].get(kind, ()))
                                           for kind, ws in ASKED_MEASURES.items()}
+# "120 kilometres south-east of Oslo": a length that is a distance (``is_distance``).
+_DIRECTION = alternation(_V["distance_cues"]["directions"])
+_DISTANCE = re.compile(rf"[\s,]*(?:(?:{_DIRECTION})(?:[\s-]+(?:{_DIRECTION}))?\s+of\b|"
+                       rf"(?:{alternation(_V['distance_cues']['alone'])})\b)", re.I)
 # Some units are people; "people" is the generic one every person-unit is compatible with.
 PERSON_UNITS = frozenset(_V["unit_types"]["person"])
 TIME_UNITS = frozenset(_V["unit_types"]["time"])
@@ -179,6 +183,12 @@ _CAPTION = re.compile(r"(?i)\b(?:in this (?:photo|image|picture)|photo(?:graph)?
                       # people named by where they stand in the picture: "Putin, left, and Trump shake hands"
                       r"|,\s*(?:left|right|centre|center|second\s+(?:left|right|from\s+(?:left|right))|far\s+(?:left|right))"
                       r"\s*[,;)]|\((?:l|r|left|right|centre|center)\)")
+
+
+def is_distance(text_after_unit: str) -> bool:
+    """Whether the words right after a length's unit make it a distance between places
+    ("... south-east of Oslo", "... from the coast", "... away"): no height, depth or size."""
+    return bool(_DISTANCE.match(text_after_unit))
 
 
 def is_caption(sentence: str) -> bool:

@@ -33,7 +33,7 @@ from lang.cues import AGAIN, SET_APART
 from lang.numbers import canon
 from lang.references import POINTS_BACK
 from lang.text import QUESTION_STOPWORDS, mentions
-from lang.vocab import ASKED_MEASURES, GENERIC_COUNTERS, VALUE_UNITS, VALUE_WORDS
+from lang.vocab import ASKED_MEASURES, GENERIC_COUNTERS, VALUE_UNITS, VALUE_WORDS, is_distance
 from qa.sources.value_notes import detail, note, summary
 from qa.question import Need
 from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
@@ -105,12 +105,17 @@ def stated_as(c: Claim, value_type: str) -> bool:
     households": not 787); never a decimal or a rate ("885.0 people per square mile")."""
     if value_type == "money":
         return c.kind == "money"
-    if c.kind != "count":
-        return False
+    if c.kind != "count" and not (c.kind == "quantity" and value_type != "people"):
+        return False  # a figure glued to its unit ("40 km") is a quantity, of a length or a mass
     after = _FIRST_WORD.match(c.sentence, c.value_end - c.start)
     word = after.group(1).lower() if after is not None else ""
     if value_type != "people":
         units = VALUE_UNITS.get(value_type, ())
+        # "120 kilometres south-east of Oslo", "3 km from the coast": a distance, no height
+        unit_end = after.end() if after is not None else c.value_end - c.start
+        if value_type == "length" and (is_distance(c.sentence[c.value_end - c.start:])
+                                       or is_distance(c.sentence[unit_end:])):
+            return False
         return unit_family(c.unit) in units or unit_family(word) in units
     if not _WHOLE.fullmatch(c.value) or "." in c.value_text or _RATE.match(c.sentence, c.value_end - c.start):
         return False

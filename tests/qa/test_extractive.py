@@ -342,6 +342,11 @@ def test_a_measure_question_is_answered_by_a_figure_of_its_type(question, doc, f
     ("The belt cost $25.", "money", True),
     ("The belt lasted 25 years.", "money", False),
     ("It weighs 2 kg.", "mass", True),
+    # a length that places something is a distance: no height, depth or elevation
+    ("It lies about 120 kilometres south-east of Oslo.", "length", False),
+    ("The village is 3 km from the coast.", "length", False),
+    ("The summit is 4,808 m high, 40 km away.", "length", True),
+    ("It lies about 120 kilometres south-east of Oslo.", "distance", True),
     ("Anything at all.", "", True),                                          # no measure asked
 ])
 def test_has_value(sentence, value_type, expected):

@@ -186,6 +186,16 @@ def test_a_length_money_or_mass_is_told_by_its_unit():
     assert stated_as(next(c for c in claims if c.kind == "money"), "money")
 
 
+def test_a_length_that_places_something_answers_how_far_not_how_high():
+    claims = claims_in_text("The town lies 120 kilometres south-east of Oslo; its fortress is 40 m high and 3 km away.")
+    by = {c.value_text.strip(): c for c in claims}
+    assert not stated_as(by["120"], "length") and stated_as(by["120"], "distance")
+    assert stated_as(by["40"], "length")
+    assert not stated_as(by["3 km"], "length") and stated_as(by["3 km"], "distance")  # glued to its unit
+    assert read_question("How far is Halden from Oslo?").value_type == "distance"
+    assert read_question("How high is the fortress?").value_type == "length"
+
+
 def test_a_measure_question_asks_for_its_type_and_the_measure_word_is_not_its_subject():
     need = read_question("What is the population of Ostrand Township?")
     assert need.value_type == "people" and "population" not in need.terms and "ostrand" in need.terms
