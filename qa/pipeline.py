@@ -360,6 +360,7 @@ class Pipeline:
             with_values = apply_values(answer, on_subject(recon, ranked[0], documents) if ranked else recon,
                                        ranked, documents, in_docs,
                                        several=event is not None and event.ambiguous)
+            with_values = self._unless_surer(spec, answer, with_values, ranked, documents, in_docs)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
@@ -386,6 +387,31 @@ class Pipeline:
         if apart:
             note = join_notes(note, apart)
         return dataclasses.replace(answer, standalone_question=standalone, note=note), ranked
+
+    def _unless_surer(self, spec, answer: Answer, with_values: Answer, ranked: list, documents, claims) -> Answer:
+        """``with_values``, the answer rewritten around the ledger's values, or ``answer``, the
+        sentence chosen, when the values no longer quote it, it states a precise figure of its
+        own, and the reader judges it a surer answer than every sentence stating the values.
+
+        Which figures answer a count question is read from its words ("how much" with no unit
+        takes a sum of money, not a share; "pay" asks for money), and the words can mislead:
+        "how much did the shares rise?" was answered with the share price of another sentence,
+        over "Shares jumped 25 percent", which the reader judged the answer. A vague figure
+        ("millions of rounds") leaves the values their place: a precise one elsewhere answers."""
+        judge, _ = self._judge()
+        if judge is None or spec.kind != "count" or not answer.answered or not answer.citations \
+                or not (with_values.answered and with_values.values):
+            return with_values  # (a figure of something related, shown as no answer, stays)
+        by_span = {(c.doc_id, c.start): c for c in ranked}
+        best = by_span.get((answer.citations[0].doc_id, answer.citations[0].start))
+        stating = [by_span[k] for k in dict.fromkeys((c.doc_id, c.start) for c in with_values.citations)
+                   if k in by_span]
+        if best is None or best in stating or not stating or not any(
+                c.doc_id == best.doc_id and best.start <= c.value_start < best.end and c.kind not in ("vague", "date")
+                for c in claims):
+            return with_values
+        read = extractive.read_each(spec.text, [best, *stating], documents, judge)
+        return answer if read[0].score > max(c.score for c in read[1:]) else with_values
 
     def _checked(self, spec, answer: Answer, first: extractive.Candidate, ranked: list, documents) -> Answer:
         """The "hybrid" veto: the learned reader judges the sentence the hand-written score chose

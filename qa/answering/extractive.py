@@ -302,6 +302,13 @@ def _read(question: str, scored: list[Candidate], short: Sequence[int], document
     return out
 
 
+def read_each(question: str, sentences: Sequence[Candidate], documents: Mapping[str, Document],
+              reader) -> list[Candidate]:
+    """Each of ``sentences`` as the learned reader reads it: its score the calibrated
+    probability that it answers ``question`` (``read`` set), in the order given."""
+    return _read(question, list(sentences), range(len(sentences)), documents, reader) if sentences else []
+
+
 def reader_passages(ranked: Sequence[Candidate], documents: Mapping[str, Document],
                     n: int = TUNING.llm_sentences) -> list[Passage]:
     """The ``n`` best sentences the reader read, each with the sentence before it, as passages

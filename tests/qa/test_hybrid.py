@@ -327,3 +327,17 @@ def test_a_what_happened_set_is_judged_by_the_reader(tmp_path, reader, kept):
     assert a.answered is kept
     if not kept:
         assert "answers the question by the reader's judgement" in a.note or "does not answer" in a.note
+
+
+TAKEOVER = ("Norvik Foods agrees to buy Valdane Dairy\n\n"
+            "Norvik Foods said on Wednesday it would buy its rival Valdane Dairy for $2.4 billion in cash.\n\n"
+            "The deal values Valdane shares at 31 dollars each, a premium of 28 percent to their closing price.\n\n"
+            "Valdane shares rose 25 percent in Riga trading on Wednesday.\n")
+
+
+def test_a_figure_the_reader_judges_surer_is_not_replaced_by_the_ledgers_money(tmp_path):
+    # "how much" with no unit reads as a sum of money; the sentence chosen states 25 percent,
+    # and the reader judges it, not the share price's sentence, the answer
+    a = _pipeline(tmp_path, _WordReader("rose"), articles=(TAKEOVER,)).answer(
+        "How much did Valdane shares rise?", mode="extractive")
+    assert a.answered and "rose 25 percent" in a.text and "31 dollars" not in a.text and not a.values
