@@ -356,7 +356,7 @@ class Pipeline:
             if extra:
                 more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates, self._reader)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
-            recon = reconcile(spec.need, in_docs)
+            recon = reconcile(spec.need, in_docs, _titles(in_docs, documents))
             with_values = apply_values(answer, on_subject(recon, ranked[0], documents) if ranked else recon,
                                        ranked, documents, in_docs,
                                        several=event is not None and event.ambiguous)
@@ -372,7 +372,7 @@ class Pipeline:
             # "what is the population of X?" over entity pages that name X only in their opening:
             # the sentence score or the reader declined a sentence, code reads the values
             in_docs = _claims_of(passages, claims)
-            recon = reconcile(spec.need, in_docs)
+            recon = reconcile(spec.need, in_docs, _titles(in_docs, documents))
             answer = slot_values(answer, recon, ranked, documents, in_docs)
         if event is None:
             answer = self._copy_conflicts(spec, answer, ranked, documents)
@@ -559,6 +559,11 @@ def _claims_of(passages, claims) -> list:
     (an article's lead, "arrived ... on March 21", may sit outside them), by document in
     retrieval order."""
     return [c for d in dict.fromkeys(p.doc_id for p in passages) for c in claims.get(d, ())]
+
+
+def _titles(claims, documents) -> dict[str, str]:
+    """doc_id -> title of the documents the claims are from (a claim's sentence is read with it)."""
+    return {d: documents[d].title for d in dict.fromkeys(c.doc_id for c in claims) if d in documents}
 
 
 def join_notes(*notes: str) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from index.claims import (EVENT_FAMILIES, Claim, is_caption, measure_family, measure_words, measures_related,
                           qualifier_direction, unit_family, units_compatible, value_range)
@@ -53,10 +53,12 @@ _COUNT_KINDS = {"count", "vague", "money", "quantity", "percent"}
 _DATE_GRAINS = {"day", "month", "season", "quarter", "year"}
 
 
-def _score(need: Need, c: Claim, before: str = "") -> int:
+def _score(need: Need, c: Claim, before: str = "", title: str = "") -> int:
     """How many of the question's subject terms the claim's sentence (and what it is about)
-    mentions; a sentence opening with "These shipments ..." is read with the one before it."""
-    text = f"{c.sentence} {c.about} {before if POINTS_BACK.match(c.sentence) else ''}"
+    mentions; a sentence opening with "These shipments ..." is read with the one before it,
+    and every sentence with its document's title: "52 people had been injured" is about the
+    earthquake of "Strong earthquake hits Kutahya province" without naming it again."""
+    text = f"{c.sentence} {c.about} {before if POINTS_BACK.match(c.sentence) else ''} {title}"
     return sum(1 for t in need.terms if mentions(t, text))
 
 
@@ -142,7 +144,7 @@ def _primary(need: Need, c: Claim) -> bool:
     return not need.measure or measures_related(need.measure, c.measure) in ("same", "compatible")
 
 
-def _select(need: Need, claims: Sequence[Claim]) -> list[Claim]:
+def _select(need: Need, claims: Sequence[Claim], titles: Mapping[str, str]) -> list[Claim]:
     keep = _select_strict(need, claims, loose=0)
     extra: list[Claim] = []
     if need.kind == "count" and need.measure and not any(c.kind != "vague" and _primary(need, c) for c in keep):
@@ -160,8 +162,8 @@ def _select(need: Need, claims: Sequence[Claim]) -> list[Claim]:
     for bucket in (primary, related):
         if need.terms and bucket:
             # the subject must match when any claim of the bucket matches it
-            best = max(_score(need, c, before.get((c.doc_id, c.start), "")) for c in bucket)
-            bucket = [c for c in bucket if _score(need, c, before.get((c.doc_id, c.start), "")) >= min(best, 1)]
+            scores = [_score(need, c, before.get((c.doc_id, c.start), ""), titles.get(c.doc_id, "")) for c in bucket]
+            bucket = [c for c, score in zip(bucket, scores) if score >= min(max(scores), 1)]
         if need.kind == "count":
             precise = [c for c in bucket if c.kind != "vague"]
             bucket = precise or bucket  # "thousands" only when no source gives a figure
@@ -370,18 +372,22 @@ def _sound_total(a: Claim, b: Claim) -> bool:
     return a.doc_id == b.doc_id or "additive" in (qualifier_direction(a.qualifier), qualifier_direction(b.qualifier))
 
 
-def reconcile(need: Need, claims: Sequence[Claim]) -> Reconciliation:
+def reconcile(need: Need, claims: Sequence[Claim], titles: Mapping[str, str] | None = None) -> Reconciliation:
     """Group the values that answer a question and say how they relate.
 
     Args:
         need: what the question asks (``QuestionSpec.need``, or ``qa.question.read_question``).
         claims: the claims of the retrieved or relevant sentences (``index.claims``).
+        titles: doc_id -> the document's title, which a count's sentence is read with when
+            the question names a subject (None: sentences alone).
 
     Returns:
         A ``Reconciliation``; ``groups`` is empty when the question asks for no figure or
         date, or no claim answers it.
     """
-    chosen = _select(need, claims)
+    # A count's sentence is read with its title; a date's is not: nearly every sentence dates
+    # something, and the subject named in the sentence tells which dates are the asked event's.
+    chosen = _select(need, claims, (titles or {}) if need.kind == "count" else {})
     # a fraction ("two-thirds of the losses being soldiers killed") qualifies its base figure
     fractions = [c for c in claims if c.kind == "fraction" and c.share_of]
     raw = _rank(need, _group(need, chosen))

@@ -359,3 +359,13 @@ def test_one_document_in_its_own_voice_does_not_contradict_itself():
     two = reconcile(need, _document_claims("a", "400 volunteers were sent to the camp.")
                     + _document_claims("b", "650 volunteers were sent to the camp."))
     assert {g.relation for g in two.groups} == {CONTRADICTION}
+
+
+def test_a_sentence_is_about_what_its_documents_title_names():
+    # the minister's figure does not name the earthquake again: its article's title does
+    claims = (claims_in_text("A magnitude 6.1 earthquake struck on Saturday, injuring at least 35 people.", doc_id="a")
+              + claims_in_text("Health Minister Fahrettin Koca said 52 people had been injured.", doc_id="b"))
+    need = read_question("How many people were injured in the earthquake?")
+    assert [g.normalized for g in reconcile(need, claims).groups] == ["35"]
+    titles = {"a": "Quake injures dozens", "b": "Strong earthquake hits Kutahya province"}
+    assert sorted(g.normalized for g in reconcile(need, claims, titles).groups) == ["35", "52"]

@@ -223,3 +223,20 @@ def test_a_figure_from_a_story_that_never_names_what_was_asked_is_no_value_of_it
     assert a.answered and "50,000" in a.text
     assert "42" not in a.text and not any(c.doc_id.startswith("news-0") for c in a.citations)
     assert [v.normalized for v in a.values] == ["50000"]
+
+
+QUAKE_WIRE = ("Strong earthquake hits western Anatolia\n"
+              "A strong earthquake rocked western Turkey on Saturday, the disaster agency said.\n"
+              "Health Minister Fahrettin Koca said 52 people had been injured, most of them lightly.")
+
+
+def test_two_reports_of_one_quake_each_give_their_count_though_one_names_the_quake_only_in_its_title(tmp_path):
+    from tests.qa.test_library import built_pipeline
+
+    quake = QUAKE.replace("quake struck western Turkey on Saturday, damaging dozens of buildings",
+                          "earthquake struck western Turkey on Saturday, injuring at least 35 people")
+    assert quake != QUAKE
+    a = built_pipeline(tmp_path, "news", [quake, QUAKE_WIRE]).answer(
+        "How many people were injured in the earthquake?", mode="extractive")
+    assert a.answered and {v.normalized for v in a.values} == {"35", "52"}
+    assert "35" in a.text and "52" in a.text
