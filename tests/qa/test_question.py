@@ -98,7 +98,7 @@ def test_what_happened_is_stated_by_any_event_sentence():
     ("What is the estimated total population of Handa?", "people"),
     ("What is the length of the Moravica river?", "length"),
     ("How tall is the tower?", "length"),
-    ("How far is Pyongyang from Seoul?", "length"),
+    ("How far is Pyongyang from Seoul?", "distance"),      # a length between places
     ("What is the area of the park?", "area"),
     ("What is the weight of the cup?", "mass"),
     ("How much did the belt cost?", "money"),
