@@ -690,25 +690,6 @@ def question_names(question: str) -> set[str]:
     return {stem(w) for w in name_words(question, sentence_starts=False, dates=True)}
 
 
-def naming_documents(question: str, doc_ids: Sequence[str], documents: Mapping[str, Document]) -> set[str] | None:
-    """Of ``doc_ids``, those whose title or text names a name of ``question``; None when the
-    question names nothing (days and months aside) or no document names any of its names.
-
-    A sentence answers a question that names something only from a document that names it
-    too: "How many symphonies did Padovano write?" is not answered by a composer's page that
-    never mentions Padovano, whatever its sentence says about symphonies. One name is enough
-    (a question may name more than its document does: "the Tarnowski tombs of Tarnow
-    Cathedral" over a page on "the cathedral in Tarnow"), and when no document names any, the
-    question's names are no guide.
-    """
-    names = {stem(w) for w in name_words(question, sentence_starts=False)}
-    if not names:
-        return None
-    naming = {d for d in dict.fromkeys(doc_ids) if d in documents
-              and any(names_in(n, f"{documents[d].title}\n{documents[d].text}") for n in names)}
-    return naming or None
-
-
 def names_in(name: str, text: str) -> bool:
     """Whether ``text`` mentions the (stemmed) name, as itself or a derived word ("Estria",
     "Estrian"), alone or in a hyphenated compound ("News" and "Democrat" in "News-Democrat")."""
@@ -880,9 +861,6 @@ def answer_extractively(
     """
     scope = scope or EventScope()
     pool = list(passages) + list(scope.mentions) + (set_sentences(spec, passages, documents) if spec.several else [])
-    naming = naming_documents(spec.text, [p.doc_id for p in pool], documents)
-    if naming is not None:  # another page's sentence is about something else
-        pool = [p for p in pool if p.doc_id in naming]
     ranked, vectors = score_sentences(spec, pool, documents, embed, idf, dates, reader)
     if scope.foreign:  # "during his previous visit in March" is a poor answer about the June visit
         ranked = [dataclasses.replace(c, score=c.score * TUNING.foreign_event)
