@@ -594,4 +594,3 @@ def test_an_answer_quotes_a_whole_sentence_past_an_abbreviation_before_a_number(
     assert answer.answered
     assert answer.citations[0].quote == text[:text.index("\n")]
     assert not any(c.text.endswith("No.") for c in ranked)
-
