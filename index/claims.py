@@ -105,10 +105,15 @@ _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?=(?:with|while|but|whereas|alt
                            r"which|who|according)\b)")
 
 
-def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+# Where a sentence turns to another matter ("No one was killed, but 14 people were treated"): a
+# figure's measure is never looked for past it.
+_CONTRAST_BREAK = re.compile(r";|,\s+(?=(?:but|while|whereas|although|though)\b)")
+
+
+def _clause_bounds(sentence: str, pos: int, breaks: re.Pattern = _CLAUSE_BREAK) -> tuple[int, int]:
     """The clause of ``sentence`` around position ``pos`` (split at ;, dashes, ", with", ...)."""
     start, end = 0, len(sentence)
-    for m in _CLAUSE_BREAK.finditer(sentence):
+    for m in breaks.finditer(sentence):
         if m.end() <= pos:
             start = m.end()
         elif m.start() >= pos:
@@ -317,7 +322,8 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
         unit = unit_family(unit_phrase.split()[-1]) if unit_phrase else unit
     if not measure:
         measure = _nearest_measure(sentence, lo, hi, qs, max(pe, e), exclude=(ps, pe_ex))[0] or \
-            _nearest_measure(sentence, 0, len(sentence), qs, max(pe, e), exclude=(ps, pe_ex))[0]
+            _nearest_measure(sentence, *_clause_bounds(sentence, s, _CONTRAST_BREAK), qs, max(pe, e),
+                             exclude=(ps, pe_ex))[0]
     about = phrase
     if kind == "calibre":
         about, measure = _noun_phrase(sentence, e)[1], "calibre"

@@ -110,6 +110,8 @@ def test_two_figures_make_a_range_only_when_they_read_as_one(sentence, figures):
     ("Police were evacuating 2,000 residents on Sunday.", "2000", "people", "evacuated"),
     ("The strike left more than 80 container ships waiting offshore.", "80", "ships", ""),
     ("The navy sent 300 fishing boats to help.", "300", "boats", "sent"),
+    # a measure is not looked for past a turn to another matter
+    ("No one was killed in the blast, but 14 people were treated in hospital, police said.", "14", "people", ""),
 ])
 def test_the_unit_and_measure_of_a_figure(sentence, value, unit, measure):
     c = next(c for c in claims_in_text(sentence) if c.value == value)
