@@ -166,7 +166,8 @@ def find_figures(sentence: str, times: list[timex.TimeExpr]) -> list[Found]:
                 n1 *= SCALES[scale]  # "4.2 to 5.8 million": the scale belongs to both
             if n2 <= n1 or (m.group("sep").lower() == "and" and not _BETWEEN.search(sentence[:m.start()])):
                 # no range: the first figure alone, and the second is read next
-                m, n1, n2 = _ONE_NUM_RE.match(sentence, m.start()), _to_number(m.group("n1")), None
+                m = _ONE_NUM_RE.match(sentence, m.start())
+                n1, n2 = _to_number(m.group("n1")), None
         pos = max(m.end(), pos + 1)
         s, e = m.span()
         while e > s and sentence[e - 1].isspace():

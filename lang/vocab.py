@@ -63,6 +63,7 @@ VALUE_WORDS: dict[str, frozenset[str]] = {kind: frozenset(ws) | frozenset(_V["va
 _DIRECTION = alternation(_V["distance_cues"]["directions"])
 _DISTANCE = re.compile(rf"[\s,]*(?:(?:{_DIRECTION})(?:[\s-]+(?:{_DIRECTION}))?\s+of\b|"
                        rf"(?:{alternation(_V['distance_cues']['alone'])})\b)", re.I)
+_UNIT_WORD = re.compile(r"[\s-]*[^\W\d_]+")
 # Some units are people; "people" is the generic one every person-unit is compatible with.
 PERSON_UNITS = frozenset(_V["unit_types"]["person"])
 TIME_UNITS = frozenset(_V["unit_types"]["time"])
@@ -185,10 +186,13 @@ _CAPTION = re.compile(r"(?i)\b(?:in this (?:photo|image|picture)|photo(?:graph)?
                       r"\s*[,;)]|\((?:l|r|left|right|centre|center)\)")
 
 
-def is_distance(text_after_unit: str) -> bool:
-    """Whether the words right after a length's unit make it a distance between places
-    ("... south-east of Oslo", "... from the coast", "... away"): no height, depth or size."""
-    return bool(_DISTANCE.match(text_after_unit))
+def is_distance(sentence: str, figure_end: int) -> bool:
+    """Whether the length whose figure ends at ``figure_end`` in ``sentence`` is a distance
+    between places: the words right after it, or after its unit ("40 km away", "120 kilometres
+    south-east of Oslo", "3 miles from the coast"), place something; no height, depth or size."""
+    rest = sentence[figure_end:]
+    unit = _UNIT_WORD.match(rest)
+    return bool(_DISTANCE.match(rest) or (unit and _DISTANCE.match(rest, unit.end())))
 
 
 def is_caption(sentence: str) -> bool:

@@ -165,9 +165,8 @@ def has_value(sentence: str, value_type: str) -> bool:
             continue
         after = _NEXT_WORD.match(sentence, f.end)
         family = f.unit or (unit_family(after.group(1)) if after else "")
-        if value_type == "length":  # "120 kilometres south-east of Oslo" is no height
-            if is_distance(sentence[f.end:] if f.unit else sentence[after.end():] if after else ""):
-                continue
+        if value_type == "length" and is_distance(sentence, f.end):
+            continue  # "120 kilometres south-east of Oslo" is no height
         if value_type == "people":  # a whole number: "30.178614" is a coordinate, "38.5" a mean
             whole = f.value.replace("-", "").isdigit()
             if f.kind == "count" and whole and not _YEAR_ONLY.match(f.text.strip(",.")) and family not in _OTHER_UNITS:
@@ -352,7 +351,7 @@ def reader_check(question: str, answer: Answer, quoted: Sequence[Candidate], doc
     the rainy season."); the reader reads it with the quoted sentence as its context. When it
     answers (probability at least ``threshold``) and more surely than the quoted sentence, it is
     quoted after it and the answer stands on it."""
-    p = max(c.score for c in _read(question, list(quoted), range(len(quoted)), documents, reader))
+    p = max(c.score for c in read_each(question, quoted, documents, reader))
     surer = _surer(question, after, p, documents, reader, threshold)
     if surer is not None:
         return dataclasses.replace(_quoting(answer, surer, documents), confidence=surer.score)

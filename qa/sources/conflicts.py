@@ -113,11 +113,8 @@ def stated_as(c: Claim, value_type: str) -> bool:
     word = after.group(1).lower() if after is not None else ""
     if value_type != "people":
         units = VALUE_UNITS.get(value_type, ())
-        # "120 kilometres south-east of Oslo", "3 km from the coast": a distance, no height
-        unit_end = after.end() if after is not None else c.value_end - c.start
-        if value_type == "length" and (is_distance(c.sentence[c.value_end - c.start:])
-                                       or is_distance(c.sentence[unit_end:])):
-            return False
+        if value_type == "length" and is_distance(c.sentence, c.value_end - c.start):
+            return False  # "120 kilometres south-east of Oslo", "3 km from the coast": no height
         return unit_family(c.unit) in units or unit_family(word) in units
     if not _WHOLE.fullmatch(c.value) or "." in c.value_text or _RATE.match(c.sentence, c.value_end - c.start):
         return False
