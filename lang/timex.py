@@ -590,6 +590,13 @@ def label(value: str) -> str:
         if b == "..":
             return f"since {label(a)}"
         return f"{label(a)} to {label(b)}"
+    if value.startswith("--"):  # a month or day whose year no text gave: "January", "June 4"
+        parts = value[2:].split("-")
+        try:
+            month = calendar.month_name[int(parts[0])]
+            return f"{month} {int(parts[1])}" if len(parts) == 2 else month
+        except (ValueError, IndexError):
+            return value
     parts = value.split("-")
     year = parts[0].lstrip("0") if parts[0].isdigit() else parts[0]  # "0373" is written 373
     try:

@@ -237,3 +237,10 @@ def test_a_dated_article_about_millennia_is_read_for_claims():
 
     claims = claims_in_text("Sanderson wrote that over the last 4000 years 12 states rose.", published="2025-06-04")
     assert [(c.value, c.kind) for c in claims] == [("4000", "duration"), ("12", "count")]
+
+
+def test_label_writes_a_month_or_day_without_its_year_as_words():
+    # an undated article's "since early January" is "--01": a reader is shown "since January"
+    assert label("--01") == "January" and label("--06-04") == "June 4"
+    assert label("--01/..") == "since January" and label("--06-04/2025-06-10") == "June 4 to June 10, 2025"
+    assert label("--13") == "--13"  # not a month: shown as it is
