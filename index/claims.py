@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from lang.sentences import joined_sentences
 from index.records import Document
@@ -105,6 +105,9 @@ _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?=(?:with|while|but|whereas|alt
                            r"which|who|according)\b)")
 
 
+_RELATIVE = re.compile(r"(?i)(?:which|who)\b")
+
+
 # Where a sentence turns to another matter ("No one was killed, but 14 people were treated"): a
 # figure's measure is never looked for past it.
 _CONTRAST_BREAK = re.compile(r";|,\s+(?=(?:but|while|whereas|although|though)\b)")
@@ -119,6 +122,10 @@ def _clause_bounds(sentence: str, pos: int, breaks: re.Pattern = _CLAUSE_BREAK) 
         elif m.start() >= pos:
             end = m.start()
             break
+    if _RELATIVE.match(sentence, start):
+        # ", which has 3,200 employees, said ... until 2028": a relative clause ends at its comma
+        close = sentence.find(",", pos, end)
+        end = close if close >= 0 else end
     return start, end
 
 
@@ -158,12 +165,13 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int, int]:
 
 
 def _nearest_measure(sentence: str, lo: int, hi: int, vstart: int, vend: int,
-                     exclude: tuple[int, int] = (0, 0), events_only: bool = False) -> tuple[str, int, int]:
-    """The measure lemma nearest the value within sentence[lo:hi]; words before it are preferred."""
+                     exclude: Sequence[tuple[int, int]] = (), events_only: bool = False) -> tuple[str, int, int]:
+    """The measure lemma nearest the value within sentence[lo:hi], outside the ``exclude``
+    spans; words before it are preferred."""
     best = ("", -1, -1)
     best_cost = None
     for lemma, ms, me in measure_words(sentence):
-        if ms < lo or me > hi or (exclude != (0, 0) and exclude[0] <= ms < exclude[1]):
+        if ms < lo or me > hi or any(a <= ms < b for a, b in exclude):
             continue
         if events_only and measure_family(lemma) not in EVENT_FAMILIES:
             continue
@@ -242,13 +250,16 @@ def _object_after(sentence: str, verb_end: int, hi: int) -> str:
 # --- extraction ---------------------------------------------------------------------------
 
 
-def _nearest_time(times: list[timex.TimeExpr], lo: int, hi: int, vs: int, ve: int) -> timex.TimeExpr | None:
-    """The time expression of the clause nearest a figure; the only one of the sentence otherwise."""
+def _nearest_time(times: list[timex.TimeExpr], lo: int, hi: int, vs: int, ve: int,
+                  sentence_wide: bool = True) -> timex.TimeExpr | None:
+    """The time expression of the clause nearest a figure; the only one of the sentence
+    otherwise (``sentence_wide``: not for a figure in a relative clause, whose time the
+    clause would say: "which has 3,200 employees, said the order secures work until 2028")."""
     cands = [t for t in times if lo <= t.start and t.end <= hi and not (t.start <= vs and ve <= t.end)]
     if cands:
         return min(cands, key=lambda t: abs(t.start - ve) if t.start >= ve else abs(vs - t.end))
     resolved = [t for t in times if t.value]
-    return resolved[0] if len(resolved) == 1 else None
+    return resolved[0] if len(resolved) == 1 and sentence_wide else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +288,32 @@ _AREA_OR_VOLUME = frozenset({"square", "volume"})
 _BEFORE_PEOPLE_NOUN = re.compile(rf"(?i)\s+(?:{'|'.join(PEOPLE_NOUNS)})\b")
 
 
+# A figure's own verb: the word after an auxiliary right before it ("has infected 2,340
+# people") or after auxiliaries right after its noun ("14 homes have been destroyed").
+_INCLUDING = re.compile(r"(?i),\s+including\s+$")
+_AUX_ONLY = alternation(("has", "have", "had", "was", "were", "is", "are", "been", "being"))
+_VERB_BEFORE = re.compile(rf"(?i)\b(?:{_AUX_ONLY})\s+(?:\w+ly\s+)?([a-z]+)\s+$")
+_VERB_AFTER = re.compile(rf"(?i)\s*(?:(?:{alternation(AUXILIARIES)})\s+){{1,3}}([a-z]+)\b")
+# "Four of the animals died", "12 of them were killed": a verb after the part that measures it
+_PART_MEASURED = re.compile(rf"(?i)\s+of\s+(?:the|those|them|these|its|their)(?:\s+[a-z][\w'’-]*){{1,3}}?"
+                            rf"\s+(?:(?:{alternation(AUXILIARIES)})\s+){{0,3}}({_MEASURE_ALT})\b")
+_VERB_BEFORE_DATE = re.compile(rf"(?i)\b(?:{_AUX_ONLY})\s+(?:\w+ly\s+)?([a-z]+ed)\s+(?:(?:in|on|at|by|during)\s+)?$")
+_PAST_AFTER = re.compile(r"(?i)\s+([a-z]+ed)\b(?!\s+(?:by|of)\b)")  # "12 villages flooded overnight"
+
+
+def _own_verb_unmeasured(sentence: str, start: int, noun_end: int) -> bool:
+    """Whether the figure at ``start`` (its counted noun ending at ``noun_end``) has a verb of
+    its own that is no measure word: then it counts what that verb says ("sickened 2,340
+    people and killed 31": 2,340 are not killed; "suffered injuries, and 14 people have been
+    treated": 14 are not injuries), and no measure elsewhere in its sentence is its."""
+    for m in (_VERB_BEFORE.search(sentence, max(0, start - 60), start), _VERB_AFTER.match(sentence, noun_end)):
+        word = m.group(1).lower() if m else ""
+        if (word.endswith("ed") or word in IRREGULAR_VERBS) and word not in AUXILIARIES \
+                and not MEASURE_SURFACE.get(word):
+            return True
+    return False
+
+
 def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.TimeExpr]) -> _Reading:
     """Qualifier, unit, measure, subject, share and time of one figure."""
     s, e, kind, unit = f.start, f.end, f.kind, f.unit
@@ -297,7 +334,10 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
     verb = _FOLLOWING_VERB.match(sentence, max(pe, e))
     # "3,000 residents were evacuated"; not "4 people, Lost Springs is ...": the verb must be
     # a measure word as measure_words reads the sentence (a name's word or "ended up" is none)
-    if verb and kind != "fraction" and any(ms == verb.start(1) for _, ms, _ in measure_words(sentence)):
+    # "40 people, including 12 children": "including" after a figure lists its parts, it is
+    # not what the figure measures
+    if verb and kind != "fraction" and verb.group(1).lower() != "including" \
+            and any(ms == verb.start(1) for _, ms, _ in measure_words(sentence)):
         measure = MEASURE_SURFACE[verb.group(1).lower()]
     if head and MEASURE_SURFACE.get(head):
         measure = MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
@@ -310,7 +350,11 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
         kind = "duration"  # "three months", "19 years": how long, not how many
     share_of = ""
     earlier = [g for g in found if g.kind in ("count", "vague") and g.start < s]
-    if kind == "count" and re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b", sentence[e:]):
+    whose = _PART_MEASURED.match(sentence, e) if kind == "count" else None
+    whose = whose if whose and any(ms == whose.start(1) for _, ms, _ in measure_words(sentence)) else None
+    if whose:
+        measure = MEASURE_SURFACE[whose.group(1).lower()]  # "Four of the animals died": four died
+    elif kind == "count" and re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b", sentence[e:]):
         # "15 of the dead were children": a part of another figure, not a rival total
         kind, share_of = "part", earlier[-1].value if earlier else ""
     if kind == "fraction":
@@ -320,21 +364,34 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
         measure = _nearest_measure(sentence, pe, hi, pe, pe)[0] or measure
         unit_phrase = _personnel_phrase(sentence, pe, hi)
         unit = unit_family(unit_phrase.split()[-1]) if unit_phrase else unit
-    if not measure:
-        measure = _nearest_measure(sentence, lo, hi, qs, max(pe, e), exclude=(ps, pe_ex))[0] or \
-            _nearest_measure(sentence, *_clause_bounds(sentence, s, _CONTRAST_BREAK), qs, max(pe, e),
-                             exclude=(ps, pe_ex))[0]
+    if not measure and not _own_verb_unmeasured(sentence, qs, pe):
+        # a measure noun another figure counts ("3,100 cases and 44 deaths") is that figure's
+        taken = [(ps, pe_ex)] + [(a, b) for g in found if g.start != s
+                                 for head2, _, a, b in [_noun_phrase(sentence, g.end)] if MEASURE_SURFACE.get(head2)]
+        taken += [m.span() for m in re.finditer(r"(?i)\bincluding\b", sentence) if m.start() >= e]  # its parts
+        measure = _nearest_measure(sentence, lo, hi, qs, max(pe, e), exclude=taken)[0]
+        past = _PAST_AFTER.match(sentence, pe)
+        own_clause = _RELATIVE.match(sentence, lo) or (past and not MEASURE_SURFACE.get(past.group(1).lower()))
+        if not measure and not own_clause:
+            # beyond its clause only when no verb of its own says what it counts there (a
+            # relative clause; "12 villages flooded, and officials evacuated 300 people")
+            measure = _nearest_measure(sentence, *_clause_bounds(sentence, s, _CONTRAST_BREAK), qs, max(pe, e),
+                                       exclude=taken)[0]
+        if earlier and _INCLUDING.search(sentence, max(0, qs - 20), qs):
+            # "87 structures destroyed, including 61 homes": a part of the figure before, of its measure
+            measure = _read_figure(sentence, earlier[-1], found, times).measure or measure
     about = phrase
     if kind == "calibre":
         about, measure = _noun_phrase(sentence, e)[1], "calibre"
     # "4,000 casualties" counts people, and so does "21 civilian deaths", where the word before
     # the deaths only says whose they are
-    if measure_family(measure) in PEOPLE_MEASURES and (unit in ("",) + PEOPLE_NOUNS
+    # (not "four of the animals died": the part is of whatever the words before counted)
+    if not whose and measure_family(measure) in PEOPLE_MEASURES and (unit in ("",) + PEOPLE_NOUNS
                                                        or _BEFORE_PEOPLE_NOUN.match(sentence, pe)):
         pp = _personnel_phrase(sentence, lo, hi) or _personnel_phrase(sentence, 0, len(sentence))
         unit = unit_family(pp.split()[-1]) if pp else "people"
         about = pp or about
-    t = _nearest_time(times, lo, hi, s, e)
+    t = _nearest_time(times, lo, hi, s, e, sentence_wide=not _RELATIVE.match(sentence, lo))
     return _Reading(value_text=sentence[qs:e], start=qs, end=e, value=f.value, kind=kind, qualifier=qualifier,
                     unit=unit, unit_text=phrase, measure=measure, about=about, time=t.value if t else "",
                     time_text=t.text if t else "", share_of=share_of)
@@ -342,6 +399,9 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
 
 def _read_date(sentence: str, t: timex.TimeExpr) -> tuple[str, str]:
     """(measure, about) of a date: the event word it dates and what that event is about."""
+    own = _VERB_BEFORE_DATE.search(sentence, max(0, t.start - 60), t.start)
+    if own and not MEASURE_SURFACE.get(own.group(1).lower()):
+        return "", ""  # "opened in 1888 ... and was electrified in 1925": 1925 dates no opening
     lo, hi = _clause_bounds(sentence, t.start)
     lemma, ms, me = _nearest_measure(sentence, lo, hi, t.start, t.end, events_only=True)
     if not lemma:

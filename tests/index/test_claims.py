@@ -365,3 +365,59 @@ def test_a_name_after_a_figure_is_no_verb_measuring_it():
     claims = claims_in_text("With 4 people , Lost Springs is the 193rd most populated town in Wyoming.")
     assert [(c.value, c.unit, c.measure) for c in claims if c.kind == "count"] == [("4", "people", "")]
     assert [c.measure for c in claims_in_text("About 3,000 residents were evacuated.")] == ["evacuated"]
+
+
+@pytest.mark.parametrize("sentence, counts", [
+    # its own verb, no measure word: "sickened" and "treated" are not "killed" and "injuries"
+    ("An outbreak has sickened 2,340 people and killed 31 since January, the ministry said.",
+     {"2340": "", "31": "killed"}),
+    ("Two firefighters suffered minor injuries, and at least 14 people have been treated.",
+     {"2": "wounded", "14": ""}),
+    # ... and where the verb is one (an outbreak's infections, a disaster's destruction)
+    ("An outbreak has infected 2,340 people and killed 31.", {"2340": "infected", "31": "killed"}),
+    ("Two firefighters suffered minor injuries, and at least 14 homes have been destroyed.",
+     {"2": "wounded", "14": "destroyed"}),
+    # a measure noun another figure counts is that figure's: 3,100 are cases, 44 the deaths
+    ("The WHO said 3,100 suspected cholera cases and 44 deaths had been recorded.",
+     {"3100": "identified", "44": "killed"}),
+    # a measure verb of its own, or a measure elsewhere and no verb of its own, still counts
+    ("At least 12 people were killed and 30 injured.", {"12": "killed", "30": "wounded"}),
+    ("The blast killed five soldiers, and 30 civilians were injured.", {"5": "killed", "30": "wounded"}),
+    # "including" lists a figure's parts: the part has the whole's measure, the whole its own verb's
+    ("The strikes killed 40 people, including 12 children.", {"40": "killed", "12": "killed"}),
+    ("At least 3,000 residents, including children, were evacuated.", {"3000": "evacuated"}),
+    ("The number of structures destroyed rose to 87, including 61 homes.", {"87": "destroyed", "61": "destroyed"}),
+    ("Shipments included 15,800 containers.", {"15800": "included"}),
+    # a verb of its own in its own clause, or a relative clause: nothing from the rest of the sentence
+    ("Some 12 villages flooded overnight, and officials evacuated 300 people.", {"12": "", "300": "evacuated"}),
+    ("In 2023 the army, which has 600 soldiers there, said it would send more.", {"600": ""}),
+])
+def test_a_figure_with_a_verb_of_its_own_borrows_no_measure(sentence, counts):
+    from index.claims import claims_in_text
+
+    assert {c.value: c.measure for c in claims_in_text(sentence) if c.kind == "count"} == counts
+
+
+def test_a_figure_in_a_relative_clause_takes_no_time_of_the_main_clause():
+    from index.claims import claims_in_text
+
+    claims = claims_in_text("The company, which has 3,200 employees, said the order secures work until 2028.")
+    assert [(c.value, c.time) for c in claims if c.kind == "count"] == [("3200", "")]
+    claims = claims_in_text("The army, which deployed 600 soldiers in 2023, said it would send more.")
+    assert [(c.value, c.time) for c in claims if c.kind == "count"] == [("600", "2023")]
+
+
+def test_a_date_with_a_verb_of_its_own_dates_no_other_event():
+    from index.claims import claims_in_text
+
+    claims = claims_in_text("The tram line opened in 1888 as a horse-drawn service and was electrified in 1925.")
+    assert [(c.value, c.measure) for c in claims if c.kind == "date"] == [("1888", "began"), ("1925", "")]
+
+
+def test_a_part_its_own_verb_measures_is_a_count_of_that_measure():
+    from index.claims import claims_in_text
+
+    # "four of the animals died": four died; "15 of the dead were children": a part of the dead
+    assert [(c.kind, c.measure) for c in claims_in_text("Four of the animals died before rescuers arrived.")] == \
+        [("count", "killed")]
+    assert [c.kind for c in claims_in_text("15 of the dead were children.")] == ["part"]
