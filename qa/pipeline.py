@@ -37,7 +37,7 @@ from qa.question import analyze, states_relation
 from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
 from qa.sources import ledger as ledger_mod
-from qa.sources.conflicts import reconcile
+from qa.sources.conflicts import reconcile, unit_fits
 from qa.sources.events import date_hits, event_scope, resolve_event
 from qa.sources.timeline import event_answers
 from qa.tuning import TUNING
@@ -397,7 +397,9 @@ class Pipeline:
         takes a sum of money, not a share; "pay" asks for money), and the words can mislead:
         "how much did the shares rise?" was answered with the share price of another sentence,
         over "Shares jumped 25 percent", which the reader judged the answer. A vague figure
-        ("millions of rounds") leaves the values their place: a precise one elsewhere answers."""
+        ("millions of rounds") leaves the values their place: a precise one elsewhere answers;
+        so does a figure of another unit than the question counts ("31,500 acres" for "how
+        many firefighters"), which cannot be the answer however sure the reader is."""
         judge, _ = self._judge()
         if judge is None or spec.kind != "count" or not answer.answered or not answer.citations \
                 or not (with_values.answered and with_values.values):
@@ -408,7 +410,7 @@ class Pipeline:
                    if k in by_span]
         if best is None or best in stating or not stating or not any(
                 c.doc_id == best.doc_id and best.start <= c.value_start < best.end and c.kind not in ("vague", "date")
-                for c in claims):
+                and (not spec.need.unit or unit_fits(spec.need, c)) for c in claims):
             return with_values
         read = extractive.read_each(spec.text, [best, *stating], documents, judge)
         return answer if read[0].score > max(c.score for c in read[1:]) else with_values

@@ -40,7 +40,7 @@ from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFE
                                RELATIONS, SAME, Reconciliation, ValueGroup)
 from qa.tuning import TUNING
 
-__all__ = ["reconcile", "ValueGroup", "Reconciliation", "RELATIONS",
+__all__ = ["reconcile", "unit_fits", "ValueGroup", "Reconciliation", "RELATIONS",
            "SAME", "DIFFERENT_MEASURE", "PART_OF_TOTAL", "DIFFERENT_EVENT", "COMPATIBLE", "CONTRADICTION"]
 # When a group relates differently to several others, the strongest relation is shown.
 _STRENGTH = {CONTRADICTION: 5, PART_OF_TOTAL: 4, DIFFERENT_MEASURE: 3, DIFFERENT_EVENT: 2, COMPATIBLE: 1, SAME: 0, "": -1}
@@ -73,7 +73,11 @@ def _previous_sentences(claims: Sequence[Claim]) -> dict[tuple[str, int], str]:
 _MEASURED = re.compile(r"\s*(?:[\w'’-]+\s+){1,2}of\s+((?:[\w'’-]+\s*){1,3})")
 
 
-def _unit_fits(need: Need, c: Claim) -> bool:
+def unit_fits(need: Need, c: Claim) -> bool:
+    """Whether figure ``c`` is of the unit the question counts: a sum of money for money, a
+    share only for a share, a compatible unit (any, when the question names none), or a
+    generic counter or measured unit followed by the asked thing ("220 units of rocket
+    launchers")."""
     if need.unit == "money":
         return c.kind == "money"
     if need.unit == "percent":
@@ -183,7 +187,7 @@ def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Clai
     keep: list[Claim] = []
     for c in claims:
         if need.kind == "count":
-            if c.kind not in _COUNT_KINDS or not _unit_fits(need, c) or not _measure_fits(need, c, loose):
+            if c.kind not in _COUNT_KINDS or not unit_fits(need, c) or not _measure_fits(need, c, loose):
                 continue
             if need.value_type and not stated_as(c, need.value_type):
                 continue

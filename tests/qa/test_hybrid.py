@@ -341,3 +341,15 @@ def test_a_figure_the_reader_judges_surer_is_not_replaced_by_the_ledgers_money(t
     a = _pipeline(tmp_path, _WordReader("rose"), articles=(TAKEOVER,)).answer(
         "How much did Valdane shares rise?", mode="extractive")
     assert a.answered and "rose 25 percent" in a.text and "31 dollars" not in a.text and not a.values
+
+
+BLAZE = ("Ridge Fire near Weldon grows to 31,500 acres\n\n"
+         "The Ridge Fire near Weldon grew to 31,500 acres on Wednesday, fire officials said.\n\n"
+         "Some 1,800 firefighters are now assigned to the fire, officials said.\n")
+
+
+def test_a_figure_of_another_unit_than_asked_does_not_hold_back_the_ledgers_values(tmp_path):
+    # the reader prefers the sentence of acres; "how many firefighters" cannot be answered by it
+    a = _pipeline(tmp_path, _WordReader("grew"), articles=(BLAZE,)).answer(
+        "How many firefighters are fighting the Ridge Fire near Weldon?", mode="extractive")
+    assert a.answered and "1,800" in a.text and [v.text for v in a.values] == ["Some 1,800"]
