@@ -21,8 +21,9 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 _STOPWORDS = table("stopwords")
 # Function words and reporting verbs: not terms (lang/data/stopwords.toml says what each list is for).
 STOPWORDS = frozenset(_STOPWORDS["general"])
-# Words of a question that name no subject.
-QUESTION_STOPWORDS = frozenset(_STOPWORDS["question"])
+# Words of a question that name no subject: its own list and every function word ("because",
+# "per", "since" name none either).
+QUESTION_STOPWORDS = frozenset(_STOPWORDS["question"]) | STOPWORDS
 
 
 @lru_cache(maxsize=65536)

@@ -277,8 +277,8 @@ def _counted_noun(question: str) -> str:
         low = w.lower()
         if low in _NO_UNIT:
             continue  # "how many additional troops": an adjective; "how many more were": nothing named
-        if low in _AUX or (words and (low in MEASURE_SURFACE or low.endswith("ed"))):
-            break
+        if low in _AUX or low == "per" or (words and (low in MEASURE_SURFACE or low.endswith("ed"))):
+            break  # ("how many jobs per month": a rate counts jobs, not months)
         if not words and low in MEASURE_SURFACE and unit_family(low) == low and low not in _LOSS_HEADS:
             break  # "how many were wounded": a verb, not the counted thing
         words.append(low)

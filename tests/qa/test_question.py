@@ -142,3 +142,14 @@ def test_the_ledger_reads_the_kind_the_analysis_read(question, kind, need):
     spec = analyze(question)
     assert (spec.kind, spec.need.kind) == (kind, need)
     assert read_question(question).kind == need
+
+
+def test_a_rate_counts_the_noun_before_per():
+    # "jobs per month" counts jobs; the month only says over what the rate runs
+    assert analyze("How many jobs per month were added in 2012?").need.unit == "jobs"
+    assert analyze("How many rounds of ammunition were sent?").need.unit == "ammunition"
+
+
+def test_function_words_name_no_subject():
+    # the ledger keeps values whose sentences name the question's subject terms: "because" is none
+    assert analyze("How many people were evacuated because of the wildfire?").need.terms == ("wildfire",)
