@@ -26,10 +26,15 @@ STOPWORDS = frozenset(_STOPWORDS["general"])
 QUESTION_STOPWORDS = frozenset(_STOPWORDS["question"]) | STOPWORDS
 
 
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem of ``word``, lower-cased: troops -> troop, commemorated ->
     commemor. nltk's stemmer is pure code: it needs no downloaded data."""
+    if _ACRONYM_PLURAL.fullmatch(word):
+        word = word[:-1]  # "DJs", "NGOs", "MPs": the plural of an acronym the stemmer leaves whole
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
