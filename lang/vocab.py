@@ -186,6 +186,27 @@ _CAPTION = re.compile(r"(?i)\b(?:in this (?:photo|image|picture)|photo(?:graph)?
                       r"\s*[,;)]|\((?:l|r|left|right|centre|center)\)")
 
 
+# The value types stated in units of length, each a dimension ("how deep" is no "how high").
+DIMENSIONS = frozenset(_V["dimension_cues"])
+_DIMENSION_AFTER = {d: re.compile(rf"\s+(?:{alternation(ws)})\b", re.I) for d, ws in _V["dimension_cues"].items()}
+_DIMENSION_BEFORE = {d: re.compile(rf"\b(?:{alternation(ASKED_MEASURES[d])})\s+(?:of\s+)?(?:[^\W\d_]+\s+){{0,2}}$", re.I)
+                     for d in DIMENSIONS}
+
+
+def dimension_of(sentence: str, figure_start: int, figure_end: int) -> str:
+    """The dimension (``DIMENSIONS``) the words around a length name: right after its unit
+    ("412 metres long", "271 metres above sea level") or before it ("an elevation of 271
+    metres", "a maximum depth of about 210 m"); "" when they name none."""
+    rest = sentence[figure_end:]
+    unit = _UNIT_WORD.match(rest)
+    after = unit.end() if unit else 0
+    for d, pattern in _DIMENSION_AFTER.items():
+        if pattern.match(rest, after):
+            return d
+    before = sentence[max(0, figure_start - 40):figure_start]
+    return next((d for d, pattern in _DIMENSION_BEFORE.items() if pattern.search(before)), "")
+
+
 def is_distance(sentence: str, figure_end: int) -> bool:
     """Whether the length whose figure ends at ``figure_end`` in ``sentence`` is a distance
     between places: the words right after it, or after its unit ("40 km away", "120 kilometres

@@ -33,7 +33,8 @@ from lang.cues import AGAIN, SET_APART
 from lang.numbers import canon
 from lang.references import POINTS_BACK
 from lang.text import QUESTION_STOPWORDS, mentions
-from lang.vocab import ASKED_MEASURES, GENERIC_COUNTERS, VALUE_UNITS, VALUE_WORDS, is_distance
+from lang.vocab import (ASKED_MEASURES, DIMENSIONS, GENERIC_COUNTERS, VALUE_UNITS, VALUE_WORDS, dimension_of,
+                        is_distance)
 from qa.sources.value_notes import detail, note, summary
 from qa.question import Need
 from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
@@ -117,8 +118,10 @@ def stated_as(c: Claim, value_type: str) -> bool:
     word = after.group(1).lower() if after is not None else ""
     if value_type != "people":
         units = VALUE_UNITS.get(value_type, ())
-        if value_type == "length" and is_distance(c.sentence, c.value_end - c.start):
-            return False  # "120 kilometres south-east of Oslo", "3 km from the coast": no height
+        at = (c.value_start - c.start, c.value_end - c.start)
+        if value_type in DIMENSIONS and (is_distance(c.sentence, at[1])
+                                         or dimension_of(c.sentence, *at) not in ("", value_type)):
+            return False  # "120 kilometres south-east of Oslo": no height; "271 metres above sea level": no depth
         return unit_family(c.unit) in units or unit_family(word) in units
     if not _WHOLE.fullmatch(c.value) or "." in c.value_text or _RATE.match(c.sentence, c.value_end - c.start):
         return False

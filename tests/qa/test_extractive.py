@@ -335,17 +335,20 @@ def test_a_measure_question_is_answered_by_a_figure_of_its_type(question, doc, f
     ("About 30% of the population is rural.", "people", False),             # a share
     ("Pinehurst is located at (30.178614, -95.696303).", "people", False),  # coordinates
     ("About 2.5 million people live there.", "people", True),
-    ("Aconcagua rises to 6,961 m.", "length", True),
-    ("The tower is 300 metres tall and has 12 floors.", "length", True),
-    ("The tower has 12 floors.", "length", False),
+    ("Aconcagua rises to 6,961 m.", "height", True),
+    ("The tower is 300 metres tall and has 12 floors.", "height", True),
+    ("The tower is 300 metres tall and has 12 floors.", "depth", False),    # another dimension
+    ("The lake lies at an elevation of 271 metres.", "depth", False),
+    ("The lake has a maximum depth of 210 metres.", "depth", True),
+    ("The tower has 12 floors.", "height", False),
     ("It covers 5 square kilometres.", "area", True),
     ("The belt cost $25.", "money", True),
     ("The belt lasted 25 years.", "money", False),
     ("It weighs 2 kg.", "mass", True),
     # a length that places something is a distance: no height, depth or elevation
-    ("It lies about 120 kilometres south-east of Oslo.", "length", False),
-    ("The village is 3 km from the coast.", "length", False),
-    ("The summit is 4,808 m high, 40 km away.", "length", True),
+    ("It lies about 120 kilometres south-east of Oslo.", "height", False),
+    ("The village is 3 km from the coast.", "depth", False),
+    ("The summit is 4,808 m high, 40 km away.", "height", True),
     ("It lies about 120 kilometres south-east of Oslo.", "distance", True),
     ("Anything at all.", "", True),                                          # no measure asked
 ])

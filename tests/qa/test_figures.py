@@ -181,19 +181,33 @@ def test_a_figure_is_a_population_only_where_its_sentence_states_it_so(sentence,
 def test_a_length_money_or_mass_is_told_by_its_unit():
     claims = claims_in_text("The tower is 324 m tall, weighs 10,100 tonnes and cost $1.5 million to build.")
     by = {c.value_text.strip(): c for c in claims}
-    assert stated_as(by["324"], "length") and not stated_as(by["324"], "mass")
-    assert stated_as(by["10,100"], "mass") and not stated_as(by["10,100"], "length")
+    assert stated_as(by["324"], "height") and not stated_as(by["324"], "mass")
+    assert stated_as(by["10,100"], "mass") and not stated_as(by["10,100"], "height")
     assert stated_as(next(c for c in claims if c.kind == "money"), "money")
 
 
 def test_a_length_that_places_something_answers_how_far_not_how_high():
     claims = claims_in_text("The town lies 120 kilometres south-east of Oslo; its fortress is 40 m high and 3 km away.")
     by = {c.value_text.strip(): c for c in claims}
-    assert not stated_as(by["120"], "length") and stated_as(by["120"], "distance")
-    assert stated_as(by["40"], "length")
-    assert not stated_as(by["3 km"], "length") and stated_as(by["3 km"], "distance")  # glued to its unit
+    assert not stated_as(by["120"], "height") and stated_as(by["120"], "distance")
+    assert stated_as(by["40"], "height")
+    assert not stated_as(by["3 km"], "height") and stated_as(by["3 km"], "distance")  # glued to its unit
     assert read_question("How far is Halden from Oslo?").value_type == "distance"
-    assert read_question("How high is the fortress?").value_type == "length"
+    assert read_question("How high is the fortress?").value_type == "height"
+
+
+def test_a_length_of_another_dimension_than_asked_answers_nothing():
+    # a lake's elevation is not its depth; a figure no words place in a dimension is any of them
+    claims = claims_in_text("It has a maximum depth of 210 metres and lies at an elevation of 271 metres. "
+                            "The dam is 412 metres long and 38 metres high. The peak rises to 1,342 m.")
+    by = {c.value_text.strip(): c for c in claims}
+    assert stated_as(by["210"], "depth") and not stated_as(by["210"], "height")
+    assert stated_as(by["271"], "height") and not stated_as(by["271"], "depth")
+    assert stated_as(by["412"], "length") and not stated_as(by["412"], "height")
+    assert stated_as(by["38"], "height") and not stated_as(by["38"], "length")
+    assert all(stated_as(by["1,342"], d) for d in ("height", "depth", "length"))
+    assert [read_question(q).value_type for q in ("How deep is the lake?", "How wide is the river?",
+                                                   "What is the elevation of Halden?")] == ["depth", "width", "height"]
 
 
 def test_a_measure_question_asks_for_its_type_and_the_measure_word_is_not_its_subject():

@@ -97,7 +97,7 @@ def test_what_happened_is_stated_by_any_event_sentence():
     ("What is the population of Pilzno?", "people"),
     ("What is the estimated total population of Handa?", "people"),
     ("What is the length of the Moravica river?", "length"),
-    ("How tall is the tower?", "length"),
+    ("How tall is the tower?", "height"),
     ("How far is Pyongyang from Seoul?", "distance"),      # a length between places
     ("What is the area of the park?", "area"),
     ("What is the weight of the cup?", "mass"),
