@@ -343,6 +343,8 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
         measure = MEASURE_SURFACE[head]  # "4,000 casualties": the noun is the measure
     if kind not in ("money", "quantity", "calibre"):
         unit = unit_family(head) if head else ""
+        if f.value == "1" and head and unit == head and unit_family(head + "s") != head + "s":
+            unit = unit_family(head + "s")  # "one resident killed": a count of residents, of people
         # "12 square kilometres" is an area and "3.1 cubic kilometres" a volume, not a length
         scale = unit_family(phrase.split(maxsplit=1)[0]) if phrase.strip() else ""
         unit = scale if scale in _AREA_OR_VOLUME else unit

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 
 from lang import timex
+from lang.cues import AUXILIARIES
 from lang.lexicon import alternation, table
-from lang.vocab import (COUNT_LEADS, FRACTIONS, QUALIFIERS, SCALE_WORDS, SCALES, SMALL_NUMBERS, TENS, UNIT_LOOKUP,
-                        VAGUE_AMOUNTS)
+from lang.vocab import (COUNT_LEADS, FRACTIONS, MEASURE_SURFACE, QUALIFIERS, SCALE_WORDS, SCALES, SMALL_NUMBERS, TENS,
+                        UNIT_LOOKUP, VAGUE_AMOUNTS)
 
 __all__ = ["Found", "find_figures", "value_range", "canon", "QUAL_RE", "WORDNUM", "COUNT_WORDS"]
 
@@ -104,6 +105,11 @@ _NAMING_WORD = re.compile(r"(?<![\w'’])([A-Z][\w.-]*)\s+$")
 _LEADS = frozenset(table("stopwords")["general"]) | {q.split()[-1] for q in QUALIFIERS} | COUNT_LEADS
 
 
+# "One person was killed", "one firefighter injured": one, a noun, then what befell it.
+_ONE_COUNTED = re.compile(rf"\s+(?!(?:{alternation(table('stopwords')['general'])})\b)[a-z]+\s+"
+                          rf"(?:(?:{alternation(AUXILIARIES)})\s+){{0,3}}(?:{alternation(MEASURE_SURFACE)})\b", re.I)
+
+
 def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
     after = sentence[e:e + 3]
     before = sentence[max(0, s - 1):s]
@@ -113,8 +119,8 @@ def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
                 r"kilometre|kilometer|degree|page|game|match|lap|yard)s?\b", sentence[e:e + 12].lstrip(" -"), re.I) and \
             re.match(r"-", sentence[e:e + 1]):
         return True  # "three-month", "10-point", "5.8-magnitude" compounds are adjectives, not counts
-    if re.fullmatch(r"(?i)a|an|one", text.strip()):
-        return True  # "one of", "a" alone
+    if re.fullmatch(r"(?i)a|an|one", text.strip()) and not _ONE_COUNTED.match(sentence, e):
+        return True  # "one of", "no one", "a" alone; but "one person was killed" counts the dead
     if not text[:1].isdigit() and re.search(r"(?i)\b(the|these|those|both|its|their|his|her|our|all)\s+$",
                                            sentence[max(0, s - 8):s]):
         return True  # "the two nations": a reference back, not a figure

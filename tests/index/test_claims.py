@@ -421,3 +421,23 @@ def test_a_part_its_own_verb_measures_is_a_count_of_that_measure():
     assert [(c.kind, c.measure) for c in claims_in_text("Four of the animals died before rescuers arrived.")] == \
         [("count", "killed")]
     assert [c.kind for c in claims_in_text("15 of the dead were children.")] == ["part"]
+
+
+@pytest.mark.parametrize("sentence, counts", [
+    ("One person was killed and 12 were injured in the blast.", {"1": "killed", "12": "wounded"}),
+    ("One firefighter injured as blaze spreads", {"1": "wounded"}),
+    ("No one was hurt.", {}),                       # "no one", "one of", "one day": no count
+    ("One of the victims died in hospital.", {}),
+    ("One day later, 12 were injured.", {"12": "wounded"}),
+])
+def test_one_counts_when_a_noun_and_what_befell_it_follow(sentence, counts):
+    from index.claims import claims_in_text
+
+    assert {c.value: c.measure for c in claims_in_text(sentence) if c.kind == "count"} == counts
+
+
+def test_one_of_a_singular_noun_counts_what_its_plural_counts():
+    from index.claims import claims_in_text
+
+    # "one resident killed" counts people, as "two residents killed" does
+    assert [c.unit for c in claims_in_text("Ridge Fire grows; one resident killed") if c.kind == "count"] == ["people"]
