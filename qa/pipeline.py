@@ -24,7 +24,7 @@ from index.embed import EmbedderUnavailable, get_embedder
 from index.load import LoadError, load_path, upload_problem
 from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
-from lang.vocab import ORDINAL
+from lang.vocab import ORDINAL, measures_related
 from qa.answering import extractive
 from qa.answering.figures import (apply_values, measures_asked, on_subject, resolved_times, slot_values,
                                   values_required, with_sources_of)
@@ -357,10 +357,12 @@ class Pipeline:
                 more, _ = extractive.score_sentences(spec, extra, documents, self._embed, idf, dates, self._reader)
                 ranked = sorted(ranked + more, key=lambda c: -c.score)
             recon = reconcile(spec.need, in_docs, _titles(in_docs, documents))
-            with_values = apply_values(answer, on_subject(recon, ranked[0], documents) if ranked else recon,
-                                       ranked, documents, in_docs,
+            recon = on_subject(recon, ranked[0], documents) if ranked else recon
+            with_values = apply_values(answer, recon, ranked, documents, in_docs,
                                        several=event is not None and event.ambiguous)
             with_values = self._unless_surer(spec, answer, with_values, ranked, documents, in_docs)
+            if not answer.citations and event is None:
+                with_values = self._measured(spec, answer, recon, ranked, documents, in_docs)
             if answer.answered and not with_values.values and values_required(spec.kind, recon):
                 # Asked for a figure of a kind the ledger reads, and no source gives one.
                 answer = extractive.abstain(question, passages, note=NO_FIGURE_NOTE)
@@ -414,6 +416,35 @@ class Pipeline:
             return with_values
         read = extractive.read_each(spec.text, [best, *stating], documents, judge)
         return answer if read[0].score > max(c.score for c in read[1:]) else with_values
+
+    def _measured(self, spec, answer: Answer, recon, ranked: list, documents, claims) -> Answer:
+        """A count question the hand-written score declined, answered by the ledger's values of
+        exactly the asked measure when the learned reader judges a sentence stating them an
+        answer at its threshold; else ``answer``.
+
+        "How many people were injured?" over one report whose lead says "One person was killed
+        and 12 were injured in an explosion ..., police said": the long lead shares too few of
+        the question's words for the sentence score, yet code reads 12 as injured and the
+        reader agrees. Both must: a figure of the asked measure about another matter is no
+        answer, and neither is a sentence the reader likes with no such figure."""
+        judge, threshold = self._judge()
+        need = spec.need
+        if judge is None or need.kind != "count" or not need.measure or not recon.groups or not ranked:
+            return answer
+        # the figure's own measure: its sentence may name another ("One was killed and 12 injured")
+        groups = tuple(g for g in recon.groups if measures_related(need.measure, g.measure) in ("same", "compatible"))
+        if not groups:
+            return answer
+        found = apply_values(dataclasses.replace(answer, answered=True, note="", confidence=None),
+                             dataclasses.replace(recon, groups=groups, summary="" if len(groups) < len(recon.groups)
+                                                 else recon.summary), ranked, documents, claims)
+        if not (found.answered and found.values):
+            return answer
+        by_span = {(c.doc_id, c.start): c for c in ranked}
+        stating = [by_span[k] for k in dict.fromkeys((c.doc_id, c.start) for c in found.citations) if k in by_span]
+        best = max((c.score for c in extractive.read_each(spec.text, stating[:TUNING.reader_shortlist], documents,
+                                                            judge)), default=0.0)
+        return dataclasses.replace(found, confidence=best) if best >= threshold else answer
 
     def _checked(self, spec, answer: Answer, first: extractive.Candidate, ranked: list, documents) -> Answer:
         """The "hybrid" veto: the learned reader judges the sentence the hand-written score chose

@@ -353,3 +353,26 @@ def test_a_figure_of_another_unit_than_asked_does_not_hold_back_the_ledgers_valu
     a = _pipeline(tmp_path, _WordReader("grew"), articles=(BLAZE,)).answer(
         "How many firefighters are fighting the Ridge Fire near Weldon?", mode="extractive")
     assert a.answered and "1,800" in a.text and [v.text for v in a.values] == ["Some 1,800"]
+
+
+BLAST = ("Blast at chemical plant near Ghent\n\n"
+         "GHENT, Belgium (Reuters) - One person was killed and 12 were injured in an explosion at a chemical "
+         "plant near Ghent on Monday, police said.\n\n"
+         "The company said it had evacuated 300 workers from the site.\n")
+
+
+@pytest.mark.parametrize("question, reader_word, expected", [
+    ("How many people were injured in the explosion?", "injured", "12"),     # code and reader agree
+    ("How many people were injured in the explosion?", "evacuated", None),   # the reader does not
+    ("How many people were arrested after the explosion?", "injured", None),  # no figure of the measure
+])
+def test_a_count_the_sentence_score_declined_is_answered_by_values_of_the_asked_measure(
+        tmp_path, question, reader_word, expected):
+    # a sentence score that declines everything: only code-read values the reader confirms answer
+    corpus = _corpus(tmp_path, "plant", [BLAST])
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", llm="none", abstain_threshold=0.99)
+    p = Pipeline(settings, embedder=HashingEmbedder(), reader=_WordReader(reader_word))
+    p.build()
+    a = p.answer(question, mode="extractive")
+    assert [v.text for v in a.values] == ([expected] if expected else [])
+    assert a.answered is bool(expected)
