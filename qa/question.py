@@ -286,6 +286,7 @@ def _counted_noun(question: str) -> str:
     return known[0] if known else (words[-1] if words else "")
 
 
+_PAY_CHANGE = re.compile(r"(?i)\bpay\s+(?=(?:raise|rise|increase|cut|hike)s?\b)")
 _LOSS_HEADS = {"casualties", "deaths", "fatalities", "injuries", "losses", "dead", "wounded", "killed"}
 
 
@@ -299,6 +300,8 @@ def read_question(question: str, reference: str = "", kind: str | None = None) -
     q = question.strip()
     kind = kind_of(q) if kind is None else kind
     kind = "" if _NAMED_MEASURE.search(q) or kind not in ("count", "date") else kind
+    # "how big is the pay raise?": the size of a change of pay, a share or a sum, not money paid
+    q = _PAY_CHANGE.sub("", q)
     measures = measure_words(q)
     measure = measures[0][0] if measures else ""
     if kind == "date" and measures:

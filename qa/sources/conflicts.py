@@ -74,6 +74,18 @@ def _previous_sentences(claims: Sequence[Claim]) -> dict[tuple[str, int], str]:
 _MEASURED = re.compile(r"\s*(?:[\w'’-]+\s+){1,2}of\s+((?:[\w'’-]+\s*){1,3})")
 
 
+def _unnamed(need: Need) -> bool:
+    """A count question naming neither a unit nor a measure ("how big is the pay raise?"):
+    only its subject terms say what is counted."""
+    return not need.unit and not need.measure and not need.value_type and bool(need.terms)
+
+
+def _of_asked(need: Need, c: Claim) -> bool:
+    """Whether figure ``c`` is of a thing the question names: its counted noun is one of the
+    question's terms ("a 9 percent raise" for "how big is the pay raise?")."""
+    return any(mentions(t, c.unit_text) for t in need.terms) if c.unit_text else False
+
+
 def unit_fits(need: Need, c: Claim) -> bool:
     """Whether figure ``c`` is of the unit the question counts: a sum of money for money, a
     share only for a share, a compatible unit (any, when the question names none), or a
@@ -84,7 +96,7 @@ def unit_fits(need: Need, c: Claim) -> bool:
     if need.unit == "percent":
         return c.kind == "percent"
     if c.kind == "percent":
-        return False
+        return _unnamed(need) and _of_asked(need, c)  # a share of what the question names
     if not need.unit or units_compatible(need.unit, c.unit):
         return True
     after = c.sentence[c.value_end - c.start:]
@@ -192,6 +204,8 @@ def _select_strict(need: Need, claims: Sequence[Claim], loose: int) -> list[Clai
         if need.kind == "count":
             if c.kind not in _COUNT_KINDS or not unit_fits(need, c) or not _measure_fits(need, c, loose):
                 continue
+            if _unnamed(need) and not _of_asked(need, c):
+                continue  # "how big is the pay raise?": "a 9 percent raise", not "4,200 workers"
             if need.value_type and not stated_as(c, need.value_type):
                 continue
             # a figure answers a question about a time only when it says which time it counts

@@ -369,3 +369,13 @@ def test_a_sentence_is_about_what_its_documents_title_names():
     assert [g.normalized for g in reconcile(need, claims).groups] == ["35"]
     titles = {"a": "Quake injures dozens", "b": "Strong earthquake hits Kutahya province"}
     assert sorted(g.normalized for g in reconcile(need, claims, titles).groups) == ["35", "52"]
+
+
+def test_a_count_naming_no_unit_or_measure_takes_figures_of_what_it_names():
+    # "how big is the pay raise?": the raise's 9 percent, not the workers or the night shifts
+    claims = claims_in_text("The deal gives the port's 4,200 workers a 9 percent raise over two years and "
+                            "limits night shifts to three per week.", doc_id="d")
+    recon = reconcile(read_question("How big is the pay raise?"), claims)
+    assert [g.value_text for g in recon.groups] == ["9 percent"]
+    # a question naming its unit still takes no share
+    assert not reconcile(read_question("How many workers got the raise?"), claims).groups[0].unit == "percent"

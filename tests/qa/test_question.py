@@ -153,3 +153,9 @@ def test_a_rate_counts_the_noun_before_per():
 def test_function_words_name_no_subject():
     # the ledger keeps values whose sentences name the question's subject terms: "because" is none
     assert analyze("How many people were evacuated because of the wildfire?").need.terms == ("wildfire",)
+
+
+def test_a_change_of_pay_asks_its_size_not_a_sum_paid():
+    # "9 percent raise" answers "how big is the pay raise?": no money unit, no "paid" measure
+    assert (analyze("How big is the pay raise?").need.unit, analyze("How big is the pay raise?").need.measure) == ("", "")
+    assert analyze("How much did the company pay?").need.unit == "money"
