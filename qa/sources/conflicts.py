@@ -88,9 +88,9 @@ def _of_asked(need: Need, c: Claim) -> bool:
 
 def unit_fits(need: Need, c: Claim) -> bool:
     """Whether figure ``c`` is of the unit the question counts: a sum of money for money, a
-    share only for a share, a compatible unit (any, when the question names none), or a
-    generic counter or measured unit followed by the asked thing ("220 units of rocket
-    launchers")."""
+    share for a share (or for a question naming no unit or measure, a share of what it names:
+    "a 9 percent raise"), a compatible unit (any, when the question names none), or a generic
+    counter or measured unit followed by the asked thing ("220 units of rocket launchers")."""
     if need.unit == "money":
         return c.kind == "money"
     if need.unit == "percent":
@@ -185,10 +185,11 @@ def _select(need: Need, claims: Sequence[Claim], titles: Mapping[str, str]) -> l
             bucket = precise or bucket  # "thousands" only when no source gives a figure
         out.extend(bucket)
     # "how many casualties did Zelensky say ...": a source the question names keeps its own figures
-    # (a word the sentences also use outside who says it, "Korean", names no source)
+    # (a word the sentences or their titles also use outside who says it, "Korean", or "fire" of
+    # "Cal Fire spokesman" beside "Ridge Fire grows", names no source)
     sources = [w for w in need.terms if any(c.attribution and mentions(w, c.attribution) for c in out)
                and not any(mentions(w, c.sentence.replace(c.attribution, " ") if c.attribution else c.sentence)
-                           for c in out)]
+                           or mentions(w, titles.get(c.doc_id, "")) for c in out)]
     if sources:
         out = [c for c in out if c.attribution and any(mentions(w, c.attribution) for w in sources)]
     if need.kind == "date":

@@ -379,3 +379,14 @@ def test_a_count_naming_no_unit_or_measure_takes_figures_of_what_it_names():
     assert [g.value_text for g in recon.groups] == ["9 percent"]
     # a question naming its unit still takes no share
     assert not reconcile(read_question("How many workers got the raise?"), claims).groups[0].unit == "percent"
+
+
+def test_a_question_word_in_an_agency_name_and_in_a_title_is_a_subject_not_a_source():
+    # "by the fire": "Cal Fire spokesman" says who gives 14, and the other report's title is about
+    # the fire too; only a word no sentence or title uses beside its source names a source
+    monday = claims_in_text("At least 14 homes have been destroyed, Cal Fire spokesman Daniel Ortiz said.",
+                            doc_id="mon")
+    wednesday = claims_in_text("The number of homes destroyed rose to 61, officials said.", doc_id="wed")
+    need = read_question("How many homes were destroyed by the fire?")
+    titles = {"mon": "Wildfire forces thousands to flee", "wed": "Ridge Fire grows to 31,500 acres"}
+    assert sorted(g.value_text for g in reconcile(need, monday + wednesday, titles).groups) == ["61", "At least 14"]
