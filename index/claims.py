@@ -288,9 +288,12 @@ _AREA_OR_VOLUME = frozenset({"square", "volume"})
 _BEFORE_PEOPLE_NOUN = re.compile(rf"(?i)\s+(?:{'|'.join(PEOPLE_NOUNS)})\b")
 
 
+# "including" after a figure lists its parts ("87 structures destroyed, including 61 homes"):
+# it measures neither the whole nor the part, which takes the whole's measure.
+_INCLUDING = re.compile(r"(?i)\bincluding\b")
+_INCLUDING_BEFORE = re.compile(r"(?i),\s+including\s+$")
 # A figure's own verb: the word after an auxiliary right before it ("has infected 2,340
 # people") or after auxiliaries right after its noun ("14 homes have been destroyed").
-_INCLUDING = re.compile(r"(?i),\s+including\s+$")
 _AUX_ONLY = alternation(("has", "have", "had", "was", "were", "is", "are", "been", "being"))
 _VERB_BEFORE = re.compile(rf"(?i)\b(?:{_AUX_ONLY})\s+(?:\w+ly\s+)?([a-z]+)\s+$")
 _VERB_AFTER = re.compile(rf"(?i)\s*(?:(?:{alternation(AUXILIARIES)})\s+){{1,3}}([a-z]+)\b")
@@ -334,9 +337,7 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
     verb = _FOLLOWING_VERB.match(sentence, max(pe, e))
     # "3,000 residents were evacuated"; not "4 people, Lost Springs is ...": the verb must be
     # a measure word as measure_words reads the sentence (a name's word or "ended up" is none)
-    # "40 people, including 12 children": "including" after a figure lists its parts, it is
-    # not what the figure measures
-    if verb and kind != "fraction" and verb.group(1).lower() != "including" \
+    if verb and kind != "fraction" and not _INCLUDING.fullmatch(verb.group(1)) \
             and any(ms == verb.start(1) for _, ms, _ in measure_words(sentence)):
         measure = MEASURE_SURFACE[verb.group(1).lower()]
     if head and MEASURE_SURFACE.get(head):
@@ -370,7 +371,7 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
         # a measure noun another figure counts ("3,100 cases and 44 deaths") is that figure's
         taken = [(ps, pe_ex)] + [(a, b) for g in found if g.start != s
                                  for head2, _, a, b in [_noun_phrase(sentence, g.end)] if MEASURE_SURFACE.get(head2)]
-        taken += [m.span() for m in re.finditer(r"(?i)\bincluding\b", sentence) if m.start() >= e]  # its parts
+        taken += [m.span() for m in _INCLUDING.finditer(sentence) if m.start() >= e]
         measure = _nearest_measure(sentence, lo, hi, qs, max(pe, e), exclude=taken)[0]
         past = _PAST_AFTER.match(sentence, pe)
         own_clause = _RELATIVE.match(sentence, lo) or (past and not MEASURE_SURFACE.get(past.group(1).lower()))
@@ -379,8 +380,7 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
             # relative clause; "12 villages flooded, and officials evacuated 300 people")
             measure = _nearest_measure(sentence, *_clause_bounds(sentence, s, _CONTRAST_BREAK), qs, max(pe, e),
                                        exclude=taken)[0]
-        if earlier and _INCLUDING.search(sentence, max(0, qs - 20), qs):
-            # "87 structures destroyed, including 61 homes": a part of the figure before, of its measure
+        if earlier and _INCLUDING_BEFORE.search(sentence, max(0, qs - 20), qs):
             measure = _read_figure(sentence, earlier[-1], found, times).measure or measure
     about = phrase
     if kind == "calibre":
@@ -388,8 +388,8 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
     # "4,000 casualties" counts people, and so does "21 civilian deaths", where the word before
     # the deaths only says whose they are
     # (not "four of the animals died": the part is of whatever the words before counted)
-    if not whose and measure_family(measure) in PEOPLE_MEASURES and (unit in ("",) + PEOPLE_NOUNS
-                                                       or _BEFORE_PEOPLE_NOUN.match(sentence, pe)):
+    if not whose and measure_family(measure) in PEOPLE_MEASURES and (
+            unit in ("",) + PEOPLE_NOUNS or _BEFORE_PEOPLE_NOUN.match(sentence, pe)):
         pp = _personnel_phrase(sentence, lo, hi) or _personnel_phrase(sentence, 0, len(sentence))
         unit = unit_family(pp.split()[-1]) if pp else "people"
         about = pp or about

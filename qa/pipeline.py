@@ -406,10 +406,8 @@ class Pipeline:
         if judge is None or spec.kind != "count" or not answer.answered or not answer.citations \
                 or not (with_values.answered and with_values.values):
             return with_values  # (a figure of something related, shown as no answer, stays)
-        by_span = {(c.doc_id, c.start): c for c in ranked}
-        best = by_span.get((answer.citations[0].doc_id, answer.citations[0].start))
-        stating = [by_span[k] for k in dict.fromkeys((c.doc_id, c.start) for c in with_values.citations)
-                   if k in by_span]
+        best = next(iter(_quoted(answer.citations[:1], ranked)), None)
+        stating = _quoted(with_values.citations, ranked)
         if best is None or best in stating or not stating or not any(
                 c.doc_id == best.doc_id and best.start <= c.value_start < best.end and c.kind not in ("vague", "date")
                 and (not spec.need.unit or unit_fits(spec.need, c)) for c in claims):
@@ -440,8 +438,7 @@ class Pipeline:
                                                  else recon.summary), ranked, documents, claims)
         if not (found.answered and found.values):
             return answer
-        by_span = {(c.doc_id, c.start): c for c in ranked}
-        stating = [by_span[k] for k in dict.fromkeys((c.doc_id, c.start) for c in found.citations) if k in by_span]
+        stating = _quoted(found.citations, ranked)
         best = max((c.score for c in extractive.read_each(spec.text, stating[:TUNING.reader_shortlist], documents,
                                                             judge)), default=0.0)
         return dataclasses.replace(found, confidence=best) if best >= threshold else answer
@@ -470,9 +467,7 @@ class Pipeline:
             return answer
         quoted = [first]
         if answer.values or spec.several:
-            by_span = {(c.doc_id, c.start): c for c in ranked}
-            stated = [by_span.get((c.doc_id, c.start)) for c in answer.citations]
-            quoted = [c for c in stated if c is not None][:TUNING.reader_shortlist] or [first]
+            quoted = _quoted(answer.citations, ranked)[:TUNING.reader_shortlist] or [first]
         after = extractive.following(first, ranked, documents) if quoted == [first] else None
         return extractive.reader_check(spec.text, answer, quoted, documents, self._checker, self._veto_threshold(),
                                        after=after)
@@ -585,6 +580,12 @@ class Pipeline:
     def llm_available(self) -> bool:
         """Whether a local model is configured and loads."""
         return self.llm() is not None
+
+
+def _quoted(citations, ranked: list) -> list:
+    """The ranked candidate sentences that ``citations`` quote, in citation order, each once."""
+    by_span = {(c.doc_id, c.start): c for c in ranked}
+    return [by_span[k] for k in dict.fromkeys((c.doc_id, c.start) for c in citations) if k in by_span]
 
 
 def _claims_of(passages, claims) -> list:
