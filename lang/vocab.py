@@ -56,6 +56,9 @@ COUNT_LEADS = frozenset(_V["name_numbers"]["count_leads"])
 # with it ("the centre lies 10 miles northwest of X" for "what is the population of X?").
 ASKED_MEASURES: dict[str, tuple[str, ...]] = {kind: tuple(ws) for kind, ws in _V["asked_measures"].items()}
 VALUE_UNITS: dict[str, tuple[str, ...]] = {kind: tuple(us) for kind, us in _V["value_units"].items()}
+# The value types stated in units of length, each a dimension ("how deep" is no "how high").
+DIMENSIONS = frozenset(_V["dimension_cues"])
+VALUE_UNITS |= {kind: VALUE_UNITS["length"] for kind in DIMENSIONS | {"distance"}}
 # The words that say a bare figure is of a value type: the asked measure words and [value_words].
 VALUE_WORDS: dict[str, frozenset[str]] = {kind: frozenset(ws) | frozenset(_V["value_words"].get(kind, ()))
                                           for kind, ws in ASKED_MEASURES.items()}
@@ -186,8 +189,6 @@ _CAPTION = re.compile(r"(?i)\b(?:in this (?:photo|image|picture)|photo(?:graph)?
                       r"\s*[,;)]|\((?:l|r|left|right|centre|center)\)")
 
 
-# The value types stated in units of length, each a dimension ("how deep" is no "how high").
-DIMENSIONS = frozenset(_V["dimension_cues"])
 _DIMENSION_AFTER = {d: re.compile(rf"\s+(?:{alternation(ws)})\b", re.I) for d, ws in _V["dimension_cues"].items()}
 _DIMENSION_BEFORE = {d: re.compile(rf"\b(?:{alternation(ASKED_MEASURES[d])})\s+(?:of\s+)?(?:[^\W\d_]+\s+){{0,2}}$", re.I)
                      for d in DIMENSIONS}
@@ -205,6 +206,14 @@ def dimension_of(sentence: str, figure_start: int, figure_end: int) -> str:
             return d
     before = sentence[max(0, figure_start - 40):figure_start]
     return next((d for d, pattern in _DIMENSION_BEFORE.items() if pattern.search(before)), "")
+
+
+def other_length(sentence: str, figure_start: int, figure_end: int, value_type: str) -> bool:
+    """Whether the length at ``figure_start:figure_end`` is not of ``value_type``, a dimension:
+    a distance between places ("120 kilometres south-east of Oslo" is no height) or a length
+    its words give another dimension ("271 metres above sea level" is no depth)."""
+    return value_type in DIMENSIONS and (is_distance(sentence, figure_end) or
+                                         dimension_of(sentence, figure_start, figure_end) not in ("", value_type))
 
 
 def is_distance(sentence: str, figure_end: int) -> bool:

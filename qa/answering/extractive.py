@@ -35,8 +35,7 @@ from lang.lexicon import alternation
 from lang.names import name_words
 from lang.references import POINTS_BACK, SAME_EVENT
 from lang.text import has_term, stem, terms
-from lang.vocab import (DIMENSIONS, MONTH_PATTERN, TIME_FILLERS, TIME_UNITS, VALUE_UNITS, dimension_of,
-                        is_distance, unit_family)
+from lang.vocab import MONTH_PATTERN, TIME_FILLERS, TIME_UNITS, VALUE_UNITS, other_length, unit_family
 from qa.answering.verify import Objection, inert_markers
 from qa.question import LENGTH_OR_TIME, QuestionSpec, concept_of, relation_terms, states_relation
 from qa.records import Answer, Citation, Passage
@@ -166,9 +165,8 @@ def has_value(sentence: str, value_type: str) -> bool:
             continue
         after = _NEXT_WORD.match(sentence, f.end)
         family = f.unit or (unit_family(after.group(1)) if after else "")
-        if value_type in DIMENSIONS and (is_distance(sentence, f.end)
-                                         or dimension_of(sentence, f.start, f.end) not in ("", value_type)):
-            continue  # "120 kilometres south-east of Oslo" is no height, "271 metres above sea level" no depth
+        if other_length(sentence, f.start, f.end, value_type):
+            continue
         if value_type == "people":  # a whole number: "30.178614" is a coordinate, "38.5" a mean
             whole = f.value.replace("-", "").isdigit()
             if f.kind == "count" and whole and not _YEAR_ONLY.match(f.text.strip(",.")) and family not in _OTHER_UNITS:

@@ -33,8 +33,7 @@ from lang.cues import AGAIN, SET_APART
 from lang.numbers import canon
 from lang.references import POINTS_BACK
 from lang.text import QUESTION_STOPWORDS, mentions
-from lang.vocab import (ASKED_MEASURES, DIMENSIONS, GENERIC_COUNTERS, VALUE_UNITS, VALUE_WORDS, dimension_of,
-                        is_distance)
+from lang.vocab import ASKED_MEASURES, GENERIC_COUNTERS, VALUE_UNITS, VALUE_WORDS, other_length
 from qa.sources.value_notes import detail, note, summary
 from qa.question import Need
 from qa.sources.values import (COMPATIBLE, CONTRADICTION, DIFFERENT_EVENT, DIFFERENT_MEASURE, PART_OF_TOTAL,
@@ -130,10 +129,8 @@ def stated_as(c: Claim, value_type: str) -> bool:
     word = after.group(1).lower() if after is not None else ""
     if value_type != "people":
         units = VALUE_UNITS.get(value_type, ())
-        at = (c.value_start - c.start, c.value_end - c.start)
-        if value_type in DIMENSIONS and (is_distance(c.sentence, at[1])
-                                         or dimension_of(c.sentence, *at) not in ("", value_type)):
-            return False  # "120 kilometres south-east of Oslo": no height; "271 metres above sea level": no depth
+        if other_length(c.sentence, c.value_start - c.start, c.value_end - c.start, value_type):
+            return False
         return unit_family(c.unit) in units or unit_family(word) in units
     if not _WHOLE.fullmatch(c.value) or "." in c.value_text or _RATE.match(c.sentence, c.value_end - c.start):
         return False
