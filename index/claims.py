@@ -106,6 +106,10 @@ _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?=(?:with|while|but|whereas|alt
 
 
 _RELATIVE = re.compile(r"(?i)(?:which|who)\b")
+# A figure that is a hyphenated compound's first part describes the counted noun, it counts
+# nothing itself: "eight 4-place dinner settings", "two 10-inch pans", "three 5-year terms".
+# The figure before it counts the noun after it.
+_NUMBER_COMPOUND = re.compile(r"\s+\d[\d,.]*(?:-[A-Za-z]+)+(?=\s)")
 
 
 # Where a sentence turns to another matter ("No one was killed, but 14 people were treated"): a
@@ -328,7 +332,8 @@ def _read_figure(sentence: str, f: Found, found: list[Found], times: list[timex.
     if kind in ("fraction", "vague"):
         of = re.match(r"\s+of(?:\s+(?:the|their|its|those|these))?", sentence[e:])
         np_start = e + of.end() if of else e
-    head, phrase, ps, pe = _noun_phrase(sentence, np_start)
+    compound = _NUMBER_COMPOUND.match(sentence, np_start)
+    head, phrase, ps, pe = _noun_phrase(sentence, compound.end() if compound else np_start)
     comp = re.match(r"\s+of\s+(?:[\w'’-]+\s+){0,5}?[\w'’-]+(?=[,.;]|\s+(?:were|was|have|has|had|are|is)\b|$)",
                     sentence[pe:])
     # "220 units of ... rocket launch systems": words in the "of" complement are not measures

@@ -110,9 +110,16 @@ _ONE_COUNTED = re.compile(rf"\s+(?!(?:{alternation(table('stopwords')['general']
                           rf"(?:(?:{alternation(AUXILIARIES)})\s+){{0,3}}(?:{alternation(MEASURE_SURFACE)})\b", re.I)
 
 
+# A figure right after another and glued to a word by a hyphen describes what the first one
+# counts: "eight 4-place dinner settings", "two 155-millimetre howitzers".
+_COUNT_BEFORE = re.compile(rf"(?i)(?:\b(?:{WORDNUM})|\d)\s+$")
+
+
 def _skip_number(sentence: str, s: int, e: int, text: str) -> bool:
     after = sentence[e:e + 3]
     before = sentence[max(0, s - 1):s]
+    if re.match(r"-[A-Za-z]", after) and _COUNT_BEFORE.search(sentence[max(0, s - 20):s]):
+        return True
     if re.match(r"(st|nd|rd|th)\b", after, re.I) or re.match(r"[:/]\d", after) or before in (":", "/"):
         return True  # "13th", times, fractions written 1/2
     if re.match(r"-?(year|day|week|month|hour|minute|second|point|magnitude|storey|story|inch|foot|metre|meter|mile|"

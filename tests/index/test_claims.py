@@ -441,3 +441,17 @@ def test_one_of_a_singular_noun_counts_what_its_plural_counts():
 
     # "one resident killed" counts people, as "two residents killed" does
     assert [c.unit for c in claims_in_text("Ridge Fire grows; one resident killed") if c.kind == "count"] == ["people"]
+
+
+@pytest.mark.parametrize("sentence, value, unit", [
+    ("The army fielded two 155-millimetre howitzers near the river.", "2", "howitzers"),
+    ("She served three 5-year terms on the council.", "3", "terms"),
+    ("I put eight 4-place dinner settings and 4 knives in it.", "8", "settings"),
+])
+def test_a_figure_before_a_number_compound_counts_the_noun_after_it(sentence, value, unit):
+    from index.claims import claims_in_text
+
+    # "two 155-millimetre howitzers": the compound describes the howitzers, which two counts,
+    # and counts nothing itself
+    claims = claims_in_text(sentence)
+    assert [(c.value, c.unit) for c in claims if c.kind == "count" and c.unit != "knives"] == [(value, unit)]
