@@ -214,7 +214,8 @@ def on_subject(recon: Reconciliation, top: Candidate, documents: Mapping[str, Do
     over a flood report and an earthquake report finds both stories' dead, and the answer said
     the sources differ. A document that names none of the question's subject terms
     (``Need.terms``; a word for the same thing counts, ``qa.question.concept_of``) tells another
-    story, when the best sentence's document names one. Only a document naming none is left
+    story, when the best sentence's document names one; when no document of any value names
+    one, every value is another story's and none is kept. Only a document naming none is left
     out: articles on one story name it in their own words ("rounds of ammunition", not
     "artillery"), and one term in common is enough.
     """
@@ -231,6 +232,10 @@ def on_subject(recon: Reconciliation, top: Candidate, documents: Mapping[str, Do
         return names[doc_id]
 
     if not names_any(top.doc_id):
+        if not any(names_any(c.doc_id) for g in recon.groups for c in g.claims if c.doc_id in documents):
+            # no source of any value names what was asked ("homes destroyed by the cholera
+            # floods" over fire reports): these figures answer another story's question
+            return dataclasses.replace(recon, groups=(), summary="", total="")
         return recon
     groups = tuple(kept for kept in (dataclasses.replace(g, claims=tuple(c for c in g.claims if c.doc_id in documents
                                                                         and names_any(c.doc_id)))

@@ -239,6 +239,15 @@ def test_a_figure_from_a_story_that_never_names_what_was_asked_is_no_value_of_it
     assert [v.normalized for v in a.values] == ["50000"]
 
 
+def test_figures_from_stories_none_of_which_names_what_was_asked_answer_nothing(tmp_path):
+    from tests.qa.test_library import built_pipeline
+
+    # the flood report's 42 dead is the only "died" figure; no article names a landslide
+    p = built_pipeline(tmp_path, "news", [FLOOD, QUAKE.replace("earthquakes killed more than 50,000 people", "quakes hit")])
+    a = p.answer("How many people died in the landslide?", mode="extractive")
+    assert "42" not in a.text and not a.values
+
+
 QUAKE_WIRE = ("Strong earthquake hits western Anatolia\n"
               "A strong earthquake rocked western Turkey on Saturday, the disaster agency said.\n"
               "Health Minister Fahrettin Koca said 52 people had been injured, most of them lightly.")
