@@ -34,6 +34,8 @@ PEOPLE_MEASURES = frozenset(_V["family_relations"]["people"])
 PEOPLE_NOUNS: tuple[str, ...] = tuple(_V["people_nouns"]["words"])
 REPORTING: tuple[str, ...] = tuple(_V["reporting"]["words"])
 SOURCE_REFERENCES: tuple[str, ...] = tuple(_V["source_references"]["words"])
+WRITER_REFERENCES: tuple[str, ...] = tuple(_V["writer_references"]["words"])
+FIRST_PERSON: frozenset[str] = frozenset(_V["writer_references"]["first_person"])
 # irregular past tense or participle -> its verb ("fought" -> "fight")
 IRREGULAR_FORMS: dict[str, str] = {form: base for base, forms in _V["irregular_forms"].items() for form in forms}
 ATTRIBUTION_VERBS: tuple[str, ...] = tuple(_V["reporting"]["attribution"])

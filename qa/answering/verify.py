@@ -40,8 +40,8 @@ from lang.numbers import canon
 from lang.questions import WH_OPENING
 from lang.names import name_words
 from lang.text import STOPWORDS, same_term, stem, words
-from lang.vocab import (IRREGULAR_FORMS, ORDINAL, PARAPHRASES, REPORTING, SCALE_ABBREVIATIONS, SCALE_WORDS, SCALES,
-                        SOURCE_REFERENCES)
+from lang.vocab import (FIRST_PERSON, IRREGULAR_FORMS, ORDINAL, PARAPHRASES, REPORTING, SCALE_ABBREVIATIONS,
+                        SCALE_WORDS, SCALES, SOURCE_REFERENCES, WRITER_REFERENCES)
 from qa.records import Citation, Passage
 from qa.tuning import TUNING
 
@@ -63,8 +63,10 @@ _ABSTAIN = re.compile(
 _FRAMING = (*SOURCE_REFERENCES, *REPORTING)
 _QUESTION_WORDS = frozenset({"whose", "many", "much", "reportedly", "according"})
 _REPORTING = frozenset({"identified", "confirmed", "announced", "included", "issued"})
-# Where a sentence's parts divide, for finding the part a restatement restates.
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]")
+# Where a sentence's parts divide, for finding the part a restatement restates: punctuation, or
+# a conjunction opening a clause with a subject of its own ("We can't put clips in our
+# fileshare and I have added around 50 people": the negation is the first clause's).
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s(?:and|but|so|yet|while|whereas)\s+(?=(?:I|we|he|she|they|you|it)\s)")
 # Ordinals count events ("his third visit") but are no figure to the claim reader.
 _ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b")
 _HOW_MANY = re.compile(r"^\s*how (?:many|much)\s+(.*?)[\s?.!]*$", re.IGNORECASE)
@@ -371,6 +373,8 @@ def _support(body: str, candidates: list[_Sentence], min_overlap: float,
     # sentence as context).
     names = name_words(body)
     said = _terms(" ".join([question, *(c.text for c in chosen), *names])) + list(_framing_terms())
+    if any(_first_person(c.text) for c in chosen):
+        said += _terms(" ".join(WRITER_REFERENCES))  # "I have added" said by "the author has added"
     said += [part for h in said for part in h.split("-")]  # "non-stick" says "non stick", and back
     novel = [w for w in _terms(body) if not re.search(r"\d", w)
              and not all(any(same_term(part, h) for h in said) for part in w.split("-") if part)]
@@ -409,6 +413,11 @@ def _negated_elsewhere(body: str, source: str) -> bool:
     if not held or held[0][0] == 0 or (len(held) > 1 and held[1][0] == held[0][0]):
         return False
     return not NEGATION.search(held[0][1])
+
+
+def _first_person(text: str) -> bool:
+    """Whether ``text`` speaks in the first person ("I", "my", "We"; not "US")."""
+    return any(w in FIRST_PERSON or (w == w.capitalize() and w.lower() in FIRST_PERSON) for w in words(text))
 
 
 def _verbatim(sentence: str) -> str:

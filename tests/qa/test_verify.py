@@ -430,3 +430,34 @@ def test_a_negation_in_a_part_the_sentence_does_not_restate_is_no_opposite(degre
     # the part that is denied stays denied
     v = verify_answer("The MD is a doctorate of research [1].", sources, docs, question="Is the MD a doctorate?")
     assert v.citations == () and "negation" in v.rejected[0][1]
+
+
+@pytest.fixture
+def forum_post():
+    """An invented first-person post: one sentence denies in one clause and counts in the next."""
+    text = ("Server notes\n\nWe still can't share clips in the channel and I have invited around 40 players "
+            "since the update came out. The hosting company is in Ohio.\n")
+    return one_passage("post", "Server notes", text, "We still", "The hosting")
+
+
+def test_a_negation_in_a_clause_with_its_own_subject_is_no_opposite(forum_post):
+    sources, docs = forum_post
+    question = "How many players has the writer invited since the update?"
+    v = verify_answer("I have invited around 40 players since the update came out [1].", sources, docs,
+                      question=question)
+    assert v.rejected == () and v.citations
+    # a denial in the clause the answer restates still stands
+    v = verify_answer("We share clips in the channel [1].", sources, docs, question="Can they share clips?")
+    assert v.citations == () and "negation" in v.rejected[0][1]
+
+
+def test_the_writer_of_a_first_person_sentence_may_be_called_the_author(forum_post):
+    sources, docs = forum_post
+    question = "How many players were invited since the update?"
+    v = verify_answer("The author has invited around 40 players since the update came out [1].", sources, docs,
+                      question=question)
+    assert v.rejected == () and v.citations
+    # a sentence that does not speak in the first person has no writer to name
+    v = verify_answer("The owner of the hosting company is in Ohio [1].", sources, docs,
+                      question="Where is the hosting company?")
+    assert v.citations == () and "'owner'" in v.rejected[0][1]
