@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 
 from lang.lexicon import alternation, table
+from lang.text import same_term, terms
+from lang.vocab import IRREGULAR_FORMS
 
 __all__ = ["WH", "WH_OPENING", "FOLLOW_UP", "ELLIPTICAL", "SEVERAL", "MASS_NOUNS", "HAPPENING", "ASKING_WORDS",
-           "ANSWER_NOUNS"]
+           "ANSWER_NOUNS", "embeds_question"]
 
 _Q = table("questions")
 
@@ -37,3 +39,36 @@ HAPPENING = alternation(_Q["happening"])
 # answer is asked ("date", "number"): left out when a question's subject is read from its words.
 ASKING_WORDS = frozenset([*_Q["wh"], *_Q["asking"]])
 ANSWER_NOUNS = frozenset(_Q["answer_nouns"])
+
+
+_EMBEDDING = frozenset(_Q["embedding"])
+# How far after its question word an indirect question's words are looked for, in words.
+_EMBEDDED_SPAN = 12
+
+
+def _read_terms(text: str) -> list[str]:
+    return terms(" ".join(IRREGULAR_FORMS.get(w.lower(), w) for w in text.split()))
+
+
+def embeds_question(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` holds ``question`` as an indirect question, which says the question
+    is open rather than answering it: "It was not immediately clear how many people were
+    killed." for "How many people were killed?", "Scientists do not fully understand why
+    dolphins strand in groups." for "Why do dolphins strand in groups?". Every content word of
+    the question after its question word must follow that word in the sentence; a colon after
+    it ("officials explained why the bridge closed: ...") brings the answer, so it is no
+    embedding."""
+    m = WH_OPENING.match(question)
+    if not m or m.group(1).lower() not in _EMBEDDING:
+        return False
+    asked = [t for t in _read_terms(question[m.end():]) if t not in ASKING_WORDS]
+    if len(asked) < 2:
+        return False
+    for hit in re.finditer(rf"\b{m.group(1)}\b", sentence, re.IGNORECASE):
+        tail = sentence[hit.end():]
+        if ":" in tail:
+            continue
+        said = _read_terms(" ".join(tail.split()[:_EMBEDDED_SPAN]))
+        if all(any(same_term(t, w) for w in said) for t in asked):
+            return True
+    return False

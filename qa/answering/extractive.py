@@ -30,7 +30,8 @@ from index.clean import is_stamp
 from index.records import Document
 from lang import timex
 from lang.numbers import COUNT_WORDS, WORDNUM, find_figures
-from lang.cues import ROLE_WORDS, UNDISCLOSED
+from lang.questions import embeds_question
+from lang.cues import NEGATION, ROLE_WORDS, UNDISCLOSED
 from lang.lexicon import alternation
 from lang.names import name_words
 from lang.references import POINTS_BACK, SAME_EVENT
@@ -47,7 +48,7 @@ ABSTAIN_TEXT = "The sources don't say. The closest passages are listed below for
 UNDISCLOSED_TEXT = "The sources don't say; the closest one states that it is not known or was not disclosed:"
 
 # A best sentence that says the thing is not known answers "the sources don't say", with it cited
-# (lang.cues.UNDISCLOSED).
+# (lang.cues.UNDISCLOSED, or the question held under a negation: not_known).
 
 # The tuned numbers of the sentence score, of what an answer quotes besides its best sentence
 # and of other documents' answers are in qa/tuning.py (TUNING), each with what it was fitted on.
@@ -245,6 +246,7 @@ def score_sentences(
     known = {t for t in q_terms if idf.known(t)}
     known_weight = sum(idf(t) for t in known) or 1.0
     scored = []
+    held: set[int] = set()  # sentences holding the question
     focused = bool(focus) and focus != q_terms
     asked_concepts = {t: concept_of(t) for t in q_terms}
     for t in relation_terms(spec.text, spec.relation) & q_terms:
@@ -265,14 +267,29 @@ def score_sentences(
             score *= TUNING.kind_mismatch.get(spec.kind if not spec.value_type else "count", 1.0)
         if focused and not present & focus:
             score *= TUNING.focus_mismatch  # a follow-up's own words ("who did he *meet*") say what it asks
+        if embeds_question(text, spec.text) and not not_known(text, spec.text):
+            # "The report explains why dolphins strand in groups." holds the question, not its
+            # answer (and is not read); one that says it is not known answers that the sources
+            # don't say (answer_extractively)
+            score = 0.0
+            held.add(len(scored))
         scored.append(Candidate(span.doc_id, span.start, span.end, text, score, span.passage, float(cos), coverage,
                                 prior=score))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].doc_id, scored[i].start))
     if reader is not None:
-        scored = _read(spec.text, scored, order[:TUNING.reader_shortlist], documents, reader)
+        short = [i for i in order if i not in held][:TUNING.reader_shortlist]
+        scored = _read(spec.text, scored, short, documents, reader)
         order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, -scored[i].prior,
                                                           scored[i].doc_id, scored[i].start))
     return [scored[i] for i in order], vectors[1:][order]
+
+
+def not_known(text: str, question: str) -> bool:
+    """Whether ``text`` says the thing ``question`` asks is not known or not disclosed: in so
+    many words (``lang.cues.UNDISCLOSED``), or by holding the question under a negation ("Police
+    did not immediately say how many people were hurt", "Scientists do not fully understand why
+    dolphins strand in groups")."""
+    return bool(UNDISCLOSED.search(text)) or (bool(NEGATION.search(text)) and embeds_question(text, question))
 
 
 def previous_sentence(doc: Document, start: int) -> str:
@@ -511,7 +528,7 @@ def other_stories(question: str, ranked: Sequence[Candidate], quoted: Sequence[C
     best, cited = quoted[0], {c.doc_id for c in quoted}
     picks: dict[str, list[Candidate]] = {}
     for c in ranked:
-        if c.doc_id in cited or is_caption(c.text) or UNDISCLOSED.search(c.text):
+        if c.doc_id in cited or is_caption(c.text) or not_known(c.text, question):
             continue
         chosen = picks.setdefault(c.doc_id, [])
         if len(chosen) < TUNING.other_story_sentences:
@@ -665,7 +682,7 @@ def distinct_claims(ranked: Sequence[Candidate], vectors: np.ndarray, spec: Ques
     for i, c in enumerate(ranked[1:], start=1):
         if c.score < floor:
             break  # best first: the rest score lower still
-        if not states_relation(c.text, spec.relation) or UNDISCLOSED.search(c.text) or is_caption(c.text):
+        if not states_relation(c.text, spec.relation) or not_known(c.text, spec.text) or is_caption(c.text):
             continue
         if subject and sum(names_in(n, c.text) for n in subject) < TUNING.same_subject_share * len(subject):
             continue  # about someone else ("they" were Ri and Shoigu, not Shoigu and Kim)
@@ -868,7 +885,7 @@ def answer_extractively(
         ranked, vectors = [ranked[i] for i in order], vectors[order]
     if not ranked or ranked[0].score < threshold:
         return abstain(question, passages, note=decline_reason(ranked[0] if ranked else None, threshold)), ranked
-    if UNDISCLOSED.search(ranked[0].text):
+    if not_known(ranked[0].text, spec.text):
         text, citations = compose([[ranked[0]]], documents)
         return Answer(question=question, text=f"{UNDISCLOSED_TEXT} {text}", answered=False, citations=citations,
                       mode="extractive", standalone_question=spec.text, passages=tuple(passages)), ranked
@@ -909,7 +926,7 @@ def answer_extractively(
     for docs in scope.per_event:  # a question that fits several events is answered for each of them
         if not any(c.doc_id in docs for g in groups for c in g):
             best = next((c for c in ranked if c.doc_id in docs and c.score >= threshold and not is_caption(c.text)
-                         and states_relation(c.text, spec.relation) and not UNDISCLOSED.search(c.text)), None)
+                         and states_relation(c.text, spec.relation) and not not_known(c.text, spec.text)), None)
             if best is not None:
                 groups.append([best])
     groups, copies = altered_copies(groups, documents, [documents[d] for d in dict.fromkeys(p.doc_id for p in pool)

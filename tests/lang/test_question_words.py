@@ -3,6 +3,8 @@ analysis, the chat's follow-ups and the answer check."""
 
 from __future__ import annotations
 
+import pytest
+
 from lang.questions import ELLIPTICAL, FOLLOW_UP, WH, WH_OPENING
 
 
@@ -23,3 +25,21 @@ def test_a_follow_up_opening():
     for q in ("And when did he leave?", "but how many?", "What else did they discuss?", "Or were any wounded?"):
         assert FOLLOW_UP.search(q), q
     assert not FOLLOW_UP.search("Andrei Belousov met whom?")  # a word that only begins like one
+
+
+@pytest.mark.parametrize("sentence, question, held", [
+    # written for this test
+    ("It was not immediately clear how many people were killed.", "How many people were killed?", True),
+    ("Scientists do not fully understand why whales beach in groups.", "Why do whales beach in groups?", True),
+    ("Nobody knows what the minister told the envoy.", "What did the minister tell the envoy?", True),
+    ("At least 12 people were killed, police said.", "How many people were killed?", False),
+    # a colon brings the answer; the question's words must all follow its question word
+    ("Engineers explained why the bridge closed: a crack in a pier.", "Why did the bridge close?", False),
+    ("The bridge closed, and engineers explained why.", "Why did the bridge close?", False),
+    # "who" opens relative clauses that answer: never read as holding the question
+    ("Smith, who won the race in 2019, retired.", "Who won the race?", False),
+])
+def test_a_sentence_holding_the_question_as_an_indirect_question_is_known(sentence, question, held):
+    from lang.questions import embeds_question
+
+    assert embeds_question(sentence, question) is held

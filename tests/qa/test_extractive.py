@@ -597,3 +597,30 @@ def test_an_answer_quotes_a_whole_sentence_past_an_abbreviation_before_a_number(
     assert answer.answered
     assert answer.citations[0].quote == text[:text.index("\n")]
     assert not any(c.text.endswith("No.") for c in ranked)
+
+
+WHALES = ("Pilot whales beach on Shell Bay\n"
+          "Volunteers returned 14 pilot whales to the sea on Sunday, the rescue group said.\n"
+          "A new study by the group examines why pilot whales beach in groups.\n"
+          "Some researchers believe a sick leader draws the rest of the group into shallow water.")
+
+
+def test_a_sentence_holding_the_question_is_not_quoted_as_its_answer(tmp_path):
+    # written for this test: the middle sentence has every word of the question, and no answer
+    from tests.qa.test_library import built_pipeline
+
+    p = built_pipeline(tmp_path, "whales", [WHALES])
+    a = p.answer("Why do pilot whales beach in groups?", mode="extractive")
+    assert "examines" not in a.text
+    ranked = p.candidates("Why do pilot whales beach in groups?")
+    assert next(c.score for c in ranked if "examines" in c.text) == 0.0
+
+
+def test_a_sentence_holding_the_question_under_a_negation_says_it_is_not_known(tmp_path):
+    from qa.answering.extractive import UNDISCLOSED_TEXT
+    from tests.qa.test_library import built_pipeline
+
+    p = built_pipeline(tmp_path, "whales", [WHALES.replace("A new study by the group examines",
+                                                           "Scientists do not fully understand")])
+    a = p.answer("Why do pilot whales beach in groups?", mode="extractive")
+    assert not a.answered and a.text.startswith(UNDISCLOSED_TEXT) and "fully understand" in a.text
