@@ -17,6 +17,9 @@ from lang.lexicon import table
     "The cost of the project remains unclear.",
     "The exact figure was still not immediately clear.",
     "No figures have been disclosed.",
+    "Police did not immediately say how many people were hurt.",
+    "The identity of the victim has not yet been released.",
+    "The victims were not identified.",
 ])
 def test_a_sentence_that_withholds_the_answer_is_told(sentence):
     assert UNDISCLOSED.search(sentence)
@@ -27,6 +30,8 @@ def test_a_sentence_that_withholds_the_answer_is_told(sentence):
     "The talks were clear and productive.",
     "She did not travel to Seoul.",
     "Details were given at a press conference.",
+    "He was released from hospital on Monday.",
+    "The report has not been widely read.",
 ])
 def test_a_sentence_that_says_something_is_not_told_as_withholding(sentence):
     assert not UNDISCLOSED.search(sentence)
