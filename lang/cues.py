@@ -33,6 +33,8 @@ UNDISCLOSED = re.compile(
     rf"\b(?:{alternation(_U['being'])})\s+(?:still\s+)?(?:not\s+(?:{alternation(_U['not_known'])})|"
     rf"{alternation(_U['unknown'])})\b|"
     rf"\b(?:{alternation(_U['perfect'])})\s+not\s+(?:yet\s+)?been\s+(?:{alternation(_U['not_known'])})\b|"
+    rf"\b(?:{alternation(_U['perfect'])})(?:\s+not|n['’]t)\s+(?:(?:{alternation(_U['refusal_hedges'])})\s+)?"
+    rf"(?:{alternation(_U['told'])})\b|"
     rf"\bno\s+(?:{alternation(_U['withheld'])})\s+(?:{alternation(_U['withheld_tenses'])})\s+"
     rf"(?:{alternation(_U['withheld_verbs'])})\b", re.I)
 

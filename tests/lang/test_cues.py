@@ -20,6 +20,8 @@ from lang.lexicon import table
     "Police did not immediately say how many people were hurt.",
     "The identity of the victim has not yet been released.",
     "The victims were not identified.",
+    "Police have not released the names of the two men arrested.",
+    "The company has not yet commented on the recall.",
 ])
 def test_a_sentence_that_withholds_the_answer_is_told(sentence):
     assert UNDISCLOSED.search(sentence)
@@ -32,6 +34,7 @@ def test_a_sentence_that_withholds_the_answer_is_told(sentence):
     "Details were given at a press conference.",
     "He was released from hospital on Monday.",
     "The report has not been widely read.",
+    "She has not travelled since May.",
 ])
 def test_a_sentence_that_says_something_is_not_told_as_withholding(sentence):
     assert not UNDISCLOSED.search(sentence)
