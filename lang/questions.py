@@ -58,8 +58,9 @@ def embeds_question(sentence: str, question: str) -> bool:
     killed." for "How many people were killed?", "Scientists do not fully understand why
     dolphins strand in groups." for "Why do dolphins strand in groups?". Every content word of
     the question after its question word must follow that word in the sentence; a colon after
-    it ("officials explained why the bridge closed: ...") brings the answer, so it is no
-    embedding."""
+    it ("officials explained why the bridge closed: ...") brings the answer, and a question mark
+    makes it a question asked, not held (a page's heading "What is the current population of
+    X?" closing a run of table text), so neither is an embedding."""
     m = WH_OPENING.match(question)
     if not m or m.group(1).lower() not in _EMBEDDING:
         return False
@@ -68,8 +69,8 @@ def embeds_question(sentence: str, question: str) -> bool:
         return False
     for hit in re.finditer(rf"\b{m.group(1)}\b", sentence, re.IGNORECASE):
         tail = sentence[hit.end():]
-        if ":" in tail:
-            continue
+        if ":" in tail or tail.rstrip(" \"'”’)").endswith("?"):
+            continue  # the answer follows a colon; a question mark asks it (a page's own FAQ heading)
         said = _read_terms(" ".join(tail.split()[:_EMBEDDED_SPAN]))
         if all(any(same_term(t, w) for w in said) for t in asked):
             return True

@@ -36,6 +36,9 @@ def test_a_follow_up_opening():
     # a colon brings the answer; the question's words must all follow its question word
     ("Engineers explained why the bridge closed: a crack in a pier.", "Why did the bridge close?", False),
     ("The bridge closed, and engineers explained why.", "Why did the bridge close?", False),
+    # a question mark asks the question: a page's heading after its table is no statement
+    ("Year Population 2020 2,143 2010 2,100 - What is the population of Lund?", "What is the population of Lund?",
+     False),
     # "who" opens relative clauses that answer: never read as holding the question
     ("Smith, who won the race in 2019, retired.", "Who won the race?", False),
 ])
