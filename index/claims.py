@@ -106,9 +106,9 @@ _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|,\s+(?=(?:with|while|but|whereas|alt
 
 
 _RELATIVE = re.compile(r"(?i)(?:which|who)\b")
-# A figure that is a hyphenated compound's first part describes the counted noun, it counts
-# nothing itself: "eight 4-place dinner settings", "two 10-inch pans", "three 5-year terms".
-# The figure before it counts the noun after it.
+# A hyphenated number compound between a figure and its noun describes the noun: the noun
+# phrase starts after it ("eight 4-place dinner settings" counts settings; lang.numbers reads the
+# compound's own figure as no count).
 _NUMBER_COMPOUND = re.compile(r"\s+\d[\d,.]*(?:-[A-Za-z]+)+(?=\s)")
 
 

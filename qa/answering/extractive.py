@@ -30,10 +30,10 @@ from index.clean import is_stamp
 from index.records import Document
 from lang import timex
 from lang.numbers import COUNT_WORDS, WORDNUM, find_figures
-from lang.questions import embeds_question
 from lang.cues import NEGATION, ROLE_WORDS, UNDISCLOSED
 from lang.lexicon import alternation
 from lang.names import name_words
+from lang.questions import embeds_question
 from lang.references import POINTS_BACK, SAME_EVENT
 from lang.text import has_term, stem, terms
 from lang.vocab import MONTH_PATTERN, TIME_FILLERS, TIME_UNITS, VALUE_UNITS, other_length, unit_family
