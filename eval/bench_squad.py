@@ -31,11 +31,13 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from eval import squad
+from eval import squad, swaps
 from eval.baselines import timed_answer, with_local_model
 from eval.questions import EvalError
 
 MAX_ANSWER_CHARS = 800
+# The eval's draw of replacements (eval/swaps.py); the reader's training draws with its own seed.
+SWAP_SEED = 1
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = str.maketrans("", "", string.punctuation)
 _ASCII_DASH = re.compile(r"-{2,}")
@@ -98,8 +100,14 @@ def holds(text: str, answer: str) -> bool:
     return bool(a) and f" {a} " in f" {squad_normalize(text)} "
 
 
-def select_items(paragraphs: list[squad.Paragraph], limit: int | None) -> list[Item]:
-    """The questions to ask, ``limit`` of them spread evenly over the file (all when None)."""
+def select_items(paragraphs: list[squad.Paragraph], limit: int | None, swapped: bool = False) -> list[Item]:
+    """The questions to ask, ``limit`` of them spread evenly over the file (all when None).
+    ``swapped``: instead, the entity-swap unanswerable forms (``eval/swaps.py``) of the questions
+    whose paragraph is in the corpus."""
+    if swapped:
+        kept = [p for p in paragraphs if not squad.held_out(p.pid)]
+        return spread([Item(qid=q.qid, question=q.question, pid=p.pid, answers=(), answerable=False)
+                       for p, q in swaps.swapped(kept, SWAP_SEED)], limit)
     return spread([Item(qid=q.qid, question=q.question, pid=p.pid, answers=tuple(a for a, _ in q.answers),
                         answerable=not q.impossible and not squad.held_out(p.pid))
                    for p in paragraphs for q in p.questions], limit)
@@ -163,11 +171,12 @@ def _overlap_sentence(pipeline, question: str):
 
 
 def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, reader_model=None,
-            mode: str = "extractive", **settings_override) -> tuple[list[Item], object, int]:
+            mode: str = "extractive", swapped: bool = False, **settings_override) -> tuple[list[Item], object, int]:
     """The split's questions, a pipeline over its indexed corpus (models loaded) and the
     number of paragraphs indexed.
 
     ``reader_model``: a ``qa.answering.reader.Reader`` to answer with instead of the packaged one;
+    ``swapped``: ask the entity-swap unanswerable questions (``select_items``);
     ``mode``: the answer mode to be measured (a model mode with none configured gets the bundled
     one in-process, as the own questions' suite does); ``settings_override``: ``qa.config.Settings``
     fields to set.
@@ -179,7 +188,9 @@ def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, rea
     paragraphs = squad.in_split(squad.load(path), stem, split)
     if not paragraphs:
         raise EvalError(f"{path}: no paragraph in split {split!r}")
-    items = select_items(paragraphs, limit)
+    items = select_items(paragraphs, limit, swapped)
+    if not items:
+        raise EvalError(f"{path}: no question to ask in split {split!r}")
     work = out_dir / f"squad-{stem}-{split or 'all'}"
     corpus = write_corpus(paragraphs, work / "corpus")
     settings = Settings(corpus_dir=corpus, index_dir=work / "index", collection=f"squad-{stem}",
@@ -193,14 +204,14 @@ def prepare(path: Path, split: str | None, limit: int | None, out_dir: Path, rea
 
 
 def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: bool = False, reader_model=None,
-        mode: str = "extractive", **settings_override) -> dict:
+        mode: str = "extractive", swapped: bool = False, **settings_override) -> dict:
     """Build the split's index, answer its questions with the product and the baselines, score them.
 
-    ``reader_model`` and ``settings_override`` as for ``prepare`` (the calibration passes
+    ``reader_model``, ``swapped`` and ``settings_override`` as for ``prepare`` (the calibration passes
     ``abstain_threshold=0`` to see every best sentence's score); ``mode`` as for ``qa.answer``
     ("llm" measures the configured local model, its fallbacks included).
     """
-    items, pipeline, indexed = prepare(path, split, limit, out_dir, reader_model, mode, **settings_override)
+    items, pipeline, indexed = prepare(path, split, limit, out_dir, reader_model, mode, swapped, **settings_override)
     settings = pipeline.settings
     outcomes: dict[str, list[Outcome]] = {"product": [], "best-overlap sentence": [], "always decline": []}
     for item in items:
@@ -223,7 +234,7 @@ def run(path: Path, split: str | None, limit: int | None, out_dir: Path, quiet: 
             print(f"  {mark}{'A' if item.answerable else 'U'} {ms:6.0f} ms {item.question[:60]!r} -> {a.text[:70]!r}",
                   file=sys.stderr)
     result = {
-        "benchmark": "squad", "file": str(path), "split": split, "n_questions": len(items),
+        "benchmark": "squad", "file": str(path), "split": split, "n_questions": len(items), "swapped": swapped,
         "corpus_paragraphs": indexed,
         "held_out_share": squad.HELD_OUT_SHARE,
         "reader": settings.reader, "abstain_threshold": pipeline.threshold, "mode": mode,

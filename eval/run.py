@@ -240,6 +240,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=("train", "calibrate", "report"), default=None,
                    help="the benchmark's part to use (squad: articles, eval/squad.py; ramdocs: questions, "
                         "calibrate or report, eval/bench_ramdocs.py; default: all)")
+    p.add_argument("--swaps", action="store_true",
+                   help="squad: ask entity-swap unanswerable forms of the questions instead, their paragraphs "
+                        "kept (eval/swaps.py, SQuAD 2.0's most common unanswerable kind)")
     return p
 
 
@@ -272,16 +275,23 @@ def _benchmark(args) -> int:
         if bench is bench_ramdocs:
             raise EvalError("the RAMDocs benchmark measures extractive answers only")
         override["mode"] = args.mode
+    if args.swaps:
+        if bench is bench_ramdocs:
+            raise EvalError("--swaps makes questions from SQuAD-format files only")
+        override["swapped"] = True
     result = bench.run(args.path, args.split, args.limit, args.out_dir, quiet=args.quiet, **override)
 
     # One gate per benchmark, file, split, slice, scorer and mode: thresholds measured for one do not bind another.
     key = f"{args.benchmark}:{stem_of(args.path)}:{args.split}:{args.limit}:{result['reader']}"
     if args.mode != "extractive":
         key += f":{args.mode}"
+    if args.swaps:
+        key += ":swaps"
     gate = load_thresholds(args.thresholds).get("benchmarks", {}).get(key)
     failures = check_gate(result["systems"]["product"], gate) if gate else []
     result["gate"] = {"key": key, "applied": gate is not None, "thresholds": gate, "failures": failures}
-    json_out = args.json_out or args.out_dir / f"{args.benchmark}-{stem_of(args.path)}-{args.split or 'all'}.json"
+    json_out = args.json_out or args.out_dir / (f"{args.benchmark}-{stem_of(args.path)}-{args.split or 'all'}"
+                                                f"{'-swaps' if args.swaps else ''}.json")
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(bench.console_table(result))
