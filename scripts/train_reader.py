@@ -13,6 +13,11 @@ forum posts and reviews:
 ``--ramdocs FILE`` adds the *calibrate* split of a RAMDocs file (``ramdocs_pairs``): entity
 pages, whose sentences often name their subject only in the page's opening.
 
+``--swaps`` adds the entity-swap unanswerable forms of train-split questions (``swap_pairs``,
+``eval/swaps.py``): the sentence that answers the question, paired with the question whose
+name or year was swapped for another of the article, is a negative -- SQuAD 2.0's most common
+unanswerable kind, where every other word of the question still fits the sentence.
+
 Seeded and resumable: the pair list and its order follow from ``--seed``; a checkpoint is
 written every ``--checkpoint-every`` steps and ``--resume`` goes on from the last one. Runs
 on CPU (about 16 pairs/s on 2 cores at 96 tokens) or on a GPU when one is there.
@@ -150,6 +155,29 @@ def ramdocs_pairs(path: Path, seed: int, negatives: int = 3) -> list[tuple[str, 
     return pairs
 
 
+def swap_pairs(bench_dir: Path, seed: int) -> list[tuple[str, str, str, int]]:
+    """(question, sentence, previous sentence, label) pairs from the *train* split's
+    entity-swap unanswerables (``eval/swaps.py``): for each swapped question, every sentence
+    of its paragraph that holds the original question's answer, labelled 0, and the same
+    sentence with the original question, labelled 1 (so the pair differs in the swapped words
+    alone)."""
+    from eval import swaps
+
+    pairs: list[tuple[str, str, str, int]] = []
+    for stem in FILES:
+        paras = squad.in_split(squad.load(bench_dir / f"{stem}_v1.0.json"), stem, "train")
+        originals = {q.qid: q for p in paras for q in p.questions}
+        for p, swapped in swaps.swapped(paras, seed):
+            q = originals[swapped.qid.removesuffix("-swap")]
+            spans = _sentences(p.context)
+            starts = {a for _, a in q.answers}
+            for i, (s, e) in enumerate(spans):
+                if any(s <= a < e for a in starts):
+                    prev = p.context[slice(*spans[i - 1])] if i else ""
+                    pairs += [(swapped.question, p.context[s:e], prev, 0), (q.question, p.context[s:e], prev, 1)]
+    return pairs
+
+
 class Reader:
     """BERT + a linear head on [CLS]: one logit per pair (torch; training only)."""
 
@@ -207,6 +235,11 @@ def train(args) -> None:
               f"(calibrate split, x{args.ramdocs_repeat})", flush=True)
         pairs += extra
         random.Random(args.seed).shuffle(pairs)
+    swapped = swap_pairs(Path(args.benchmarks), args.seed) if args.swaps else []
+    if swapped:
+        print(f"{len(swapped)} entity-swap pairs (half of them negative) from the train split", flush=True)
+        pairs += swapped
+        random.Random(args.seed).shuffle(pairs)
     n_pos = sum(p[3] for p in pairs)
     print(f"{len(pairs)} pairs in all ({n_pos} positive); SQuADShifts questions {per_file}", flush=True)
     model = Reader(base)
@@ -263,6 +296,7 @@ def train(args) -> None:
         "init": args.init or "all-MiniLM-L6-v2", "bf16": args.bf16,
         "ramdocs": {"file": Path(args.ramdocs).name, "split": "calibrate", "pairs": len(extra),
                     "repeat": args.ramdocs_repeat} if extra else None,
+        "swaps": {"pairs": len(swapped), "split": "train", "source": "eval/swaps.py"} if swapped else None,
         "steps": steps, "device": device, "seconds_this_run": round(time.time() - t0)}, indent=1))
 
 
@@ -336,6 +370,8 @@ def main(argv=None) -> int:
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPU with AVX512-BF16, or GPU)")
     ap.add_argument("--ramdocs", metavar="FILE", help="also train on the calibrate split of this RAMDocs file")
     ap.add_argument("--ramdocs-repeat", type=int, default=1, help="how many times its pairs are seen per epoch")
+    ap.add_argument("--swaps", action="store_true",
+                    help="also train on entity-swap unanswerable forms of train-split questions (eval/swaps.py)")
     ap.add_argument("--export", metavar="DIR", help="export the last checkpoint to DIR instead of training")
     args = ap.parse_args(argv)
     if args.export:
