@@ -24,6 +24,7 @@ from index.embed import EmbedderUnavailable, get_embedder
 from index.load import LoadError, load_path, upload_problem
 from index.records import BuildReport, Document
 from index.store import IndexNotFound, IndexReader, ModelMismatch, StoreCorrupt, StoreUnavailable, open_index
+from lang import timex
 from lang.vocab import ORDINAL, measures_related
 from qa.answering import extractive
 from qa.answering.figures import (apply_values, measures_asked, on_subject, resolved_times, slot_values,
@@ -38,13 +39,14 @@ from qa.records import Answer, Passage
 from qa.retrieve import Retriever, TopicIdf
 from qa.sources import ledger as ledger_mod
 from qa.sources.conflicts import reconcile, unit_fits
-from qa.sources.events import date_hits, event_scope, resolve_event
+from qa.sources.events import asked_period, date_hits, event_scope, resolve_event, states_time
 from qa.sources.timeline import event_answers
 from qa.tuning import TUNING
 
 NO_MODEL_NOTE = "No local model is configured; this is an extractive answer (sentences quoted from the sources)."
 _ORDINAL = re.compile(rf"\b(?:{ORDINAL})\b", re.I)
 NO_FIGURE_NOTE = "No source gives a figure for what the question counts."
+NO_TIME_NOTE = "No source found mentions {when}: the sentences found are about other times."
 
 
 class Pipeline:
@@ -336,6 +338,16 @@ class Pipeline:
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
+        asked = asked_period(spec.need.time)
+        if asked is not None and passages:
+            # "in 2014": an article that writes its years out and never that one is about other times
+            told = {d: states_time(asked, documents[d], claims.get(d, ())) is not False
+                    for d in dict.fromkeys(p.doc_id for p in passages) if d in documents}
+            if not any(told.values()):
+                note = NO_TIME_NOTE.format(when=timex.label(asked.value))
+                return dataclasses.replace(extractive.abstain(question, passages, note=note),
+                                           standalone_question=standalone), []
+            passages = [p for p in passages if told.get(p.doc_id, True)]
         idf = self._topic_idf(spec, passages, event)
         # a set question that itself fits several events is answered for each of them
         scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(

@@ -335,6 +335,28 @@ def date_hits(question: str, claims_by_doc: Mapping[str, Sequence[Claim]]) -> Da
     return DateHits(terms=frozenset(w for t in asked for w in terms(t.text)), offsets=offsets)
 
 
+def asked_period(question_time: str) -> timex.Period | None:
+    """The period a question's own time names ("in 2014", "in October 2009", "between 2000
+    and 2011"), or None when it names none with its year: a year-less "in March" or a
+    relative "last year" (read without a reference date) says no year a source must state."""
+    asked = timex.period(question_time)
+    return asked if asked.resolved else None
+
+
+def states_time(asked: timex.Period, doc: Document, claims: Sequence[Claim]) -> bool | None:
+    """Whether ``doc`` states a time that meets ``asked``: one of its dates (resolved against
+    its own date, so "last month" counts), or its date itself. None when it cannot tell: it
+    states none, and a relative time in it ("last year") has no date to count from. A
+    document that writes every year out and never the asked one is about other times."""
+    if doc.date and timex.period(doc.date).meets(asked):
+        return True
+    if any(c.kind == "date" and timex.period(c.value).meets(asked) for c in claims):
+        return True
+    if not doc.date and any(t.relative and not t.value for t in timex.find_times(doc.text)):
+        return None
+    return False
+
+
 def _typed(events: Sequence[Event]) -> bool:
     """Whether any event has a kind. Events of unknown kind stand in for a kind (take its
     questions, its dates) only in an archive where none has one: among typed visits and
