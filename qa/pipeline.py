@@ -338,9 +338,11 @@ class Pipeline:
         doc_ids = set(event.doc_ids) if event is not None else None
         passages = self.retrieve(standalone, method=method, doc_ids=doc_ids)
         documents = self.documents()
+        idf = self._topic_idf(spec, passages, event)
         asked = asked_period(spec.need.time)
         if asked is not None and passages:
-            # "in 2014": an article that writes its years out and never that one is about other times
+            # "in 2014": an article that writes its years out and never that one is about other
+            # times. Left out after the weights of words are read, so the rest score as before.
             told = {d: states_time(asked, documents[d], claims.get(d, ())) is not False
                     for d in dict.fromkeys(p.doc_id for p in passages) if d in documents}
             if not any(told.values()):
@@ -348,7 +350,6 @@ class Pipeline:
                 return dataclasses.replace(extractive.abstain(question, passages, note=note),
                                            standalone_question=standalone), []
             passages = [p for p in passages if told.get(p.doc_id, True)]
-        idf = self._topic_idf(spec, passages, event)
         # a set question that itself fits several events is answered for each of them
         scope = event_scope(event, documents, claims, events, per_event=spec.several and resolve_event(
             question, events, activity=activity) is not None, index=ledger.mentions) if event is not None else None
