@@ -335,6 +335,9 @@ def date_hits(question: str, claims_by_doc: Mapping[str, Sequence[Claim]]) -> Da
     return DateHits(terms=frozenset(w for t in asked for w in terms(t.text)), offsets=offsets)
 
 
+_YEAR = re.compile(r"\b\d{4}\b")
+
+
 def asked_period(question_time: str) -> timex.Period | None:
     """The period a question's own time names ("in 2014", "in October 2009", "between 2000
     and 2011"), or None when it names none with its year: a year-less "in March" or a
@@ -352,7 +355,9 @@ def states_time(asked: timex.Period, doc: Document, claims: Sequence[Claim]) -> 
         return True
     if any(c.kind == "date" and timex.period(c.value).meets(asked) for c in claims):
         return True
-    if not doc.date and any(t.relative and not t.value for t in timex.find_times(doc.text)):
+    # "last year" could be any year; "from January to November 2012" says its own
+    if not doc.date and any(t.relative and not t.value and not _YEAR.search(t.text)
+                            for t in timex.find_times(doc.text)):
         return None
     return False
 

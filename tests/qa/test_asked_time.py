@@ -39,6 +39,8 @@ def test_a_source_states_the_asked_time_by_a_date_a_range_or_its_own_date():
 def test_an_undated_source_with_a_relative_time_cannot_tell():
     assert _states("Prices rose last year, the bank said.", "2014") is None
     assert _states("Prices rose in 2009 and again last year, the bank said.", "2014") is None
+    # a relative time that writes its year out tells
+    assert _states("From January to November 2012, prices rose.", "1948") is False
 
 
 def test_a_year_no_source_states_declines_and_says_so(tmp_path):
